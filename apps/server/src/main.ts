@@ -1,0 +1,37 @@
+import { pino } from 'pino';
+import { configFromEnv } from './config.js';
+import { startServer } from './server.js';
+
+const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+
+try {
+  const config = configFromEnv();
+  const running = await startServer(config, log);
+  log.info(
+    { url: running.url, database: running.invitekit.database.driver },
+    `Invitekit listening on ${running.url} (${running.invitekit.database.driver})`,
+  );
+  if (config.generatedKey) {
+    log.warn(`No INVITEKIT_SECRET_KEY set; this run accepts the generated key ${config.generatedKey}`);
+  }
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    running.stop().then(
+      () => {
+        clearTimeout(force);
+        log.info('stopped');
+        process.exit(0);
+      },
+      (err) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+} catch (err) {
+  log.fatal({ err }, 'failed to start');
+  process.exit(1);
+}

@@ -1,0 +1,49 @@
+import type { Server } from 'node:http';
+import { createInvitekit, type Invitekit } from '@invitekit/core';
+import { invitekitRouter } from '@invitekit/express';
+import express from 'express';
+import type { Logger } from 'pino';
+import type { ServerConfig } from './config.js';
+
+export interface RunningServer {
+  invitekit: Invitekit;
+  server: Server;
+  url: string;
+  /** Stops accepting connections, lets requests in flight finish, then closes the database. */
+  stop(): Promise<void>;
+}
+
+/** The standalone server: Express, the Invitekit router at the root, structured access logs. */
+export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
+  const invitekit = await createInvitekit({
+    ...config.invitekit,
+    onUnexpectedError: (err, req) =>
+      log.error({ err, method: req.method, path: req.path }, 'unexpected error'),
+  });
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(invitekitRouter(invitekit));
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await invitekit.close();
+    })();
+    return stopping;
+  };
+  return { invitekit, server, url, stop };
+}

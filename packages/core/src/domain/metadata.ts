@@ -1,0 +1,20 @@
+import { invalidParam } from './errors.js';
+
+/** Clerk's limit for each metadata object, measured as serialised JSON. */
+export const METADATA_MAX_BYTES = 8 * 1024;
+
+export type Metadata = Record<string, unknown>;
+
+/** Checks size; shape (a JSON object) is already checked by the request schema. */
+export function checkMetadata(value: Metadata | null | undefined, param: string): Metadata {
+  if (value == null) return {};
+  const bytes = Buffer.byteLength(JSON.stringify(value));
+  if (bytes > METADATA_MAX_BYTES) {
+    throw invalidParam(
+      param,
+      `${param} is ${bytes} bytes of JSON; the limit is ${METADATA_MAX_BYTES}`,
+      'form_param_exceeds_allowed_size',
+    );
+  }
+  return value;
+}

@@ -1,0 +1,109 @@
+import type { Metadata } from './metadata.js';
+import type { InvitationStatus } from './status.js';
+
+// Domain objects returned by the services. Timestamps are Unix milliseconds. The HTTP layer maps these
+// to Clerk's wire shapes in one place (http/serialize.ts).
+
+export interface EmailAddress {
+  id: string;
+  emailAddress: string;
+  verified: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface User {
+  id: string;
+  externalId: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  primaryEmailAddressId: string | null;
+  emailAddresses: EmailAddress[];
+  publicMetadata: Metadata;
+  privateMetadata: Metadata;
+  unsafeMetadata: Metadata;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What anyone in an organization may see of a user. `identifier` is the primary email address. */
+export interface PublicUserData {
+  userId: string;
+  firstName: string | null;
+  lastName: string | null;
+  identifier: string | null;
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+  slug: string;
+  createdBy: string | null;
+  maxAllowedMemberships: number;
+  adminDeleteEnabled: boolean;
+  publicMetadata: Metadata;
+  privateMetadata: Metadata;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Membership {
+  id: string;
+  organization: Organization;
+  user: PublicUserData;
+  role: string;
+  publicMetadata: Metadata;
+  privateMetadata: Metadata;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface PublicOrganizationData {
+  id: string;
+  name: string;
+  slug: string;
+}
+
+export interface OrganizationInvitation {
+  id: string;
+  organizationId: string;
+  emailAddress: string;
+  role: string;
+  /** Effective status: a pending invitation past `expiresAt` reads as `expired`. */
+  status: InvitationStatus;
+  inviterId: string | null;
+  inviter: PublicUserData | null;
+  publicMetadata: Metadata;
+  privateMetadata: Metadata;
+  redirectUrl: string | null;
+  notify: boolean;
+  /** The accept link; comes with accept tokens (issue #3), null until then. */
+  url: string | null;
+  expiresAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface OrganizationInvitationWithOrganization extends OrganizationInvitation {
+  organization: PublicOrganizationData;
+}
+
+export interface ApplicationInvitation {
+  id: string;
+  emailAddress: string;
+  status: InvitationStatus;
+  publicMetadata: Metadata;
+  redirectUrl: string | null;
+  notify: boolean;
+  url: string | null;
+  expiresAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface DeletedObject {
+  object: string;
+  id: string;
+  slug?: string;
+  deleted: true;
+}

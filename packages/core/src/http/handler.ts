@@ -1,0 +1,83 @@
+import type { z } from 'zod';
+import { InvitekitError, notFound } from '../domain/errors.js';
+import type { SecretKeys } from './auth.js';
+import { jsonResponse, toErrorResponse, validationError } from './errors.js';
+import type { Route, RouteContext } from './route.js';
+import { Router } from './router.js';
+import type { InvitekitRequest, InvitekitResponse } from './types.js';
+
+/** A handler result with a status other than 200 (e.g. a failing readiness check). */
+export class StatusResult {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
+export interface HandlerOptions {
+  routes: Route[];
+  context: RouteContext;
+  secretKeys: SecretKeys;
+  /** Called with errors that are bugs (they become a 500). */
+  onUnexpectedError?: (err: unknown, request: InvitekitRequest) => void;
+}
+
+export type Handle = (request: InvitekitRequest) => Promise<InvitekitResponse>;
+
+function parse<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: 'body' | 'query' | 'path',
+): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(result.error, where);
+  return result.data;
+}
+
+const missingBody = () =>
+  new InvitekitError({
+    code: 'malformed_request_body',
+    message: 'missing request body',
+    longMessage: 'This endpoint takes a JSON body sent with Content-Type: application/json',
+  });
+
+/** The framework-free request handler over the route table. It never rejects. */
+export function createHandler({ routes, context, secretKeys, onUnexpectedError }: HandlerOptions): Handle {
+  const router = new Router(routes);
+  return async (request) => {
+    try {
+      const match = router.match(request.method.toUpperCase(), request.path);
+      if (!match) throw notFound('route', request.path);
+      if ('allowed' in match) {
+        const allow = [...new Set(match.allowed)].join(', ');
+        const err = new InvitekitError({
+          code: 'method_not_allowed',
+          message: 'method not allowed',
+          longMessage: `${request.method} is not served here; use ${allow}`,
+        });
+        return { ...toErrorResponse(err), headers: { ...toErrorResponse(err).headers, allow } };
+      }
+      const { route, params } = match;
+      if (route.auth === 'secret') secretKeys.verify(request.headers.authorization);
+
+      let body = request.body;
+      if (route.body && (body === undefined || body === null || body === '')) {
+        if (!route.bodyOptional) throw missingBody();
+        body = {};
+      }
+      const result = await route.handler(
+        {
+          params: route.params ? parse(route.params, params, 'path') : params,
+          query: route.query ? parse(route.query, request.query, 'query') : {},
+          body: route.body ? parse(route.body, body, 'body') : undefined,
+        },
+        context,
+      );
+      return result instanceof StatusResult
+        ? jsonResponse(result.status, result.body)
+        : jsonResponse(200, result);
+    } catch (err) {
+      return toErrorResponse(err, (e) => onUnexpectedError?.(e, request));
+    }
+  };
+}

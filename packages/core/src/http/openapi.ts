@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { errorCodes } from '../domain/errors.js';
+import { ClerkErrorsSchema } from './responses.js';
+import type { Route } from './route.js';
+
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * Builds the OpenAPI 3.0 document from the route table's zod schemas: the same schemas that validate
+ * requests. Schemas with a `meta({ id })` become shared components.
+ */
+export function buildOpenApiDocument(routes: Route[], info: { title: string; version: string }) {
+  const components: Record<string, JsonSchema> = {};
+
+  const convert = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+    const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as JsonSchema;
+    const { definitions, ...rest } = json as { definitions?: Record<string, JsonSchema> };
+    const rewrite = <T>(value: T): T =>
+      JSON.parse(JSON.stringify(value).replaceAll('"#/definitions/', '"#/components/schemas/'));
+    for (const [id, def] of Object.entries(definitions ?? {})) components[id] = rewrite(def);
+    return rewrite(rest);
+  };
+
+  const parameters = (schema: z.ZodType | undefined, where: 'path' | 'query') => {
+    if (!schema) return [];
+    const json = convert(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
+    return Object.entries(json.properties ?? {}).map(([name, s]) => {
+      const { description, ...rest } = s;
+      const multi = rest.type === 'array';
+      return {
+        name,
+        in: where,
+        required: where === 'path' || (json.required ?? []).includes(name),
+        ...(description ? { description } : {}),
+        schema: rest,
+        ...(multi ? { style: 'form', explode: true } : {}),
+      };
+    });
+  };
+
+  const errorResponse = {
+    description: 'ClerkErrors',
+    content: { 'application/json': { schema: convert(ClerkErrorsSchema, 'output') } },
+  };
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = {
+      operationId: route.operationId,
+      summary: route.summary,
+      tags: route.tags,
+      ...(route.deprecated ? { deprecated: true } : {}),
+      security: route.auth === 'secret' ? [{ bearerAuth: [] }] : [],
+      parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
+      ...(route.body
+        ? {
+            requestBody: {
+              required: !route.bodyOptional,
+              content: { 'application/json': { schema: convert(route.body, 'input') } },
+            },
+          }
+        : {}),
+      responses: {
+        '200': {
+          description: 'Success',
+          content: { 'application/json': { schema: convert(route.response, 'output') } },
+        },
+        '4XX': errorResponse,
+      },
+    };
+  }
+  return {
+    openapi: '3.0.3',
+    info: {
+      ...info,
+      description: `Clerk-compatible Backend API for invitations. Error codes: ${Object.keys(errorCodes).join(', ')}.`,
+    },
+    servers: [{ url: '/' }],
+    security: [{ bearerAuth: [] }],
+    paths,
+    components: {
+      schemas: components,
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'A secret key (INVITEKIT_SECRET_KEY).' },
+      },
+    },
+  };
+}
+
+export type OpenApiDocument = ReturnType<typeof buildOpenApiDocument>;

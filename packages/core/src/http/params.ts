@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { METADATA_MAX_BYTES } from '../domain/metadata.js';
+import { invitationStatuses } from '../domain/status.js';
+
+// Query strings arrive as string | string[] (a repeated key). These schemas turn them into typed values.
+
+/** A scalar query parameter: a repeated key is an error, not a silent pick. */
+const single = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (Array.isArray(v) && v.length === 1 ? v[0] : v), schema);
+
+const integerParam = (min: number, max: number, fallback: number) =>
+  single(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number')
+      .prefault(String(fallback))
+      .transform(Number)
+      .pipe(z.number().int().min(min).max(max)),
+  );
+
+export const limitParam = integerParam(1, 500, 10).describe('Page size, 1–500 (default 10).');
+export const offsetParam = integerParam(0, Number.MAX_SAFE_INTEGER, 0).describe('Rows to skip (default 0).');
+
+export const booleanParam = single(z.enum(['true', 'false']).transform((v) => v === 'true')).optional();
+
+export const stringParam = single(z.string().max(512)).optional();
+
+/** A multi-valued parameter: `?x=a&x=b` and `?x=a,b` both give `['a', 'b']`. */
+export const listParam = <T extends z.ZodType<string>>(item: T, max = 100) =>
+  z
+    .preprocess(
+      (v) =>
+        (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((s) =>
+          typeof s === 'string'
+            ? s
+                .split(',')
+                .map((p) => p.trim())
+                .filter(Boolean)
+            : [s],
+        ),
+      z.array(item).max(max),
+    )
+    .optional();
+
+export const statusParam = listParam(z.enum(invitationStatuses)).describe(
+  'Filter by status; repeat the parameter or separate values by commas for several.',
+);
+
+/** `order_by`: a field with an optional `+` (ascending, implied) or `-` (descending) prefix. */
+export const orderByParam = <const F extends readonly [string, ...string[]]>(fields: F, fallback: string) =>
+  single(
+    z
+      .string()
+      .prefault(fallback)
+      .transform((raw, ctx) => {
+        const direction = raw.startsWith('-') ? ('desc' as const) : ('asc' as const);
+        const field = raw.replace(/^[+-]/, '');
+        if (!(fields as readonly string[]).includes(field)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be one of ${fields.join(', ')}, with an optional + or -`,
+          });
+          return z.NEVER;
+        }
+        return { field: field as F[number], direction };
+      }),
+  ).describe(`Order by ${fields.join(' or ')}; prefix + (ascending) or - (descending). Default ${fallback}.`);
+
+/** A metadata object: any JSON object. The service enforces the size limit. */
+export const metadataBody = z
+  .record(z.string(), z.unknown())
+  .nullable()
+  .optional()
+  .describe(`A JSON object, at most ${METADATA_MAX_BYTES} bytes serialised.`);
+
+export const emailBody = z.string().min(1).max(320).describe('An email address; trimmed and lower-cased.');
+
+export const expiresInDaysBody = z
+  .int()
+  .min(1)
+  .max(365)
+  .nullable()
+  .optional()
+  .describe('Days until the invitation expires, 1–365 (default 30).');
+
+export const urlBody = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .nullable()
+  .optional();

@@ -1,0 +1,45 @@
+import type { z } from 'zod';
+import type { Roles } from '../domain/roles.js';
+import type { InvitekitServices } from '../services/index.js';
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface RouteContext {
+  services: InvitekitServices;
+  roles: Roles;
+}
+
+/**
+ * One entry of the route table: where, what it accepts (zod schemas that both validate and document),
+ * what it returns, and the handler, which calls a service and serialises its result.
+ */
+export interface Route<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
+  method: Method;
+  /** OpenAPI-style template relative to the mount point, e.g. `/v1/organizations/{organization_id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tags: string[];
+  deprecated?: boolean;
+  /** `secret`: Backend API key. `none`: public (health, OpenAPI document). */
+  auth: 'secret' | 'none';
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Whether a body may be omitted entirely (e.g. revoke with no requesting user). */
+  bodyOptional?: boolean;
+  response: z.ZodType;
+  handler: (
+    input: { params: z.output<P>; query: z.output<Q>; body: z.output<B> },
+    ctx: RouteContext,
+  ) => Promise<unknown>;
+}
+
+/** Identity function that infers a route's types from its schemas. */
+export const defineRoute = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+  route: Route<P, Q, B>,
+) => route as unknown as Route;

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import {
+  booleanParam,
+  emailBody,
+  expiresInDaysBody,
+  limitParam,
+  metadataBody,
+  offsetParam,
+  orderByParam,
+  statusParam,
+  stringParam,
+  urlBody,
+} from '../params.js';
+import { InvitationListSchema, InvitationSchema } from '../responses.js';
+import { defineRoute } from '../route.js';
+import { invitation } from '../serialize.js';
+
+const tags = ['Invitations'];
+
+const createBody = z.strictObject({
+  email_address: emailBody,
+  public_metadata: metadataBody,
+  redirect_url: urlBody,
+  notify: z.boolean().nullable().optional().describe('Email the invitee (default true).'),
+  ignore_existing: z
+    .boolean()
+    .nullable()
+    .optional()
+    .describe('Replace a pending invitation for the address; on single create, also allow an existing user.'),
+  expires_in_days: expiresInDaysBody,
+  template_slug: z
+    .enum(['invitation', 'waitlist_invitation'])
+    .optional()
+    .describe('Accepted for compatibility.'),
+});
+
+const toInput = (b: z.output<typeof createBody>) => ({
+  emailAddress: b.email_address,
+  publicMetadata: b.public_metadata,
+  redirectUrl: b.redirect_url,
+  notify: b.notify,
+  ignoreExisting: b.ignore_existing,
+  expiresInDays: b.expires_in_days,
+});
+
+export const applicationInvitationRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/v1/invitations',
+    operationId: 'CreateInvitation',
+    summary: 'Create an application invitation',
+    tags,
+    auth: 'secret',
+    body: createBody,
+    response: InvitationSchema,
+    handler: async ({ body }, { services }) => invitation(await services.invitations.create(toInput(body))),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/invitations/bulk',
+    operationId: 'CreateBulkInvitations',
+    summary: 'Create 1–10 application invitations, all or nothing',
+    tags,
+    auth: 'secret',
+    body: z.array(createBody).min(1).max(10),
+    response: InvitationListSchema,
+    handler: async ({ body }, { services }) =>
+      (await services.invitations.createMany(body.map(toInput))).map(invitation),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/invitations',
+    operationId: 'ListInvitations',
+    summary: 'List application invitations',
+    tags,
+    auth: 'secret',
+    query: z.object({
+      limit: limitParam,
+      offset: offsetParam,
+      status: statusParam,
+      query: stringParam,
+      order_by: orderByParam(['created_at', 'email_address', 'expires_at'], '-created_at'),
+      paginated: booleanParam.describe('Accepted for compatibility; lists are always paginated.'),
+    }),
+    response: InvitationListSchema,
+    handler: async ({ query }, { services }) =>
+      (
+        await services.invitations.list({
+          limit: query.limit,
+          offset: query.offset,
+          statuses: query.status,
+          query: query.query,
+          orderBy: query.order_by,
+        })
+      ).map(invitation),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/invitations/{invitation_id}/revoke',
+    operationId: 'RevokeInvitation',
+    summary: 'Revoke a pending application invitation',
+    tags,
+    auth: 'secret',
+    params: z.object({ invitation_id: z.string().min(1) }),
+    response: InvitationSchema,
+    handler: async ({ params }, { services }) =>
+      invitation(await services.invitations.revoke(params.invitation_id)),
+  }),
+];

@@ -1,0 +1,296 @@
+import { z } from 'zod';
+import {
+  emailBody,
+  limitParam,
+  listParam,
+  metadataBody,
+  offsetParam,
+  orderByParam,
+  stringParam,
+} from '../params.js';
+import {
+  DeletedObjectSchema,
+  MembershipSchema,
+  MembershipsSchema,
+  OrganizationSchema,
+  OrganizationsSchema,
+  UserListSchema,
+  UserSchema,
+} from '../responses.js';
+import { defineRoute } from '../route.js';
+import { membership, organization, page, user } from '../serialize.js';
+
+// The directory is a minimal subset of Clerk's: bodies accept Clerk's other fields and ignore them.
+
+const name = z.string().max(256).nullable().optional();
+const userParams = z.object({ user_id: z.string().min(1) });
+const orgParams = z.object({ organization_id: z.string().min(1) });
+
+export const directoryRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/v1/users',
+    operationId: 'CreateUser',
+    summary: 'Create a user',
+    tags: ['Users'],
+    auth: 'secret',
+    body: z.object({
+      email_address: z.array(emailBody).max(10).optional(),
+      external_id: z.string().min(1).max(256).nullable().optional(),
+      first_name: name,
+      last_name: name,
+      public_metadata: metadataBody,
+      private_metadata: metadataBody,
+      unsafe_metadata: metadataBody,
+    }),
+    response: UserSchema,
+    handler: async ({ body }, { services }) =>
+      user(
+        await services.users.create({
+          emailAddresses: body.email_address,
+          externalId: body.external_id,
+          firstName: body.first_name,
+          lastName: body.last_name,
+          publicMetadata: body.public_metadata,
+          privateMetadata: body.private_metadata,
+          unsafeMetadata: body.unsafe_metadata,
+        }),
+      ),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/users',
+    operationId: 'GetUserList',
+    summary: 'List users, newest first',
+    tags: ['Users'],
+    auth: 'secret',
+    query: z.object({
+      limit: limitParam,
+      offset: offsetParam,
+      email_address: listParam(z.string()),
+      user_id: listParam(z.string()),
+      query: stringParam,
+      order_by: orderByParam(['created_at'], '-created_at'),
+    }),
+    response: UserListSchema,
+    handler: async ({ query }, { services }) =>
+      (
+        await services.users.list({
+          limit: query.limit,
+          offset: query.offset,
+          emailAddresses: query.email_address,
+          userIds: query.user_id,
+          query: query.query,
+          orderBy: query.order_by,
+        })
+      ).map(user),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/users/{user_id}',
+    operationId: 'GetUser',
+    summary: 'Retrieve a user',
+    tags: ['Users'],
+    auth: 'secret',
+    params: userParams,
+    response: UserSchema,
+    handler: async ({ params }, { services }) => user(await services.users.get(params.user_id)),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/v1/users/{user_id}',
+    operationId: 'UpdateUser',
+    summary: 'Update a user',
+    tags: ['Users'],
+    auth: 'secret',
+    params: userParams,
+    body: z.object({
+      external_id: z.string().min(1).max(256).nullable().optional(),
+      first_name: name,
+      last_name: name,
+      primary_email_address_id: z.string().min(1).nullable().optional(),
+      public_metadata: metadataBody,
+      private_metadata: metadataBody,
+      unsafe_metadata: metadataBody,
+    }),
+    response: UserSchema,
+    handler: async ({ params, body }, { services }) =>
+      user(
+        await services.users.update(params.user_id, {
+          externalId: body.external_id,
+          firstName: body.first_name,
+          lastName: body.last_name,
+          primaryEmailAddressId: body.primary_email_address_id,
+          publicMetadata: body.public_metadata,
+          privateMetadata: body.private_metadata,
+          unsafeMetadata: body.unsafe_metadata,
+        }),
+      ),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/v1/users/{user_id}',
+    operationId: 'DeleteUser',
+    summary: 'Delete a user',
+    tags: ['Users'],
+    auth: 'secret',
+    params: userParams,
+    response: DeletedObjectSchema,
+    handler: async ({ params }, { services }) => services.users.delete(params.user_id),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/organizations',
+    operationId: 'CreateOrganization',
+    summary: 'Create an organization; created_by becomes its first admin',
+    tags: ['Organizations'],
+    auth: 'secret',
+    body: z.object({
+      name: z.string().min(1).max(256),
+      slug: z.string().min(1).max(64).nullable().optional(),
+      created_by: z.string().min(1).nullable().optional(),
+      public_metadata: metadataBody,
+      private_metadata: metadataBody,
+      max_allowed_memberships: z.int().min(0).nullable().optional(),
+    }),
+    response: OrganizationSchema,
+    handler: async ({ body }, { services }) =>
+      organization(
+        await services.organizations.create({
+          name: body.name,
+          slug: body.slug,
+          createdBy: body.created_by,
+          publicMetadata: body.public_metadata,
+          privateMetadata: body.private_metadata,
+          maxAllowedMemberships: body.max_allowed_memberships,
+        }),
+      ),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/organizations',
+    operationId: 'ListOrganizations',
+    summary: 'List organizations, newest first',
+    tags: ['Organizations'],
+    auth: 'secret',
+    query: z.object({
+      limit: limitParam,
+      offset: offsetParam,
+      query: stringParam,
+      order_by: orderByParam(['created_at', 'name'], '-created_at'),
+    }),
+    response: OrganizationsSchema,
+    handler: async ({ query }, { services }) =>
+      page(
+        await services.organizations.list({
+          limit: query.limit,
+          offset: query.offset,
+          query: query.query,
+          orderBy: query.order_by,
+        }),
+        organization,
+      ),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/organizations/{organization_id}',
+    operationId: 'GetOrganization',
+    summary: 'Retrieve an organization by id or slug',
+    tags: ['Organizations'],
+    auth: 'secret',
+    params: orgParams,
+    response: OrganizationSchema,
+    handler: async ({ params }, { services }) =>
+      organization(await services.organizations.get(params.organization_id)),
+  }),
+  defineRoute({
+    method: 'PATCH',
+    path: '/v1/organizations/{organization_id}',
+    operationId: 'UpdateOrganization',
+    summary: 'Update an organization',
+    tags: ['Organizations'],
+    auth: 'secret',
+    params: orgParams,
+    body: z.strictObject({
+      name: z.string().min(1).max(256).nullable().optional(),
+      slug: z.string().min(1).max(64).nullable().optional(),
+      max_allowed_memberships: z.int().min(0).nullable().optional(),
+      admin_delete_enabled: z.boolean().nullable().optional(),
+    }),
+    response: OrganizationSchema,
+    handler: async ({ params, body }, { services }) =>
+      organization(
+        await services.organizations.update(params.organization_id, {
+          name: body.name,
+          slug: body.slug,
+          maxAllowedMemberships: body.max_allowed_memberships,
+          adminDeleteEnabled: body.admin_delete_enabled,
+        }),
+      ),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/v1/organizations/{organization_id}',
+    operationId: 'DeleteOrganization',
+    summary: 'Delete an organization with its memberships and invitations',
+    tags: ['Organizations'],
+    auth: 'secret',
+    params: orgParams,
+    response: DeletedObjectSchema,
+    handler: async ({ params }, { services }) => services.organizations.delete(params.organization_id),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/organizations/{organization_id}/memberships',
+    operationId: 'CreateOrganizationMembership',
+    summary: 'Add a user to an organization',
+    tags: ['Organization Memberships'],
+    auth: 'secret',
+    params: orgParams,
+    body: z.object({
+      user_id: z.string().min(1),
+      role: z.string().min(1),
+      public_metadata: metadataBody,
+      private_metadata: metadataBody,
+    }),
+    response: MembershipSchema,
+    handler: async ({ params, body }, { services, roles }) =>
+      membership(
+        await services.memberships.create(params.organization_id, {
+          userId: body.user_id,
+          role: body.role,
+          publicMetadata: body.public_metadata,
+          privateMetadata: body.private_metadata,
+        }),
+        roles,
+      ),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/organizations/{organization_id}/memberships',
+    operationId: 'ListOrganizationMemberships',
+    summary: "List an organization's memberships",
+    tags: ['Organization Memberships'],
+    auth: 'secret',
+    params: orgParams,
+    query: z.object({
+      limit: limitParam,
+      offset: offsetParam,
+      user_id: listParam(z.string()),
+      role: listParam(z.string()),
+      order_by: orderByParam(['created_at'], 'created_at'),
+    }),
+    response: MembershipsSchema,
+    handler: async ({ params, query }, { services, roles }) =>
+      page(
+        await services.memberships.list(params.organization_id, {
+          limit: query.limit,
+          offset: query.offset,
+          userIds: query.user_id,
+          roles: query.role,
+          orderBy: query.order_by,
+        }),
+        (m) => membership(m, roles),
+      ),
+  }),
+];

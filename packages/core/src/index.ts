@@ -1,0 +1,83 @@
+import { defaultRoles, type RoleDefinition, Roles } from './domain/roles.js';
+import { SecretKeys } from './http/auth.js';
+import { createHandler, type Handle } from './http/handler.js';
+import { buildOpenApiDocument, type OpenApiDocument } from './http/openapi.js';
+import type { Route } from './http/route.js';
+import { backendRoutes } from './http/routes/index.js';
+import { metaRoutes } from './http/routes/meta.js';
+import type { InvitekitRequest } from './http/types.js';
+import { createServices, type InvitekitServices } from './services/index.js';
+import { type DatabaseConfig, type OpenDatabase, openDatabase } from './storage/database.js';
+
+export interface InvitekitConfig {
+  /** PostgreSQL via `url`, or the embedded PGlite database in `dataDir` (default `./.invitekit`). */
+  database?: DatabaseConfig;
+  /** Backend API secret keys. Several may be valid at once, for rotation. With none, every call is 401. */
+  secretKeys?: string[];
+  /** Organization roles. Default: `org:admin` (Admin) and `org:member` (Member). */
+  roles?: RoleDefinition[];
+  /** Clock in Unix milliseconds; injectable for tests. */
+  now?: () => number;
+  /** Called with errors that are bugs (they become a 500); log them. */
+  onUnexpectedError?: (err: unknown, request: InvitekitRequest) => void;
+}
+
+export interface Invitekit {
+  /** The service API, for calling Invitekit from code without HTTP. */
+  services: InvitekitServices;
+  /** The framework-free request handler over the route table. Adapters call this. */
+  handle: Handle;
+  /** The OpenAPI 3.0 document, generated from the route table's zod schemas. */
+  openapi(): OpenApiDocument;
+  /** The route table (read-only), for adapters and docs. */
+  routes: readonly Route[];
+  /** The open database; `driver` tells which one. */
+  database: OpenDatabase;
+  /** Closes the database. */
+  close(): Promise<void>;
+}
+
+/** Opens the database (applying migrations), and builds the services and the request handler. */
+export async function createInvitekit(config: InvitekitConfig = {}): Promise<Invitekit> {
+  const roles = new Roles(config.roles ?? defaultRoles);
+  const database = await openDatabase(config.database);
+  const services = createServices({ db: database.db, roles, now: config.now ?? Date.now });
+
+  let document: OpenApiDocument | undefined;
+  const openapi = () => {
+    document ??= buildOpenApiDocument(routes, { title: 'Invitekit Backend API', version: '0.1.0' });
+    return document;
+  };
+  const routes: Route[] = [...metaRoutes(database.ping, openapi, database.driver), ...backendRoutes];
+  const handle = createHandler({
+    routes,
+    context: { services, roles },
+    secretKeys: new SecretKeys(config.secretKeys ?? []),
+    onUnexpectedError: config.onUnexpectedError,
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    services,
+    handle,
+    openapi,
+    routes,
+    database,
+    close: () => {
+      closing ??= database.close();
+      return closing;
+    },
+  };
+}
+
+export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
+export type * from './domain/models.js';
+export { defaultRoles, type RoleDefinition } from './domain/roles.js';
+export type { InvitationStatus } from './domain/status.js';
+export { toErrorResponse } from './http/errors.js';
+export type { Handle } from './http/handler.js';
+export type { OpenApiDocument } from './http/openapi.js';
+export * from './http/responses.js';
+export type { InvitekitRequest, InvitekitResponse } from './http/types.js';
+export type { InvitekitServices } from './services/index.js';
+export type { DatabaseConfig } from './storage/database.js';

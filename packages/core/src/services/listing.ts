@@ -1,0 +1,60 @@
+import { and, asc, desc, eq, gt, lte, or, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { InvitationStatus } from '../domain/status.js';
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+export interface OrderBy<F extends string = string> {
+  field: F;
+  direction: 'asc' | 'desc';
+}
+
+export interface Paginated<T> {
+  data: T[];
+  totalCount: number;
+}
+
+/** ORDER BY for a list: the requested column, then creation time and id so pages never overlap. */
+export function orderClause(
+  column: PgColumn,
+  direction: 'asc' | 'desc',
+  createdAt: PgColumn,
+  id: PgColumn,
+): SQL[] {
+  const dir = direction === 'asc' ? asc : desc;
+  return column === createdAt ? [dir(createdAt), dir(id)] : [dir(column), dir(createdAt), dir(id)];
+}
+
+interface StatusColumns {
+  status: PgColumn;
+  expiresAt: PgColumn;
+}
+
+/**
+ * Status filter where `expired` also covers pending rows past `expires_at`, and `pending` excludes them,
+ * so reads are right before any sweeper writes `expired`.
+ */
+export function statusFilter(
+  t: StatusColumns,
+  statuses: readonly InvitationStatus[],
+  now: number,
+): SQL | undefined {
+  if (statuses.length === 0) return undefined;
+  const parts = [...new Set(statuses)].map((status) => {
+    switch (status) {
+      case 'pending':
+        return and(eq(t.status, 'pending'), gt(t.expiresAt, now));
+      case 'expired':
+        return or(eq(t.status, 'expired'), and(eq(t.status, 'pending'), lte(t.expiresAt, now)));
+      default:
+        return eq(t.status, status);
+    }
+  });
+  return parts.length === 1 ? parts[0] : or(...parts);
+}
+
+/** Escapes LIKE wildcards so a user's query matches literally. */
+export const likePattern = (query: string) => `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -1,0 +1,174 @@
+import { randomBytes } from 'node:crypto';
+import { asc, count, desc, eq, or, sql } from 'drizzle-orm';
+import { invalidParam, notFound } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { checkMetadata, type Metadata } from '../domain/metadata.js';
+import type { DeletedObject, Organization } from '../domain/models.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../domain/pg-errors.js';
+import { memberships, type OrganizationRow, organizations } from '../storage/schema.js';
+import type { ServiceContext } from './context.js';
+import { likePattern, type Page, type Paginated } from './listing.js';
+
+export interface CreateOrganizationInput {
+  name: string;
+  /** Lower-case letters, digits and dashes; derived from the name when absent. */
+  slug?: string | null;
+  /** This user becomes the organization's first admin. */
+  createdBy?: string | null;
+  publicMetadata?: Metadata | null;
+  privateMetadata?: Metadata | null;
+  maxAllowedMemberships?: number | null;
+}
+
+export interface UpdateOrganizationInput {
+  name?: string | null;
+  slug?: string | null;
+  maxAllowedMemberships?: number | null;
+  adminDeleteEnabled?: boolean | null;
+}
+
+export interface ListOrganizationsInput extends Partial<Page> {
+  /** Exact id, or a substring of the name or slug. */
+  query?: string;
+  orderBy?: { field: 'created_at' | 'name'; direction: 'asc' | 'desc' };
+}
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+function slugify(name: string): string {
+  const base = name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48);
+  return `${base || 'org'}-${randomBytes(3).toString('hex')}`;
+}
+
+function checkSlug(slug: string): string {
+  if (!SLUG.test(slug) || slug.length > 64) {
+    throw invalidParam(
+      'slug',
+      'A slug may contain only lower-case letters, digits and single dashes (64 at most)',
+    );
+  }
+  return slug;
+}
+
+function checkName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length === 0 || trimmed.length > 256) {
+    throw invalidParam('name', 'The name must be 1 to 256 characters long');
+  }
+  return trimmed;
+}
+
+const slugTaken = (slug: string) =>
+  invalidParam('slug', `The slug ${slug} is taken`, 'form_identifier_exists');
+
+/** Organizations, the tenants that invitations lead into. */
+export class OrganizationsService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  async create(input: CreateOrganizationInput): Promise<Organization> {
+    const now = this.ctx.now();
+    const row = {
+      id: newId('organization', now),
+      name: checkName(input.name),
+      slug: input.slug ? checkSlug(input.slug) : slugify(input.name),
+      createdBy: input.createdBy ?? null,
+      maxAllowedMemberships: input.maxAllowedMemberships ?? 0,
+      adminDeleteEnabled: true,
+      publicMetadata: checkMetadata(input.publicMetadata, 'public_metadata'),
+      privateMetadata: checkMetadata(input.privateMetadata, 'private_metadata'),
+      createdAt: now,
+      updatedAt: now,
+    } satisfies OrganizationRow;
+    const adminRole = this.ctx.roles.adminKeys()[0]!;
+    try {
+      await this.ctx.db.transaction(async (tx) => {
+        await tx.insert(organizations).values(row);
+        if (row.createdBy) {
+          await tx.insert(memberships).values({
+            organizationId: row.id,
+            id: newId('membership', now),
+            userId: row.createdBy,
+            role: adminRole,
+            createdAt: now,
+            updatedAt: now,
+          });
+        }
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'organizations_slug_uidx')) throw slugTaken(row.slug);
+      if (isForeignKeyViolation(err)) throw notFound('user', row.createdBy ?? undefined);
+      throw err;
+    }
+    return row;
+  }
+
+  /** By id or by slug, as Clerk's endpoint accepts either. */
+  async get(idOrSlug: string): Promise<Organization> {
+    const [row] = await this.ctx.db
+      .select()
+      .from(organizations)
+      .where(or(eq(organizations.id, idOrSlug), eq(organizations.slug, idOrSlug)))
+      .limit(1);
+    if (!row) throw notFound('organization', idOrSlug);
+    return row;
+  }
+
+  async list(input: ListOrganizationsInput = {}): Promise<Paginated<Organization>> {
+    const query = input.query?.trim();
+    const where = query
+      ? or(
+          eq(organizations.id, query),
+          sql`${organizations.name} ilike ${likePattern(query)}`,
+          sql`${organizations.slug} ilike ${likePattern(query)}`,
+        )
+      : undefined;
+    const dir = input.orderBy?.direction === 'asc' ? asc : desc;
+    const column = input.orderBy?.field === 'name' ? organizations.name : organizations.createdAt;
+    const [data, [total]] = await Promise.all([
+      this.ctx.db
+        .select()
+        .from(organizations)
+        .where(where)
+        .orderBy(dir(column), dir(organizations.createdAt), dir(organizations.id))
+        .limit(input.limit ?? 10)
+        .offset(input.offset ?? 0),
+      this.ctx.db.select({ total: count() }).from(organizations).where(where),
+    ]);
+    return { data, totalCount: total?.total ?? 0 };
+  }
+
+  async update(organizationId: string, input: UpdateOrganizationInput): Promise<Organization> {
+    const set: Partial<OrganizationRow> = { updatedAt: this.ctx.now() };
+    if (input.name != null) set.name = checkName(input.name);
+    if (input.slug != null) set.slug = checkSlug(input.slug);
+    if (input.maxAllowedMemberships != null) set.maxAllowedMemberships = input.maxAllowedMemberships;
+    if (input.adminDeleteEnabled != null) set.adminDeleteEnabled = input.adminDeleteEnabled;
+    try {
+      const [row] = await this.ctx.db
+        .update(organizations)
+        .set(set)
+        .where(eq(organizations.id, organizationId))
+        .returning();
+      if (!row) throw notFound('organization', organizationId);
+      return row;
+    } catch (err) {
+      if (isUniqueViolation(err, 'organizations_slug_uidx')) throw slugTaken(set.slug ?? '');
+      throw err;
+    }
+  }
+
+  /** Deletes the organization with its memberships and invitations (foreign keys cascade). */
+  async delete(organizationId: string): Promise<DeletedObject> {
+    const [row] = await this.ctx.db
+      .delete(organizations)
+      .where(eq(organizations.id, organizationId))
+      .returning({ id: organizations.id, slug: organizations.slug });
+    if (!row) throw notFound('organization', organizationId);
+    return { object: 'organization', id: row.id, slug: row.slug, deleted: true };
+  }
+}

@@ -1,0 +1,93 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+/** One dialect, two drivers: everything above storage sees this type only. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface DatabaseConfig {
+  /** PostgreSQL connection string. When absent, an embedded PGlite database is used. */
+  url?: string;
+  /** Folder for the embedded database; `memory://` keeps it in memory. Default `./.invitekit`. */
+  dataDir?: string;
+  /** Maximum pool size for PostgreSQL. Default 16. */
+  poolSize?: number;
+}
+
+export interface OpenDatabase {
+  db: Database;
+  driver: 'postgres' | 'pglite';
+  /** Round trip to the database, for readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// Arbitrary constant: serialises migrations when several server processes start at once.
+const MIGRATION_LOCK = 7_431_902_118;
+
+/** The committed SQL migrations sit at the package root, one level above `src/` and `dist/` alike. */
+export function migrationsFolder(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [join(here, '..', 'migrations'), join(here, '..', '..', 'migrations')]) {
+    if (existsSync(join(candidate, 'meta', '_journal.json'))) return candidate;
+  }
+  throw new Error(`Invitekit: migrations folder not found next to ${here}`);
+}
+
+/** Opens the configured database and applies pending migrations before returning. */
+export async function openDatabase(config: DatabaseConfig = {}): Promise<OpenDatabase> {
+  return config.url
+    ? openPostgres(config.url, config.poolSize ?? 16)
+    : openPglite(config.dataDir ?? './.invitekit');
+}
+
+async function openPostgres(url: string, max: number): Promise<OpenDatabase> {
+  // Migrate over one dedicated connection holding a session advisory lock.
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await migratePg(drizzlePg(client, { schema }), { migrationsFolder: migrationsFolder() });
+  } finally {
+    await client.end();
+  }
+  const pool = new pg.Pool({ connectionString: url, max });
+  // An idle client that loses its connection emits here; without a listener it would crash the process.
+  pool.on('error', () => {});
+  const db = drizzlePg(pool, { schema }) as unknown as Database;
+  return {
+    db,
+    driver: 'postgres',
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(dataDir: string): Promise<OpenDatabase> {
+  const inMemory = dataDir.startsWith('memory://');
+  if (!inMemory) mkdirSync(resolve(dataDir), { recursive: true });
+  const client = await PGlite.create(inMemory ? dataDir : resolve(dataDir), { extensions: { pg_trgm } });
+  const db = drizzlePglite(client, { schema });
+  await migratePglite(db, { migrationsFolder: migrationsFolder() });
+  return {
+    db: db as unknown as Database,
+    driver: 'pglite',
+    ping: async () => {
+      await db.execute(sql`SELECT 1`);
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,172 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import type { Metadata } from '../domain/metadata.js';
+
+// Timestamps are Unix milliseconds, as on the wire; `mode: 'number'` keeps them plain numbers.
+const millis = (name: string) => bigint(name, { mode: 'number' });
+const metadata = (name: string) => jsonb(name).$type<Metadata>().notNull().default({});
+
+export const organizations = pgTable(
+  'organizations',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    slug: text('slug').notNull(),
+    createdBy: text('created_by'),
+    maxAllowedMemberships: integer('max_allowed_memberships').notNull().default(0),
+    adminDeleteEnabled: boolean('admin_delete_enabled').notNull().default(true),
+    publicMetadata: metadata('public_metadata'),
+    privateMetadata: metadata('private_metadata'),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('organizations_slug_uidx').on(t.slug),
+    index('organizations_created_idx').on(t.createdAt, t.id),
+  ],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    externalId: text('external_id'),
+    firstName: text('first_name'),
+    lastName: text('last_name'),
+    primaryEmailAddressId: text('primary_email_address_id'),
+    publicMetadata: metadata('public_metadata'),
+    privateMetadata: metadata('private_metadata'),
+    unsafeMetadata: metadata('unsafe_metadata'),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('users_external_id_uidx').on(t.externalId),
+    index('users_created_idx').on(t.createdAt, t.id),
+  ],
+);
+
+export const emailAddresses = pgTable(
+  'email_addresses',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** Normalised (trimmed, lower-case); one owner per address across the instance. */
+    emailAddress: text('email_address').notNull(),
+    verified: boolean('verified').notNull().default(true),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('email_addresses_email_uidx').on(t.emailAddress),
+    index('email_addresses_user_idx').on(t.userId, t.createdAt),
+  ],
+);
+
+// Tables holding an organization's rows lead with `organization_id` in their keys, so they can be
+// distributed by organization (Citus-style) once one database is not enough.
+export const memberships = pgTable(
+  'organization_memberships',
+  {
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+    publicMetadata: metadata('public_metadata'),
+    privateMetadata: metadata('private_metadata'),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.id] }),
+    uniqueIndex('organization_memberships_user_uidx').on(t.organizationId, t.userId),
+    index('organization_memberships_created_idx').on(t.organizationId, t.createdAt, t.id),
+    index('organization_memberships_user_idx').on(t.userId),
+  ],
+);
+
+export const organizationInvitations = pgTable(
+  'organization_invitations',
+  {
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    emailAddress: text('email_address').notNull(),
+    role: text('role').notNull(),
+    /** Stored status; `expired` is also derived from `expires_at` on every read. */
+    status: text('status').notNull().default('pending'),
+    inviterId: text('inviter_id').references(() => users.id, { onDelete: 'set null' }),
+    publicMetadata: metadata('public_metadata'),
+    privateMetadata: metadata('private_metadata'),
+    redirectUrl: text('redirect_url'),
+    notify: boolean('notify').notNull().default(true),
+    expiresAt: millis('expires_at').notNull(),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.id] }),
+    // One pending invitation per organization and address, enforced here rather than by read-then-write.
+    uniqueIndex('organization_invitations_pending_uidx')
+      .on(t.organizationId, t.emailAddress)
+      .where(sql`${t.status} = 'pending'`),
+    // Per-organization lists: order by created_at or email_address, optionally filtered by status or email.
+    index('organization_invitations_org_created_idx').on(t.organizationId, t.createdAt, t.id),
+    index('organization_invitations_org_email_idx').on(t.organizationId, t.emailAddress, t.createdAt),
+    index('organization_invitations_org_status_idx').on(t.organizationId, t.status, t.createdAt),
+    // A user's invitations (by their addresses), and the instance-wide list and its filters.
+    index('organization_invitations_email_idx').on(t.emailAddress, t.createdAt),
+    index('organization_invitations_created_idx').on(t.createdAt, t.id),
+    index('organization_invitations_status_idx').on(t.status, t.createdAt),
+    index('organization_invitations_email_trgm_idx').using('gin', sql`${t.emailAddress} gin_trgm_ops`),
+  ],
+);
+
+export const applicationInvitations = pgTable(
+  'application_invitations',
+  {
+    id: text('id').primaryKey(),
+    emailAddress: text('email_address').notNull(),
+    status: text('status').notNull().default('pending'),
+    publicMetadata: metadata('public_metadata'),
+    redirectUrl: text('redirect_url'),
+    notify: boolean('notify').notNull().default(true),
+    expiresAt: millis('expires_at').notNull(),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('application_invitations_pending_uidx')
+      .on(t.emailAddress)
+      .where(sql`${t.status} = 'pending'`),
+    index('application_invitations_created_idx').on(t.createdAt, t.id),
+    index('application_invitations_email_idx').on(t.emailAddress, t.createdAt),
+    index('application_invitations_expires_idx').on(t.expiresAt, t.id),
+    index('application_invitations_status_idx').on(t.status, t.createdAt),
+    index('application_invitations_email_trgm_idx').using('gin', sql`${t.emailAddress} gin_trgm_ops`),
+  ],
+);
+
+export type OrganizationRow = typeof organizations.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type EmailAddressRow = typeof emailAddresses.$inferSelect;
+export type MembershipRow = typeof memberships.$inferSelect;
+export type OrganizationInvitationRow = typeof organizationInvitations.$inferSelect;
+export type ApplicationInvitationRow = typeof applicationInvitations.$inferSelect;
