@@ -139,7 +139,7 @@ export class ApplicationInvitationsService {
         ),
       );
     const takenSet = new Set(taken.map((r) => r.email));
-    rows.forEach((row, index) =>
+    rows.forEach((row, index) => {
       wrap(index, () => {
         const bypass = !bulk && inputs[index]!.ignoreExisting;
         if (takenSet.has(row.emailAddress) && !bypass) {
@@ -149,8 +149,8 @@ export class ApplicationInvitationsService {
             'form_identifier_exists',
           );
         }
-      }),
-    );
+      });
+    });
 
     const replace = new Set(rows.filter((_, i) => inputs[i]!.ignoreExisting).map((r) => r.emailAddress));
     const write = (db: Database) => this.insertPending(db, rows, replace, now, bulk);

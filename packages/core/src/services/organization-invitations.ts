@@ -233,7 +233,7 @@ export class OrganizationInvitationsService {
       inviterIds,
       rows.map((r) => r.emailAddress),
     );
-    rows.forEach((row, index) =>
+    rows.forEach((row, index) => {
       wrap(index, () => {
         if (row.inviterId && !roles.isAdmin(context.inviters.get(row.inviterId)?.role)) {
           throw notAnAdmin(row.inviterId, organizationId, 'inviter_user_id');
@@ -245,8 +245,8 @@ export class OrganizationInvitationsService {
             'already_a_member_in_organization',
           );
         }
-      }),
-    );
+      });
+    });
 
     const inserted = bulk
       ? await this.ctx.db.transaction((tx) => this.insertPending(tx, rows, now, bulk))

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { parse } from 'yaml';
+
+// Validates real responses against Clerk's OpenAPI subset in shared/contract, not hand-copied shapes.
+
+const contractDir = fileURLToPath(new URL('../../../shared/contract/', import.meta.url));
+
+type Doc = {
+  paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>>;
+};
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+addFormats(ajv);
+
+/** OpenAPI 3.0's `nullable: true` as JSON Schema: `null` joins the type (and enum), or wraps the schema. */
+function nullableToJsonSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(nullableToJsonSchema);
+  if (!node || typeof node !== 'object') return node;
+  const { nullable, discriminator: _ignored, ...rest } = node as Record<string, unknown>;
+  const out = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, nullableToJsonSchema(v)]));
+  if (nullable !== true) return out;
+  if (typeof out.type === 'string') {
+    return {
+      ...out,
+      type: [out.type, 'null'],
+      ...(Array.isArray(out.enum) ? { enum: [...out.enum, null] } : {}),
+    };
+  }
+  return { anyOf: [out, { type: 'null' }] };
+}
+
+const bapi = nullableToJsonSchema(
+  parse(readFileSync(`${contractDir}clerk-bapi-invitations.yml`, 'utf8')),
+) as Doc;
+ajv.addSchema(bapi as object, 'bapi');
+
+const escape = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
+
+/** JSON pointer to the schema of an operation's response with this status. */
+function responseSchemaRef(operationId: string, status: number): string {
+  for (const [path, methods] of Object.entries(bapi.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      if (op.operationId !== operationId) continue;
+      const response = op.responses[String(status)] as { $ref?: string } | undefined;
+      if (!response) throw new Error(`${operationId} declares no ${status} response in the contract`);
+      const base = response.$ref
+        ? response.$ref.slice(1)
+        : `/paths/${escape(path)}/${method}/responses/${status}`;
+      return `bapi#${base}/content/application~1json/schema`;
+    }
+  }
+  throw new Error(`Operation ${operationId} is not in the contract`);
+}
+
+const cache = new Map<string, ReturnType<typeof ajv.compile>>();
+
+/** Throws with Ajv's errors when `body` does not match the contract's schema for this response. */
+export function assertContract(operationId: string, status: number, body: unknown): void {
+  const ref = responseSchemaRef(operationId, status);
+  let validate = cache.get(ref);
+  if (!validate) {
+    validate = ajv.compile({ $ref: ref });
+    cache.set(ref, validate);
+  }
+  if (!validate(body)) {
+    throw new Error(
+      `${operationId} ${status} does not match the contract:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(body).slice(0, 600)}`,
+    );
+  }
+}
+
+/** Every error body is a ClerkErrors object with a stable code. */
+export function assertClerkErrors(body: unknown): asserts body is {
+  errors: { code: string; message: string; long_message: string; meta?: Record<string, unknown> }[];
+} {
+  let validate = cache.get('errors');
+  if (!validate) {
+    validate = ajv.compile({ $ref: 'bapi#/components/schemas/ClerkErrors' });
+    cache.set('errors', validate);
+  }
+  if (!validate(body)) throw new Error(`Not a ClerkErrors body: ${JSON.stringify(body)}`);
+}

@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests import workspace packages from source through the `invitekit-source` export condition,
+// so they never wait for a build.
+// (Vite's default server conditions, after ours.)
+const conditions = ['invitekit-source', 'module', 'node', 'development|production'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'core', include: ['packages/core/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'express', include: ['packages/express/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'server', include: ['apps/server/test/**/*.test.ts'] } },
+    ],
+  },
+});
