@@ -12,26 +12,31 @@ export const idPrefix = {
 
 export type IdKind = keyof typeof idPrefix;
 
-// Crockford base32: sortable as plain strings, no ambiguous letters.
+// Crockford base32: sorts as plain strings, no ambiguous letters.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
+let lastTime = -1;
+const lastRandom = Buffer.alloc(10);
+
 /**
- * A ULID-shaped id behind a prefix: 48 bits of milliseconds then 80 random bits, so ids sort by creation
- * time and tie-break lists that order by `created_at`.
+ * A ULID behind a prefix: 48 bits of milliseconds then 80 random bits. Within one millisecond the random
+ * part is incremented (ULID's monotonic mode), so ids from one process sort in creation order and
+ * tie-break lists ordered by `created_at`.
  */
 export function newId(kind: IdKind, now = Date.now()): string {
-  let time = '';
-  let t = now;
-  for (let i = 0; i < 10; i++) {
-    time = ALPHABET[t % 32] + time;
-    t = Math.floor(t / 32);
+  if (now > lastTime) {
+    lastTime = now;
+    randomBytes(10).copy(lastRandom);
+  } else {
+    for (let i = 9; i >= 0 && ++lastRandom[i]! === 256; i--) lastRandom[i] = 0;
   }
-  const bytes = randomBytes(10);
+  let time = '';
+  for (let t = lastTime, i = 0; i < 10; i++, t = Math.floor(t / 32)) time = ALPHABET[t % 32] + time;
   let random = '';
-  // 80 bits = 16 base32 characters, 5 bits each, read two bytes at a time.
+  // 80 bits = 16 characters of 5 bits.
   let buffer = 0;
   let bits = 0;
-  for (const byte of bytes) {
+  for (const byte of lastRandom) {
     buffer = (buffer << 8) | byte;
     bits += 8;
     while (bits >= 5) {
