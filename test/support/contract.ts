@@ -37,7 +37,7 @@ const bapi = nullableToJsonSchema(
 ) as Doc;
 ajv.addSchema(bapi as object, 'bapi');
 
-const escape = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
+const pointerEscape = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
 
 /** JSON pointer to the schema of an operation's response with this status. */
 function responseSchemaRef(operationId: string, status: number): string {
@@ -48,7 +48,7 @@ function responseSchemaRef(operationId: string, status: number): string {
       if (!response) throw new Error(`${operationId} declares no ${status} response in the contract`);
       const base = response.$ref
         ? response.$ref.slice(1)
-        : `/paths/${escape(path)}/${method}/responses/${status}`;
+        : `/paths/${pointerEscape(path)}/${method}/responses/${status}`;
       return `bapi#${base}/content/application~1json/schema`;
     }
   }
