@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import AjvModule from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 
 // Validates real responses against Clerk's OpenAPI subset in shared/contract, not hand-copied shapes.
@@ -12,6 +12,9 @@ type Doc = {
   paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>>;
 };
 
+// CommonJS packages: under NodeNext the default import is the module object.
+const Ajv = AjvModule.default;
+const addFormats = addFormatsModule.default;
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
 

@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { configFromEnv } from '../src/config.js';
+
+const serverDir = fileURLToPath(new URL('..', import.meta.url));
+
+describe('the server process', () => {
+  it('starts on the embedded database, serves, logs JSON and shuts down cleanly on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'invitekit-'));
+    const child = spawn(
+      process.execPath,
+      ['--conditions=invitekit-source', '--import', 'tsx', 'src/main.ts'],
+      {
+        cwd: serverDir,
+        env: {
+          ...process.env,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          INVITEKIT_DATA_DIR: dataDir,
+          INVITEKIT_SECRET_KEY: 'sk_proc',
+          DATABASE_URL: '',
+        },
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start: ${out}`)), 20_000);
+        child.stdout.on('data', () => {
+          const m = /"url":"(http:[^"]+)"/.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        });
+      });
+      const res = await fetch(`${url}/v1/organizations`, { headers: { authorization: 'Bearer sk_proc' } });
+      expect(res.status).toBe(200);
+      const exited = new Promise<number | null>((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      const logs = out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads its configuration from the environment', () => {
+    const c = configFromEnv({ PORT: '8080', INVITEKIT_SECRET_KEY: 'a, b', DATABASE_URL: 'postgres://x/y' });
+    expect(c.port).toBe(8080);
+    expect(c.invitekit.secretKeys).toEqual(['a', 'b']);
+    expect(c.invitekit.database).toMatchObject({ url: 'postgres://x/y' });
+    const dev = configFromEnv({});
+    expect(dev.generatedKey).toMatch(/^sk_dev_/);
+    expect(dev.invitekit.database).toEqual({ dataDir: './.invitekit' });
+    expect(() => configFromEnv({ NODE_ENV: 'production' })).toThrow(/INVITEKIT_SECRET_KEY/);
+    expect(() => configFromEnv({ PORT: 'abc', INVITEKIT_SECRET_KEY: 'k' })).toThrow(/PORT/);
+  });
+});
