@@ -21,7 +21,7 @@ export interface DatabaseConfig {
   url?: string;
   /** Folder for the embedded database; `memory://` keeps it in memory. Default `./.invitekit`. */
   dataDir?: string;
-  /** Maximum pool size for PostgreSQL. Default 16. */
+  /** Maximum pool size for PostgreSQL. Default 32: more concurrent commits share each WAL flush. */
   poolSize?: number;
 }
 
