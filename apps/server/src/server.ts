@@ -5,6 +5,8 @@ import express from 'express';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.js';
 
+const GRACE_MS = 5_000;
+
 export interface RunningServer {
   invitekit: Invitekit;
   server: Server;
@@ -20,9 +22,15 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     onUnexpectedError: (err, req) =>
       log.error({ err, method: req.method, path: req.path }, 'unexpected error'),
   });
+  let stopping = false;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Once stopping, every response closes its connection, so keep-alive clients let go promptly.
+  app.use((_req, res, next) => {
+    if (stopping) res.setHeader('connection', 'close');
+    next();
+  });
   app.use(invitekitRouter(invitekit));
 
   const server = await new Promise<Server>((resolve, reject) => {
@@ -34,16 +42,19 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
 
-  let stopping: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
   const stop = () => {
-    stopping ??= (async () => {
+    stopping = true;
+    stopped ??= (async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // Connections still busy after the grace period are cut; their requests still finish in core.
+        setTimeout(() => server.closeAllConnections(), GRACE_MS).unref();
       });
       await invitekit.close();
     })();
-    return stopping;
+    return stopped;
   };
   return { invitekit, server, url, stop };
 }

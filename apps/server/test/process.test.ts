@@ -27,12 +27,16 @@ describe('the server process', () => {
       },
     );
     let out = '';
+    let err = '';
     child.stdout.on('data', (d) => {
       out += d;
     });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no start: ${out}`)), 20_000);
+        const timer = setTimeout(() => reject(new Error(`no start: ${out}${err}`)), 20_000);
         child.stdout.on('data', () => {
           const m = /"url":"(http:[^"]+)"/.exec(out);
           if (m) {
@@ -51,6 +55,81 @@ describe('the server process', () => {
         .split('\n')
         .map((l) => JSON.parse(l));
       expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops promptly and cleanly on SIGTERM while under keep-alive load', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'invitekit-'));
+    const child = spawn(
+      process.execPath,
+      ['--conditions=invitekit-source', '--import', 'tsx', 'src/main.ts'],
+      {
+        cwd: serverDir,
+        env: {
+          ...process.env,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          INVITEKIT_DATA_DIR: dataDir,
+          INVITEKIT_SECRET_KEY: 'sk_proc',
+          DATABASE_URL: '',
+        },
+      },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start: ${out}${err}`)), 20_000);
+        child.stdout.on('data', () => {
+          const m = /"url":"(http:[^"]+)"/.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        });
+      });
+      let running = true;
+      let served = 0;
+      const workers = Array.from({ length: 8 }, async (_, w) => {
+        for (let i = 0; running; i++) {
+          try {
+            const res = await fetch(`${url}/v1/invitations`, {
+              method: 'POST',
+              headers: { authorization: 'Bearer sk_proc', 'content-type': 'application/json' },
+              body: JSON.stringify({ email_address: `load-${w}-${i}@example.com` }),
+            });
+            expect(res.status).toBe(200);
+            await res.arrayBuffer();
+            served++;
+          } catch (err) {
+            if (err instanceof Error && err.name === 'AssertionError') throw err;
+            return; // the server has gone: connection refused or reset
+          }
+        }
+      });
+      while (served < 20) await new Promise((r) => setTimeout(r, 20));
+      const exited = new Promise<number | null>((r) => child.once('exit', r));
+      const signalled = Date.now();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(Date.now() - signalled).toBeLessThan(4_000);
+      running = false;
+      await Promise.all(workers);
+      const errors = out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .filter((l) => l.level >= 50);
+      expect(errors).toEqual([]);
     } finally {
       child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });

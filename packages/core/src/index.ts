@@ -33,7 +33,7 @@ export interface Invitekit {
   routes: readonly Route[];
   /** The open database; `driver` tells which one. */
   database: OpenDatabase;
-  /** Closes the database. */
+  /** Waits for requests in flight through `handle`, then closes the database. */
   close(): Promise<void>;
 }
 
@@ -49,12 +49,24 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     return document;
   };
   const routes: Route[] = [...metaRoutes(database.ping, openapi, database.driver), ...backendRoutes];
-  const handle = createHandler({
+  const handleRequest = createHandler({
     routes,
     context: { services, roles },
     secretKeys: new SecretKeys(config.secretKeys ?? []),
     onUnexpectedError: config.onUnexpectedError,
   });
+
+  // close() lets requests in flight finish before the database goes, even when their client has left.
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const handle: Handle = async (request) => {
+    inFlight++;
+    try {
+      return await handleRequest(request);
+    } finally {
+      if (--inFlight === 0) drained?.();
+    }
+  };
 
   let closing: Promise<void> | undefined;
   return {
@@ -64,7 +76,10 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     routes,
     database,
     close: () => {
-      closing ??= database.close();
+      closing ??= (async () => {
+        if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+        await database.close();
+      })();
       return closing;
     },
   };
