@@ -41,7 +41,7 @@ export interface Invitekit {
 export async function createInvitekit(config: InvitekitConfig = {}): Promise<Invitekit> {
   const roles = new Roles(config.roles ?? defaultRoles);
   const database = await openDatabase(config.database);
-  const services = createServices({ db: database.db, roles, now: config.now ?? Date.now });
+  const services = createServices({ db: database.db, run: database.run, roles, now: config.now ?? Date.now });
 
   let document: OpenApiDocument | undefined;
   const openapi = () => {

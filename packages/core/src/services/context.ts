@@ -1,9 +1,11 @@
 import type { Roles } from '../domain/roles.js';
-import type { Database } from '../storage/database.js';
+import type { Database, OpenDatabase } from '../storage/database.js';
 
 /** What every service needs: the database, the configured roles and a clock (injectable for tests). */
 export interface ServiceContext {
   db: Database;
+  /** Prepared statements for hot paths (storage/statements.ts). */
+  run: OpenDatabase['run'];
   roles: Roles;
   now: () => number;
 }

@@ -18,6 +18,7 @@ import {
   organizations,
   users,
 } from '../storage/schema.js';
+import { type CreateOrganizationInvitationRow, createOrganizationInvitation } from '../storage/statements.js';
 import { atItem, BULK_MAX_ITEMS, itemError, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
 import {
@@ -76,6 +77,34 @@ export class OrganizationInvitationsService {
     organizationId: string,
     input: CreateOrganizationInvitationInput,
   ): Promise<OrganizationInvitation> {
+    const row = this.toRow(organizationId, input, this.ctx.now());
+    // One round trip when everything is in order; otherwise the general path says why (or frees a slot
+    // held by an expired invitation and inserts).
+    const [result] = await this.ctx.run<CreateOrganizationInvitationRow>(createOrganizationInvitation, [
+      organizationId,
+      row.id,
+      row.emailAddress,
+      row.role,
+      this.ctx.roles.adminKeys(),
+      row.inviterId,
+      JSON.stringify(row.publicMetadata),
+      JSON.stringify(row.privateMetadata),
+      row.redirectUrl,
+      row.notify,
+      row.expiresAt,
+      row.createdAt,
+    ]);
+    if (result?.inserted) {
+      const inviter = row.inviterId
+        ? {
+            userId: row.inviterId,
+            firstName: result.first_name,
+            lastName: result.last_name,
+            identifier: result.identifier,
+          }
+        : null;
+      return this.toDomain(row, inviter, row.createdAt);
+    }
     const [invitation] = await this.insert(organizationId, [input], false);
     return invitation!;
   }
@@ -205,26 +234,7 @@ export class OrganizationInvitationsService {
     const now = clock();
     const wrap = <T>(index: number, fn: () => T) => (bulk ? atItem(index, fn) : fn());
 
-    const rows = inputs.map((input, index) =>
-      wrap(index, () => {
-        const role = roles.require(input.role);
-        return {
-          organizationId,
-          id: newId('organizationInvitation', now),
-          emailAddress: normalizeEmail(input.emailAddress),
-          role: role.key,
-          status: 'pending',
-          inviterId: input.inviterUserId ?? null,
-          publicMetadata: checkMetadata(input.publicMetadata, 'public_metadata'),
-          privateMetadata: checkMetadata(input.privateMetadata, 'private_metadata'),
-          redirectUrl: input.redirectUrl ?? null,
-          notify: input.notify ?? true,
-          expiresAt: expiresAtFrom(input.expiresInDays, now),
-          createdAt: now,
-          updatedAt: now,
-        } satisfies OrganizationInvitationRow;
-      }),
-    );
+    const rows = inputs.map((input, index) => wrap(index, () => this.toRow(organizationId, input, now)));
     rejectRepeatedEmails(rows.map((r) => r.emailAddress));
 
     const inviterIds = [...new Set(rows.map((r) => r.inviterId).filter((id): id is string => id !== null))];
@@ -254,6 +264,29 @@ export class OrganizationInvitationsService {
     return inserted.map((row) =>
       this.toDomain(row, row.inviterId ? toPublicUser(context.inviters.get(row.inviterId)!) : null, now),
     );
+  }
+
+  /** Validates one input (role, email, metadata, expiry) into the row to insert. */
+  private toRow(
+    organizationId: string,
+    input: CreateOrganizationInvitationInput,
+    now: number,
+  ): OrganizationInvitationRow {
+    return {
+      organizationId,
+      id: newId('organizationInvitation', now),
+      emailAddress: normalizeEmail(input.emailAddress),
+      role: this.ctx.roles.require(input.role).key,
+      status: 'pending',
+      inviterId: input.inviterUserId ?? null,
+      publicMetadata: checkMetadata(input.publicMetadata, 'public_metadata'),
+      privateMetadata: checkMetadata(input.privateMetadata, 'private_metadata'),
+      redirectUrl: input.redirectUrl ?? null,
+      notify: input.notify ?? true,
+      expiresAt: expiresAtFrom(input.expiresInDays, now),
+      createdAt: now,
+      updatedAt: now,
+    };
   }
 
   /**

@@ -21,9 +21,20 @@ export interface DatabaseConfig {
   poolSize?: number;
 }
 
+/**
+ * A hand-written statement for a hot path the query builder cannot express in one round trip. On
+ * PostgreSQL it is a named prepared statement (parsed and planned once per connection).
+ */
+export interface Statement {
+  name: string;
+  text: string;
+}
+
 export interface OpenDatabase {
   db: Database;
   driver: 'postgres' | 'pglite';
+  /** Runs a prepared statement; rows come back as the driver parses them (int8 may be a string). */
+  run<R>(statement: Statement, params: unknown[]): Promise<R[]>;
   /** Round trip to the database, for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -65,6 +76,8 @@ async function openPostgres(url: string, max: number): Promise<OpenDatabase> {
   return {
     db,
     driver: 'postgres',
+    run: async <R>(statement: Statement, params: unknown[]) =>
+      (await pool.query({ name: statement.name, text: statement.text, values: params })).rows as R[],
     ping: async () => {
       await pool.query('SELECT 1');
     },
@@ -90,6 +103,8 @@ async function openPglite(dataDir: string): Promise<OpenDatabase> {
   return {
     db: db as unknown as Database,
     driver: 'pglite',
+    run: async <R>(statement: Statement, params: unknown[]) =>
+      (await client.query<R>(statement.text, params)).rows,
     ping: async () => {
       await db.execute(sql`SELECT 1`);
     },
