@@ -92,7 +92,7 @@ start_server() {
   # Opt-in CPU profile of the server (slows it down: numbers from such a run are for diagnosis only).
   if [[ ${BENCH_CPU_PROF:-} == 1 ]]; then prof=(--cpu-prof --cpu-prof-dir="$RUN_DIR/cpuprof-$backend"); fi
   (cd "$SERVER_DIR" && exec env "$@" PORT="$PORT" HOST="$HOST" INVITEKIT_SECRET_KEY="$KEY" LOG_LEVEL=warn \
-    node "${prof[@]}" --conditions=invitekit-source --import tsx src/main.ts) >"$RUN_DIR/$backend-server.log" 2>&1 &
+    node "${prof[@]}" dist/main.js) >"$RUN_DIR/$backend-server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 300); do
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$RUN_DIR/$backend-server.log" >&2; die "server exited"; }
@@ -256,6 +256,9 @@ main() {
     command -v "$tool" >/dev/null || die "missing $tool"
   done
   psql -d postgres -qAtXc 'SELECT 1' >/dev/null || die "PostgreSQL not reachable at $HOST:$PGPORT as $PGUSER"
+  # The server runs from its build, as in production: plain node, no TypeScript loader in the process.
+  log "building the packages and the server"
+  (cd "$ROOT" && npx -y pnpm@10 run build >/dev/null) || die "build failed"
   # A random port by default, so a run never collides with a server someone else left on a fixed one.
   PORT=${BENCH_PORT:-$((20000 + RANDOM % 20000))}
   export BENCH_URL="http://$HOST:$PORT" BENCH_KEY=$KEY BENCH_RUN_ID=$RUN_ID

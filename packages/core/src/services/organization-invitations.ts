@@ -18,7 +18,12 @@ import {
   organizations,
   users,
 } from '../storage/schema.js';
-import { type CreateOrganizationInvitationRow, createOrganizationInvitation } from '../storage/statements.js';
+import {
+  type CreateOrganizationInvitationRow,
+  createOrganizationInvitation,
+  type ListOrganizationInvitationsRow,
+  listOrganizationInvitations,
+} from '../storage/statements.js';
 import { atItem, BULK_MAX_ITEMS, itemError, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
 import {
@@ -136,12 +141,27 @@ export class OrganizationInvitationsService {
     input: ListOrganizationInvitationsInput = {},
   ): Promise<Paginated<OrganizationInvitation>> {
     const now = this.ctx.now();
+    const order = input.orderBy ?? DEFAULT_ORDER;
+    const defaultShape =
+      !input.statuses?.length &&
+      !input.emailAddress &&
+      order.field === 'created_at' &&
+      order.direction === 'desc';
+    if (defaultShape) {
+      const rows = await this.ctx.run<ListOrganizationInvitationsRow>(listOrganizationInvitations, [
+        organizationId,
+        input.limit ?? 10,
+        input.offset ?? 0,
+      ]);
+      if (rows.length > 0) {
+        return { data: rows.map((r) => this.fromListRow(r, now)), totalCount: rows[0]!.total_count };
+      }
+    }
     const where = and(
       eq(oi.organizationId, organizationId),
       statusFilter(oi, input.statuses ?? [], now),
       input.emailAddress ? eq(oi.emailAddress, normalizeEmail(input.emailAddress)) : undefined,
     );
-    const order = input.orderBy ?? DEFAULT_ORDER;
     const [rows, total] = await Promise.all([
       this.selectWithInviter()
         .where(where)
@@ -423,6 +443,33 @@ export class OrganizationInvitationsService {
       })),
       totalCount: total,
     };
+  }
+
+  private fromListRow(r: ListOrganizationInvitationsRow, now: number): OrganizationInvitation {
+    const row: OrganizationInvitationRow = {
+      organizationId: r.organization_id,
+      id: r.id,
+      emailAddress: r.email_address,
+      role: r.role,
+      status: r.status,
+      inviterId: r.inviter_id,
+      publicMetadata: r.public_metadata,
+      privateMetadata: r.private_metadata,
+      redirectUrl: r.redirect_url,
+      notify: r.notify,
+      expiresAt: Number(r.expires_at),
+      createdAt: Number(r.created_at),
+      updatedAt: Number(r.updated_at),
+    };
+    const inviter = r.inviter_user_id
+      ? {
+          userId: r.inviter_user_id,
+          firstName: r.inviter_first_name,
+          lastName: r.inviter_last_name,
+          identifier: r.inviter_identifier,
+        }
+      : null;
+    return this.toDomain(row, inviter, now);
   }
 
   private toDomain(

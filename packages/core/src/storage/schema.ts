@@ -7,6 +7,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  smallint,
   text,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
@@ -137,6 +138,23 @@ export const organizationInvitations = pgTable(
     index('organization_invitations_status_idx').on(t.status, t.createdAt),
     index('organization_invitations_email_trgm_idx').using('gin', sql`${t.emailAddress} gin_trgm_ops`),
   ],
+);
+
+/**
+ * Exact number of invitations per organization, kept by triggers in the same transaction as each insert
+ * or delete (migration 0003), so the unfiltered list's `total_count` needs no count over every row.
+ * Spread over 16 shards so concurrent creates in one organization do not queue on one row.
+ */
+export const organizationInvitationCounts = pgTable(
+  'organization_invitation_counts',
+  {
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    shard: smallint('shard').notNull(),
+    total: integer('total').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.shard] })],
 );
 
 export const applicationInvitations = pgTable(

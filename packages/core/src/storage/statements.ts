@@ -47,3 +47,49 @@ export interface CreateOrganizationInvitationRow {
   identifier: string | null;
   inserted: boolean;
 }
+
+/**
+ * The first pages of an organization's invitations in the default order (newest first, no filters),
+ * with the inviter's public data and the exact total from organization_invitation_counts, in one round
+ * trip. No rows back (an empty organization, a page past the end, or no such organization): the general
+ * path answers.
+ *
+ * $1 organization_id, $2 limit, $3 offset.
+ */
+export const listOrganizationInvitations: Statement = {
+  name: 'invitekit_list_organization_invitations_v1',
+  text: `
+SELECT oi.organization_id, oi.id, oi.email_address, oi.role, oi.status, oi.inviter_id, oi.public_metadata,
+       oi.private_metadata, oi.redirect_url, oi.notify, oi.expires_at, oi.created_at, oi.updated_at,
+       u.id AS inviter_user_id, u.first_name AS inviter_first_name, u.last_name AS inviter_last_name,
+       (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS inviter_identifier,
+       (SELECT coalesce(sum(c.total), 0) FROM organization_invitation_counts c
+        WHERE c.organization_id = $1::text)::int AS total_count
+FROM organization_invitations oi
+LEFT JOIN users u ON u.id = oi.inviter_id
+WHERE oi.organization_id = $1::text
+ORDER BY oi.created_at DESC, oi.id DESC
+LIMIT $2::int OFFSET $3::int`,
+};
+
+export interface ListOrganizationInvitationsRow {
+  organization_id: string;
+  id: string;
+  email_address: string;
+  role: string;
+  status: string;
+  inviter_id: string | null;
+  public_metadata: Record<string, unknown>;
+  private_metadata: Record<string, unknown>;
+  redirect_url: string | null;
+  notify: boolean;
+  /** int8: a string from node-postgres, a number from PGlite. */
+  expires_at: string | number;
+  created_at: string | number;
+  updated_at: string | number;
+  inviter_user_id: string | null;
+  inviter_first_name: string | null;
+  inviter_last_name: string | null;
+  inviter_identifier: string | null;
+  total_count: number;
+}
