@@ -8,95 +8,75 @@ import { configFromEnv } from '../src/config.js';
 
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
 
+/** The server's pino log, one JSON object a line. */
+const logLines = (out: string): { level: number; msg: string }[] =>
+  out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+
+/** Starts the real server process on a fresh embedded database and waits for its "listening" log line. */
+async function spawnServer() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'invitekit-'));
+  const child = spawn(process.execPath, ['--conditions=invitekit-source', '--import', 'tsx', 'src/main.ts'], {
+    cwd: serverDir,
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      INVITEKIT_DATA_DIR: dataDir,
+      INVITEKIT_SECRET_KEY: 'sk_proc',
+      DATABASE_URL: '',
+    },
+  });
+  const output = { out: '', err: '' };
+  child.stdout.on('data', (d) => {
+    output.out += d;
+  });
+  child.stderr.on('data', (d) => {
+    output.err += d;
+  });
+  const cleanup = () => {
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start: ${output.out}${output.err}`)), 20_000);
+      child.stdout.on('data', () => {
+        const m = /"url":"(http:[^"]+)"/.exec(output.out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+    });
+    return { child, url, output, cleanup };
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+}
+
 describe('the server process', () => {
   it('starts on the embedded database, serves, logs JSON and shuts down cleanly on SIGTERM', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'invitekit-'));
-    const child = spawn(
-      process.execPath,
-      ['--conditions=invitekit-source', '--import', 'tsx', 'src/main.ts'],
-      {
-        cwd: serverDir,
-        env: {
-          ...process.env,
-          PORT: '0',
-          HOST: '127.0.0.1',
-          INVITEKIT_DATA_DIR: dataDir,
-          INVITEKIT_SECRET_KEY: 'sk_proc',
-          DATABASE_URL: '',
-        },
-      },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
+    const { child, url, output, cleanup } = await spawnServer();
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no start: ${out}${err}`)), 20_000);
-        child.stdout.on('data', () => {
-          const m = /"url":"(http:[^"]+)"/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1]!);
-          }
-        });
-      });
       const res = await fetch(`${url}/v1/organizations`, { headers: { authorization: 'Bearer sk_proc' } });
       expect(res.status).toBe(200);
       const exited = new Promise<number | null>((r) => child.once('exit', r));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
-      const logs = out
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l));
+      const logs = logLines(output.out);
       expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
     } finally {
-      child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
+      cleanup();
     }
   });
 
   it('stops promptly and cleanly on SIGTERM while under keep-alive load', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'invitekit-'));
-    const child = spawn(
-      process.execPath,
-      ['--conditions=invitekit-source', '--import', 'tsx', 'src/main.ts'],
-      {
-        cwd: serverDir,
-        env: {
-          ...process.env,
-          PORT: '0',
-          HOST: '127.0.0.1',
-          INVITEKIT_DATA_DIR: dataDir,
-          INVITEKIT_SECRET_KEY: 'sk_proc',
-          DATABASE_URL: '',
-        },
-      },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
+    const { child, url, output, cleanup } = await spawnServer();
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no start: ${out}${err}`)), 20_000);
-        child.stdout.on('data', () => {
-          const m = /"url":"(http:[^"]+)"/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1]!);
-          }
-        });
-      });
       let running = true;
       let served = 0;
       const workers = Array.from({ length: 8 }, async (_, w) => {
@@ -124,15 +104,10 @@ describe('the server process', () => {
       expect(Date.now() - signalled).toBeLessThan(4_000);
       running = false;
       await Promise.all(workers);
-      const errors = out
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l))
-        .filter((l) => l.level >= 50);
+      const errors = logLines(output.out).filter((l) => l.level >= 50);
       expect(errors).toEqual([]);
     } finally {
-      child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
+      cleanup();
     }
   });
 
