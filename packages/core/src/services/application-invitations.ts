@@ -14,6 +14,7 @@ import {
 import { atItem, BULK_MAX_ITEMS, itemError, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
 import { likePattern, type OrderBy, orderClause, type Page, statusFilter } from './listing.js';
+import { insertPendingInvitations } from './pending-insert.js';
 
 export interface CreateApplicationInvitationInput {
   emailAddress: string;
@@ -158,7 +159,7 @@ export class ApplicationInvitationsService {
     return inserted.map((row) => this.toDomain(row, now));
   }
 
-  /** Same scheme as organization invitations: the partial unique index decides, expired slots are freed. */
+  /** Revokes the pending invitations that `ignore_existing` replaces, then inserts. */
   private async insertPending(
     db: Database,
     rows: ApplicationInvitationRow[],
@@ -172,41 +173,7 @@ export class ApplicationInvitationsService {
         .set({ status: 'revoked', updatedAt: now })
         .where(and(inArray(ai.emailAddress, [...replace]), eq(ai.status, 'pending')));
     }
-    const inserted = await db.insert(ai).values(rows).onConflictDoNothing().returning();
-    const done = new Set(inserted.map((r) => r.emailAddress));
-    let retried: ApplicationInvitationRow[] = [];
-    const missing = rows.filter((r) => !done.has(r.emailAddress));
-    if (missing.length) {
-      const freed = await db
-        .update(ai)
-        .set({ status: 'expired', updatedAt: now })
-        .where(
-          and(
-            inArray(
-              ai.emailAddress,
-              missing.map((r) => r.emailAddress),
-            ),
-            eq(ai.status, 'pending'),
-            lte(ai.expiresAt, now),
-          ),
-        )
-        .returning({ emailAddress: ai.emailAddress });
-      const freedSet = new Set(freed.map((r) => r.emailAddress));
-      const retry = missing.filter((r) => freedSet.has(r.emailAddress));
-      retried = retry.length ? await db.insert(ai).values(retry).onConflictDoNothing().returning() : [];
-      for (const r of retried) done.add(r.emailAddress);
-    }
-    const duplicate = rows.findIndex((r) => !done.has(r.emailAddress));
-    if (duplicate >= 0) {
-      const error = invalidParam(
-        'email_address',
-        `There is already a pending invitation for ${rows[duplicate]!.emailAddress}`,
-        'duplicate_record',
-      );
-      throw bulk ? itemError(duplicate, error) : error;
-    }
-    const byEmail = new Map([...inserted, ...retried].map((r) => [r.emailAddress, r]));
-    return rows.map((r) => byEmail.get(r.emailAddress)!);
+    return insertPendingInvitations(db, ai, rows, { now, bulk });
   }
 
   private toDomain(row: ApplicationInvitationRow, now = this.ctx.now()): ApplicationInvitation {

@@ -34,6 +34,7 @@ import {
   type Paginated,
   statusFilter,
 } from './listing.js';
+import { insertPendingInvitations } from './pending-insert.js';
 import { publicUserColumns, toPublicUser } from './public-user.js';
 
 export interface CreateOrganizationInvitationInput {
@@ -278,9 +279,14 @@ export class OrganizationInvitationsService {
       });
     });
 
-    const inserted = bulk
-      ? await this.ctx.db.transaction((tx) => this.insertPending(tx, rows, now, bulk))
-      : await this.insertPending(this.ctx.db, rows, now, bulk);
+    const write = (db: Database) =>
+      insertPendingInvitations(db, oi, rows, {
+        now,
+        bulk,
+        scope: eq(oi.organizationId, organizationId),
+        scopeName: ' in this organization',
+      });
+    const inserted = bulk ? await this.ctx.db.transaction(write) : await write(this.ctx.db);
     return inserted.map((row) =>
       this.toDomain(row, row.inviterId ? toPublicUser(context.inviters.get(row.inviterId)!) : null, now),
     );
@@ -307,55 +313,6 @@ export class OrganizationInvitationsService {
       createdAt: now,
       updatedAt: now,
     };
-  }
-
-  /**
-   * INSERT … ON CONFLICT DO NOTHING against the pending-uniqueness index. A conflict with a pending
-   * invitation that has already expired frees its slot (it is written `expired`) and the row is retried;
-   * any other conflict is a duplicate. The caller's transaction (bulk) rolls everything back on error.
-   */
-  private async insertPending(
-    db: Database,
-    rows: OrganizationInvitationRow[],
-    now: number,
-    bulk: boolean,
-  ): Promise<OrganizationInvitationRow[]> {
-    const inserted = await db.insert(oi).values(rows).onConflictDoNothing().returning();
-    if (inserted.length === rows.length) return inserted;
-
-    const done = new Set(inserted.map((r) => r.emailAddress));
-    const missing = rows.filter((r) => !done.has(r.emailAddress));
-    const freed = await db
-      .update(oi)
-      .set({ status: 'expired', updatedAt: now })
-      .where(
-        and(
-          eq(oi.organizationId, rows[0]!.organizationId),
-          inArray(
-            oi.emailAddress,
-            missing.map((r) => r.emailAddress),
-          ),
-          eq(oi.status, 'pending'),
-          lte(oi.expiresAt, now),
-        ),
-      )
-      .returning({ emailAddress: oi.emailAddress });
-    const freedSet = new Set(freed.map((r) => r.emailAddress));
-    const retry = missing.filter((r) => freedSet.has(r.emailAddress));
-    const retried = retry.length ? await db.insert(oi).values(retry).onConflictDoNothing().returning() : [];
-    for (const r of retried) done.add(r.emailAddress);
-
-    const duplicate = rows.findIndex((r) => !done.has(r.emailAddress));
-    if (duplicate >= 0) {
-      const error = invalidParam(
-        'email_address',
-        `There is already a pending invitation for ${rows[duplicate]!.emailAddress} in this organization`,
-        'duplicate_record',
-      );
-      throw bulk ? itemError(duplicate, error) : error;
-    }
-    const byEmail = new Map([...inserted, ...retried].map((r) => [r.emailAddress, r]));
-    return rows.map((r) => byEmail.get(r.emailAddress)!);
   }
 
   /**
