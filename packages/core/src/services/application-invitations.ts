@@ -1,4 +1,4 @@
-import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../domain/email.js';
 import { InvitekitError, invalidParam, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -11,7 +11,7 @@ import {
   applicationInvitations as ai,
   emailAddresses,
 } from '../storage/schema.js';
-import { atItem, BULK_MAX_ITEMS, itemError, rejectRepeatedEmails } from './bulk.js';
+import { atItem, BULK_MAX_ITEMS, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
 import { likePattern, type OrderBy, orderClause, type Page, statusFilter } from './listing.js';
 import { insertPendingInvitations } from './pending-insert.js';

@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, lte, type SQL, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../domain/email.js';
 import { InvitekitError, invalidParam, notAnAdmin, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -24,7 +24,7 @@ import {
   type ListOrganizationInvitationsRow,
   listOrganizationInvitations,
 } from '../storage/statements.js';
-import { atItem, BULK_MAX_ITEMS, itemError, rejectRepeatedEmails } from './bulk.js';
+import { atItem, BULK_MAX_ITEMS, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
 import {
   likePattern,
