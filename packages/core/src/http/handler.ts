@@ -55,7 +55,8 @@ export function createHandler({ routes, context, secretKeys, onUnexpectedError }
           message: 'method not allowed',
           longMessage: `${request.method} is not served here; use ${allow}`,
         });
-        return { ...toErrorResponse(err), headers: { ...toErrorResponse(err).headers, allow } };
+        const response = toErrorResponse(err);
+        return { ...response, headers: { ...response.headers, allow } };
       }
       const { route, params } = match;
       if (route.auth === 'secret') secretKeys.verify(request.headers.authorization);

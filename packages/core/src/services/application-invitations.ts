@@ -11,7 +11,7 @@ import {
   applicationInvitations as ai,
   emailAddresses,
 } from '../storage/schema.js';
-import { atItem, BULK_MAX_ITEMS, rejectRepeatedEmails } from './bulk.js';
+import { atItem, checkBulkSize, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
 import { likePattern, type OrderBy, orderClause, type Page, statusFilter } from './listing.js';
 import { insertPendingInvitations } from './pending-insert.js';
@@ -56,9 +56,7 @@ export class ApplicationInvitationsService {
 
   /** 1–10 invitations, all or nothing. An existing user always blocks an address here (as in Clerk). */
   async createMany(inputs: CreateApplicationInvitationInput[]): Promise<ApplicationInvitation[]> {
-    if (inputs.length < 1 || inputs.length > BULK_MAX_ITEMS) {
-      throw invalidParam('body', `Send between 1 and ${BULK_MAX_ITEMS} invitations; got ${inputs.length}`);
-    }
+    checkBulkSize(inputs);
     return this.insert(inputs, true);
   }
 

@@ -2,6 +2,13 @@ import { InvitekitError, invalidParam } from '../domain/errors.js';
 
 export const BULK_MAX_ITEMS = 10;
 
+/** A bulk request carries 1 to 10 items (the HTTP schema says so too; services are callable from code). */
+export function checkBulkSize(items: unknown[]): void {
+  if (items.length < 1 || items.length > BULK_MAX_ITEMS) {
+    throw invalidParam('body', `Send between 1 and ${BULK_MAX_ITEMS} invitations; got ${items.length}`);
+  }
+}
+
 /** Runs `fn` for one item of a bulk request, naming the item in any error it throws. */
 export function atItem<T>(index: number, fn: () => T): T {
   try {

@@ -7,6 +7,7 @@ import { isForeignKeyViolation, isUniqueViolation } from '../domain/pg-errors.js
 import { type MembershipRow, memberships, organizations, users } from '../storage/schema.js';
 import type { ServiceContext } from './context.js';
 import type { Page, Paginated } from './listing.js';
+import { requireOrganization } from './organizations.js';
 import { publicUserColumns, toPublicUser } from './public-user.js';
 
 export interface CreateMembershipInput {
@@ -49,11 +50,8 @@ export class MembershipsService {
         );
       }
       if (isForeignKeyViolation(err)) {
-        const [org] = await this.ctx.db
-          .select({ id: organizations.id })
-          .from(organizations)
-          .where(eq(organizations.id, organizationId));
-        throw org ? notFound('user', input.userId) : notFound('organization', organizationId);
+        await requireOrganization(this.ctx.db, organizationId);
+        throw notFound('user', input.userId);
       }
       throw err;
     }
@@ -77,13 +75,7 @@ export class MembershipsService {
         .offset(input.offset ?? 0),
       this.ctx.db.select({ total: count() }).from(memberships).where(where),
     ]);
-    if (!total?.total) {
-      const [org] = await this.ctx.db
-        .select({ id: organizations.id })
-        .from(organizations)
-        .where(eq(organizations.id, organizationId));
-      if (!org) throw notFound('organization', organizationId);
-    }
+    if (!total?.total) await requireOrganization(this.ctx.db, organizationId);
     return { data: data.map(toMembership), totalCount: total?.total ?? 0 };
   }
 

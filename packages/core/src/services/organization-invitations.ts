@@ -24,7 +24,7 @@ import {
   type ListOrganizationInvitationsRow,
   listOrganizationInvitations,
 } from '../storage/statements.js';
-import { atItem, BULK_MAX_ITEMS, rejectRepeatedEmails } from './bulk.js';
+import { atItem, checkBulkSize, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
 import {
   likePattern,
@@ -34,6 +34,7 @@ import {
   type Paginated,
   statusFilter,
 } from './listing.js';
+import { requireOrganization } from './organizations.js';
 import { insertPendingInvitations } from './pending-insert.js';
 import { publicUserColumns, toPublicUser } from './public-user.js';
 
@@ -101,14 +102,12 @@ export class OrganizationInvitationsService {
       row.createdAt,
     ]);
     if (result?.inserted) {
-      const inviter = row.inviterId
-        ? {
-            userId: row.inviterId,
-            firstName: result.first_name,
-            lastName: result.last_name,
-            identifier: result.identifier,
-          }
-        : null;
+      const inviter = toPublicUser({
+        userId: row.inviterId,
+        firstName: result.first_name,
+        lastName: result.last_name,
+        identifier: result.identifier,
+      });
       return this.toDomain(row, inviter, row.createdAt);
     }
     const [invitation] = await this.insert(organizationId, [input], false);
@@ -120,9 +119,7 @@ export class OrganizationInvitationsService {
     organizationId: string,
     inputs: CreateOrganizationInvitationInput[],
   ): Promise<OrganizationInvitation[]> {
-    if (inputs.length < 1 || inputs.length > BULK_MAX_ITEMS) {
-      throw invalidParam('body', `Send between 1 and ${BULK_MAX_ITEMS} invitations; got ${inputs.length}`);
-    }
+    checkBulkSize(inputs);
     return this.insert(organizationId, inputs, true);
   }
 
@@ -131,7 +128,7 @@ export class OrganizationInvitationsService {
       .where(and(eq(oi.organizationId, organizationId), eq(oi.id, invitationId)))
       .limit(1);
     if (!row) {
-      await this.requireOrganization(organizationId);
+      await requireOrganization(this.ctx.db, organizationId);
       throw notFound('organization invitation', invitationId);
     }
     return this.toDomain(row.invitation, toPublicUser(row.inviter));
@@ -171,7 +168,7 @@ export class OrganizationInvitationsService {
         .offset(input.offset ?? 0),
       this.count(where),
     ]);
-    if (total === 0) await this.requireOrganization(organizationId);
+    if (total === 0) await requireOrganization(this.ctx.db, organizationId);
     return {
       data: rows.map((r) => this.toDomain(r.invitation, toPublicUser(r.inviter), now)),
       totalCount: total,
@@ -351,14 +348,6 @@ export class OrganizationInvitationsService {
     return { inviters, memberEmails: new Set(rows[0]!.memberEmails) };
   }
 
-  private async requireOrganization(organizationId: string) {
-    const [org] = await this.ctx.db
-      .select({ id: organizations.id })
-      .from(organizations)
-      .where(eq(organizations.id, organizationId));
-    if (!org) throw notFound('organization', organizationId);
-  }
-
   private selectWithInviter() {
     return this.ctx.db
       .select({ invitation: oi, inviter: publicUserColumns() })
@@ -418,14 +407,12 @@ export class OrganizationInvitationsService {
       createdAt: Number(r.created_at),
       updatedAt: Number(r.updated_at),
     };
-    const inviter = r.inviter_user_id
-      ? {
-          userId: r.inviter_user_id,
-          firstName: r.inviter_first_name,
-          lastName: r.inviter_last_name,
-          identifier: r.inviter_identifier,
-        }
-      : null;
+    const inviter = toPublicUser({
+      userId: r.inviter_user_id,
+      firstName: r.inviter_first_name,
+      lastName: r.inviter_last_name,
+      identifier: r.inviter_identifier,
+    });
     return this.toDomain(row, inviter, now);
   }
 

@@ -5,6 +5,7 @@ import { newId } from '../domain/ids.js';
 import { checkMetadata, type Metadata } from '../domain/metadata.js';
 import type { DeletedObject, Organization } from '../domain/models.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../domain/pg-errors.js';
+import type { Database } from '../storage/database.js';
 import { memberships, type OrganizationRow, organizations } from '../storage/schema.js';
 import type { ServiceContext } from './context.js';
 import { likePattern, type Page, type Paginated } from './listing.js';
@@ -61,6 +62,15 @@ function checkName(name: string): string {
     throw invalidParam('name', 'The name must be 1 to 256 characters long');
   }
   return trimmed;
+}
+
+/** Throws 404 unless the organization exists; for reads that found nothing and must say why. */
+export async function requireOrganization(db: Database, organizationId: string): Promise<void> {
+  const [org] = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId));
+  if (!org) throw notFound('organization', organizationId);
 }
 
 const slugTaken = (slug: string) =>
