@@ -5,7 +5,7 @@ import { buildOpenApiDocument, type OpenApiDocument } from './http/openapi.js';
 import type { Route } from './http/route.js';
 import { backendRoutes } from './http/routes/index.js';
 import { metaRoutes } from './http/routes/meta.js';
-import type { InvitekitRequest } from './http/types.js';
+import type { Authenticate, InvitekitRequest } from './http/types.js';
 import { createServices, type InvitekitServices } from './services/index.js';
 import { type DatabaseConfig, type OpenDatabase, openDatabase } from './storage/database.js';
 
@@ -20,6 +20,8 @@ export interface InvitekitConfig {
   now?: () => number;
   /** Called with errors that are bugs (they become a 500); log them. */
   onUnexpectedError?: (err: unknown, request: InvitekitRequest) => void;
+  /** Resolves the signed-in person for the Frontend API. Without it, Frontend API routes answer 401. */
+  authenticate?: Authenticate;
 }
 
 export interface Invitekit {
@@ -33,7 +35,12 @@ export interface Invitekit {
   routes: readonly Route[];
   /** The open database; `driver` tells which one. */
   database: OpenDatabase;
-  /** Waits for requests in flight through `handle`, then closes the database. */
+  /**
+   * Starts background work (email and webhook delivery, the expiry sweeper). Serving requests does not
+   * need it; a process that only serves can skip it. Idempotent.
+   */
+  start(): void;
+  /** Stops background work, waits for requests in flight through `handle`, then closes the database. */
   close(): Promise<void>;
 }
 
@@ -75,6 +82,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     openapi,
     routes,
     database,
+    start: () => {},
     close: () => {
       closing ??= (async () => {
         if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
@@ -93,6 +101,6 @@ export { toErrorResponse } from './http/errors.js';
 export type { Handle } from './http/handler.js';
 export type { OpenApiDocument } from './http/openapi.js';
 export * from './http/responses.js';
-export type { InvitekitRequest, InvitekitResponse } from './http/types.js';
+export type { Authenticate, AuthenticatedUser, InvitekitRequest, InvitekitResponse } from './http/types.js';
 export type { InvitekitServices } from './services/index.js';
 export type { DatabaseConfig } from './storage/database.js';

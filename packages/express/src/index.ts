@@ -15,6 +15,7 @@ export function toInvitekitRequest(req: Request): InvitekitRequest {
     query: req.query as InvitekitRequest['query'],
     headers: req.headers,
     body: req.body,
+    raw: req,
   };
 }
 

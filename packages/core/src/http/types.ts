@@ -6,7 +6,31 @@ export interface InvitekitRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The parsed JSON body, if any. */
   body?: unknown;
+  /**
+   * The framework's own request object (Express `req`, Nest's platform request), untouched. Core never
+   * reads it; a host's `authenticate` may, e.g. to reuse a user its own middleware or guard resolved.
+   */
+  raw?: unknown;
 }
+
+/** The signed-in person behind a Frontend API request, as the host's identity provider vouches for them. */
+export interface AuthenticatedUser {
+  /** The user's id; Invitekit adds users it has not seen to its directory under this id. */
+  id: string;
+  /**
+   * The person's email addresses. Only `verified: true` addresses can accept an invitation sent to them;
+   * an unverified address that matches is never enough.
+   */
+  emailAddresses: { emailAddress: string; verified: boolean }[];
+  firstName?: string | null;
+  lastName?: string | null;
+}
+
+/**
+ * Resolves the Frontend API caller from the request (a session cookie, a bearer JWT, a user the host's
+ * middleware put on `request.raw`). `null` means not signed in (401 on routes that need a user).
+ */
+export type Authenticate = (request: InvitekitRequest) => Promise<AuthenticatedUser | null>;
 
 /** What the adapter writes back; `body` is serialised as JSON. */
 export interface InvitekitResponse {
