@@ -15,6 +15,8 @@ export default defineConfig({
       { extends: true, test: { name: 'core', include: ['packages/core/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'express', include: ['packages/express/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'server', include: ['apps/server/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'nestjs', include: ['packages/nestjs/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'nest-example', include: ['apps/nest-example/test/**/*.test.ts'] } },
     ],
   },
 });

@@ -1,0 +1,44 @@
+import type { Invitekit } from '@invitekit/core';
+import {
+  All,
+  applyDecorators,
+  Controller,
+  Inject,
+  Req,
+  Res,
+  type Type,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
+import { INVITEKIT, PATH_PARAM } from './invitekit.constants.js';
+import { InvitekitErrorFilter } from './invitekit.filter.js';
+import { InvitekitFrontendGuard } from './invitekit.guard.js';
+import {
+  type PlatformRequest,
+  type PlatformResponse,
+  sendInvitekitResponse,
+  toInvitekitRequest,
+} from './invitekit.http.js';
+
+/**
+ * A controller for one mount path, forwarding every method and sub-path to core's route table, so new
+ * core routes need no change here. Routes, validation and error mapping all live in core.
+ */
+export function createInvitekitController(
+  path: string,
+  { guards = false, decorators = [] }: { guards?: boolean; decorators?: ClassDecorator[] } = {},
+): Type {
+  @Controller(path)
+  class InvitekitController {
+    constructor(@Inject(INVITEKIT) readonly invitekit: Invitekit) {}
+
+    @All(['', `*${PATH_PARAM}`])
+    async handle(@Req() req: PlatformRequest, @Res() res: PlatformResponse): Promise<void> {
+      sendInvitekitResponse(res, await this.invitekit.handle(toInvitekitRequest(req)));
+    }
+  }
+  const applied = [UseFilters(InvitekitErrorFilter), ...decorators];
+  if (guards) applied.push(UseGuards(InvitekitFrontendGuard));
+  applyDecorators(...applied)(InvitekitController);
+  return InvitekitController;
+}
