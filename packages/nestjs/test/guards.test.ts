@@ -1,0 +1,118 @@
+import type { AuthenticatedUser, InvitekitRequest } from '@invitekit/core';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  type INestApplication,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvitekitModule } from '../src/index.js';
+import { toInvitekitConfig } from '../src/invitekit.options.js';
+import { bootApp, SECRET_KEY } from './support.js';
+
+/** The host's own user store, a dependency of its guard. */
+@Injectable()
+class HostUsers {
+  readonly byToken = new Map([['token-ada', { id: 'user_ada', email: 'ada@example.com' }]]);
+}
+
+/** The host's guard: a bearer session token → `req.user`, as Passport-style guards do. */
+@Injectable()
+class HostSessionGuard implements CanActivate {
+  constructor(@Inject(HostUsers) private readonly users: HostUsers) {}
+  canActivate(context: ExecutionContext): boolean {
+    const req = context.switchToHttp().getRequest();
+    const user = this.users.byToken.get(String(req.headers['x-session'] ?? ''));
+    if (!user) throw new UnauthorizedException();
+    req.user = user;
+    return true;
+  }
+}
+
+const resolveUser = (req: { user?: { id: string; email: string } }): AuthenticatedUser | null =>
+  req.user ? { id: req.user.id, emailAddresses: [{ emailAddress: req.user.email, verified: true }] } : null;
+
+describe('the host guard on the Frontend API', () => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    app = await bootApp({
+      imports: [
+        InvitekitModule.forRoot({
+          database: { dataDir: 'memory://' },
+          secretKeys: [SECRET_KEY],
+          // What the guard left on the platform request (req.user) is what resolveUser reads.
+          resolveUser,
+          guards: [HostSessionGuard, { canActivate: () => true }],
+        }),
+      ],
+      providers: [HostUsers, HostSessionGuard],
+    });
+  });
+  afterAll(() => app?.close());
+
+  it('refuses a Frontend API request the guard refuses, in ClerkErrors form', async () => {
+    const res = await request(app.getHttpServer()).get('/invitekit/frontend/v1/me/organization_invitations');
+    expect(res.status).toBe(401);
+    expect(res.body.errors[0].code).toBe('authentication_invalid');
+  });
+
+  it('lets a request the guard accepts through to core', async () => {
+    const res = await request(app.getHttpServer())
+      .get('/invitekit/frontend/v1/me/organization_invitations')
+      .set('x-session', 'token-ada');
+    expect(res.status).not.toBe(401);
+    expect(res.body.errors?.[0]?.code).not.toBe('authentication_invalid');
+  });
+
+  it('leaves the Backend API to its secret key', async () => {
+    const res = await request(app.getHttpServer())
+      .get('/invitekit/v1/organizations')
+      .set('authorization', `Bearer ${SECRET_KEY}`);
+    expect(res.status).toBe(200);
+  });
+
+  it('takes a guard returning false as a refusal too', async () => {
+    const closed = await bootApp({
+      imports: [
+        InvitekitModule.forRoot({
+          database: { dataDir: 'memory://' },
+          guards: [{ canActivate: () => false }],
+        }),
+      ],
+    });
+    try {
+      const res = await request(closed.getHttpServer()).get('/invitekit/frontend/v1/anything');
+      expect(res.status).toBe(401);
+      expect(res.body.errors[0].code).toBe('authentication_invalid');
+    } finally {
+      await closed.close();
+    }
+  });
+});
+
+describe('resolveUser', () => {
+  it("becomes core's authenticate, reading the platform request from raw", async () => {
+    const config = toInvitekitConfig({ resolveUser });
+    const plain: InvitekitRequest = {
+      method: 'GET',
+      path: '/frontend/v1/me',
+      query: {},
+      headers: {},
+      raw: { user: { id: 'user_ada', email: 'ada@example.com' } },
+    };
+    expect(await config.authenticate!(plain)).toEqual({
+      id: 'user_ada',
+      emailAddresses: [{ emailAddress: 'ada@example.com', verified: true }],
+    });
+    expect(await config.authenticate!({ ...plain, raw: {} })).toBeNull();
+    expect(await toInvitekitConfig({ resolveUser: async () => undefined }).authenticate!(plain)).toBeNull();
+  });
+
+  it('is refused beside authenticate', () => {
+    expect(() => toInvitekitConfig({ resolveUser, authenticate: async () => null })).toThrow(/not both/);
+  });
+});
