@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import request from 'supertest';
+import request, { type Response } from 'supertest';
 import { assertClerkErrors, assertContract } from '../../../test/support/contract.js';
 
 export const SECRET_KEY = 'sk_test_nest';
@@ -26,7 +26,7 @@ export async function call(
   path: string,
   body?: unknown,
   headers: Record<string, string> = { authorization: `Bearer ${SECRET_KEY}` },
-) {
+): Promise<Response> {
   const agent = request(app.getHttpServer());
   let req = (
     method === 'GET'
