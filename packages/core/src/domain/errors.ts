@@ -72,3 +72,12 @@ export const invalidParam = (
   code: ErrorCode = 'form_param_value_invalid',
   meta: Record<string, unknown> = {},
 ) => new InvitekitError({ code, message: 'is invalid', longMessage, meta: { param_name: param, ...meta } });
+
+/** The invitation is no longer pending, so it cannot be revoked, resent or accepted. */
+export const notPending = (status: string, action: string) =>
+  new InvitekitError({
+    code: 'invitation_not_pending',
+    message: 'not pending',
+    longMessage: `Only pending invitations can be ${action}; this one is ${status}`,
+    meta: { status },
+  });

@@ -1,6 +1,6 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../domain/email.js';
-import { InvitekitError, invalidParam, notFound } from '../domain/errors.js';
+import { invalidParam, notFound, notPending } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { acceptLink } from '../domain/links.js';
 import { checkMetadata, type Metadata } from '../domain/metadata.js';
@@ -106,13 +106,40 @@ export class ApplicationInvitationsService {
       return revoked;
     });
     if (row) return this.toDomain(row, now);
-    const current = await this.get(invitationId);
-    throw new InvitekitError({
-      code: 'invitation_not_pending',
-      message: 'not pending',
-      longMessage: `Only pending invitations can be revoked; this one is ${current.status}`,
-      meta: { status: current.status },
+    throw notPending((await this.get(invitationId)).status, 'revoked');
+  }
+
+  /**
+   * Emails a pending invitation again with a new accept link; the old link stops working. With
+   * `expiresInDays`, the invitation then expires that many days from now. The result's `url` is the new link.
+   */
+  async resend(
+    invitationId: string,
+    input: { expiresInDays?: number | null } = {},
+  ): Promise<ApplicationInvitation> {
+    const now = this.ctx.now();
+    const expiresAt = input.expiresInDays == null ? undefined : expiresAtFrom(input.expiresInDays, now);
+    const token = issueToken(invitationId);
+    const resent = await this.ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(ai)
+        .set({ tokenHash: token.hash, updatedAt: now, ...(expiresAt ? { expiresAt } : {}) })
+        .where(and(eq(ai.id, invitationId), statusFilter(ai, ['pending'], now)))
+        .returning();
+      if (!row) return null;
+      const link = acceptLink(row.redirectUrl ?? this.ctx.lifecycle.acceptUrl, token.token);
+      const event: InvitationEventSpec = {
+        invitationId,
+        organizationId: null,
+        type: 'resent',
+        data: { expires_at: row.expiresAt },
+        email: { to: row.emailAddress, link },
+      };
+      await recordEvents(tx, this.ctx.lifecycle, [event], now);
+      return { row, link };
     });
+    if (!resent) throw notPending((await this.get(invitationId)).status, 'resent');
+    return this.toDomain(resent.row, now, resent.link);
   }
 
   private async insert(

@@ -1,6 +1,6 @@
 import { and, count, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../domain/email.js';
-import { InvitekitError, invalidParam, notAnAdmin, notFound } from '../domain/errors.js';
+import { invalidParam, notAnAdmin, notFound, notPending } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { acceptLink } from '../domain/links.js';
 import { checkMetadata, type Metadata } from '../domain/metadata.js';
@@ -226,12 +226,7 @@ export class OrganizationInvitationsService {
     input: { requestingUserId?: string | null } = {},
   ): Promise<OrganizationInvitation> {
     const now = this.ctx.now();
-    if (input.requestingUserId) {
-      const { inviters } = await this.loadContext(organizationId, [input.requestingUserId], []);
-      if (!this.ctx.roles.isAdmin(inviters.get(input.requestingUserId)?.role)) {
-        throw notAnAdmin(input.requestingUserId, organizationId, 'requesting_user_id');
-      }
-    }
+    if (input.requestingUserId) await this.requireAdmin(organizationId, input.requestingUserId);
     const revoked = await this.ctx.db.transaction(async (tx) => {
       const [row] = await tx
         .update(oi)
@@ -251,18 +246,61 @@ export class OrganizationInvitationsService {
       return row;
     });
     const current = await this.get(organizationId, invitationId);
-    if (!revoked) {
-      throw new InvitekitError({
-        code: 'invitation_not_pending',
-        message: 'not pending',
-        longMessage: `Only pending invitations can be revoked; this one is ${current.status}`,
-        meta: { status: current.status },
-      });
-    }
+    if (!revoked) throw notPending(current.status, 'revoked');
     return current;
   }
 
+  /**
+   * Emails a pending invitation again with a new accept link; the old link stops working. With
+   * `expiresInDays`, the invitation then expires that many days from now. The result's `url` is the new link.
+   */
+  async resend(
+    organizationId: string,
+    invitationId: string,
+    input: { expiresInDays?: number | null; requestingUserId?: string | null } = {},
+  ): Promise<OrganizationInvitation> {
+    const now = this.ctx.now();
+    const expiresAt = input.expiresInDays == null ? undefined : expiresAtFrom(input.expiresInDays, now);
+    if (input.requestingUserId) await this.requireAdmin(organizationId, input.requestingUserId);
+    const token = issueToken(invitationId);
+    const link = await this.ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(oi)
+        .set({ tokenHash: token.hash, updatedAt: now, ...(expiresAt ? { expiresAt } : {}) })
+        .where(
+          and(
+            eq(oi.organizationId, organizationId),
+            eq(oi.id, invitationId),
+            statusFilter(oi, ['pending'], now),
+          ),
+        )
+        .returning({ emailAddress: oi.emailAddress, redirectUrl: oi.redirectUrl, expiresAt: oi.expiresAt });
+      if (!row) return null;
+      const link = acceptLink(row.redirectUrl ?? this.ctx.lifecycle.acceptUrl, token.token);
+      const event: InvitationEventSpec = {
+        invitationId,
+        organizationId,
+        type: 'resent',
+        data: { expires_at: row.expiresAt },
+        email: { to: row.emailAddress, link },
+      };
+      await recordEvents(tx, this.ctx.lifecycle, [event], now);
+      return link;
+    });
+    const current = await this.get(organizationId, invitationId);
+    if (!link) throw notPending(current.status, 'resent');
+    return { ...current, url: link };
+  }
+
   // ---- internals ----------------------------------------------------------------------------------
+
+  /** 404 for an unknown organization, 403 unless the user is one of its admins. */
+  private async requireAdmin(organizationId: string, userId: string): Promise<void> {
+    const { inviters } = await this.loadContext(organizationId, [userId], []);
+    if (!this.ctx.roles.isAdmin(inviters.get(userId)?.role)) {
+      throw notAnAdmin(userId, organizationId, 'requesting_user_id');
+    }
+  }
 
   private async insert(
     organizationId: string,
