@@ -87,3 +87,44 @@ export function assertClerkErrors(body: unknown): asserts body is {
   }
   if (!validate(body)) throw new Error(`Not a ClerkErrors body: ${JSON.stringify(body)}`);
 }
+
+/** Whether the vendored contract defines this operation (Invitekit's own additions are not in it). */
+export function inContract(operationId: string): boolean {
+  return Object.values(bapi.paths).some((methods) =>
+    Object.values(methods).some((op) => op.operationId === operationId),
+  );
+}
+
+/**
+ * For Invitekit's own operations (not in Clerk's contract): validates `body` against the server's own
+ * OpenAPI document, the one generated from the route table's zod schemas and served at /v1/openapi.json.
+ */
+export function assertOwnDocument(
+  document: object,
+  operationId: string,
+  status: number,
+  body: unknown,
+): void {
+  const key = `own:${operationId}:${status}`;
+  let validate = cache.get(key);
+  if (!validate) {
+    const doc = document as Doc;
+    const found = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([, op]) => op.operationId === operationId)
+        .map(
+          ([method]) =>
+            `/paths/${pointerEscape(path)}/${method}/responses/${status}/content/application~1json/schema`,
+        ),
+    );
+    if (!found[0]) throw new Error(`Operation ${operationId} is not in the server's OpenAPI document`);
+    if (!ajv.getSchema('own')) ajv.addSchema(nullableToJsonSchema(doc) as object, 'own');
+    validate = ajv.compile({ $ref: `own#${found[0]}` });
+    cache.set(key, validate);
+  }
+  if (!validate(body)) {
+    throw new Error(
+      `${operationId} ${status} does not match the OpenAPI document:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(body).slice(0, 600)}`,
+    );
+  }
+}

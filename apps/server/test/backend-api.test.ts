@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../test/support/databases.js';
-import { seedOrganization, startTestServer, type TestServer } from './harness.js';
+import { ACCEPT_URL, seedOrganization, startTestServer, type TestServer } from './harness.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -52,13 +52,17 @@ describe.each(testDatabases())('Backend API on $name', (kind) => {
       expect(res.body.id).toMatch(/^orginv_[0-9A-Z]{26}$/);
       expect(res.body.expires_at - res.body.created_at).toBe(30 * DAY);
       expect(res.body.created_at).toBeGreaterThanOrEqual(before);
+      // The accept link carries the token; only its hash is stored, so later reads cannot show it.
+      const link = new URL(res.body.url);
+      expect(`${link.origin}${link.pathname}`).toBe(ACCEPT_URL);
+      expect(link.searchParams.get('invitation_token')).toMatch(new RegExp(`^${res.body.id}\\.[\\w-]{43}$`));
 
       const got = await api.call(
         'GetOrganizationInvitation',
         'GET',
         `/v1/organizations/${orgId}/invitations/${res.body.id}`,
       );
-      expect(got.body).toEqual(res.body);
+      expect(got.body).toEqual({ ...res.body, url: null });
     });
 
     it('refuses a second pending invitation for the same address, and a member', async () => {

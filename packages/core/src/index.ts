@@ -7,9 +7,10 @@ import { backendRoutes } from './http/routes/index.js';
 import { metaRoutes } from './http/routes/meta.js';
 import type { Authenticate, InvitekitRequest } from './http/types.js';
 import { createServices, type InvitekitServices } from './services/index.js';
+import { Lifecycle, type LifecycleOptions } from './services/lifecycle-config.js';
 import { type DatabaseConfig, type OpenDatabase, openDatabase } from './storage/database.js';
 
-export interface InvitekitConfig {
+export interface InvitekitConfig extends LifecycleOptions {
   /** PostgreSQL via `url`, or the embedded PGlite database in `dataDir` (default `./.invitekit`). */
   database?: DatabaseConfig;
   /** Backend API secret keys. Several may be valid at once, for rotation. With none, every call is 401. */
@@ -48,7 +49,14 @@ export interface Invitekit {
 export async function createInvitekit(config: InvitekitConfig = {}): Promise<Invitekit> {
   const roles = new Roles(config.roles ?? defaultRoles);
   const database = await openDatabase(config.database);
-  const services = createServices({ db: database.db, run: database.run, roles, now: config.now ?? Date.now });
+  const lifecycle = new Lifecycle(config);
+  const services = createServices({
+    db: database.db,
+    run: database.run,
+    roles,
+    now: config.now ?? Date.now,
+    lifecycle,
+  });
 
   let document: OpenApiDocument | undefined;
   const openapi = () => {
@@ -102,5 +110,7 @@ export type { Handle } from './http/handler.js';
 export type { OpenApiDocument } from './http/openapi.js';
 export * from './http/responses.js';
 export type { Authenticate, AuthenticatedUser, InvitekitRequest, InvitekitResponse } from './http/types.js';
+export type { InvitationEventType } from './services/effects.js';
 export type { InvitekitServices } from './services/index.js';
+export type { InvitationLimits, LifecycleOptions, WebhookEndpoint } from './services/lifecycle-config.js';
 export type { DatabaseConfig } from './storage/database.js';

@@ -16,6 +16,10 @@ export const errorCodes = {
   form_identifier_exists: 400,
   already_a_member_in_organization: 400,
   invitation_not_pending: 400,
+  redirect_url_not_allowed: 422,
+  invitation_token_invalid: 404,
+  invitation_email_mismatch: 403,
+  too_many_requests: 429,
   not_an_admin_in_organization: 403,
   resource_not_found: 404,
   method_not_allowed: 405,
@@ -68,3 +72,12 @@ export const invalidParam = (
   code: ErrorCode = 'form_param_value_invalid',
   meta: Record<string, unknown> = {},
 ) => new InvitekitError({ code, message: 'is invalid', longMessage, meta: { param_name: param, ...meta } });
+
+/** The invitation is no longer pending, so it cannot be revoked, resent or accepted. */
+export const notPending = (status: string, action: string) =>
+  new InvitekitError({
+    code: 'invitation_not_pending',
+    message: 'not pending',
+    longMessage: `Only pending invitations can be ${action}; this one is ${status}`,
+    meta: { status },
+  });

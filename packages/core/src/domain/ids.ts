@@ -8,6 +8,8 @@ export const idPrefix = {
   membership: 'orgmem',
   organizationInvitation: 'orginv',
   invitation: 'inv',
+  event: 'ievt',
+  message: 'msg',
 } as const;
 
 export type IdKind = keyof typeof idPrefix;

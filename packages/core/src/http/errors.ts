@@ -15,11 +15,15 @@ function body(errors: ErrorDetail[]) {
   };
 }
 
-export const errorResponse = (err: InvitekitError): InvitekitResponse => ({
-  status: err.status,
-  headers: JSON_HEADERS,
-  body: body(err.errors),
-});
+export const errorResponse = (err: InvitekitError): InvitekitResponse => {
+  const retryAfter = err.errors[0]?.meta?.retry_after;
+  return {
+    status: err.status,
+    headers:
+      typeof retryAfter === 'number' ? { ...JSON_HEADERS, 'retry-after': String(retryAfter) } : JSON_HEADERS,
+    body: body(err.errors),
+  };
+};
 
 /** The dotted parameter name for a zod path: `[2].role`, `public_metadata.x`. */
 const paramName = (path: PropertyKey[]) =>

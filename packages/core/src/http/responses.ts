@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { invitationStatuses } from '../domain/status.js';
+import { invitationEventTypes } from '../services/effects.js';
 
 // Wire shapes, as in Clerk's Backend API (shared/contract/clerk-bapi-invitations.yml). The serializer
 // is typed against these, and the OpenAPI document is generated from them.
@@ -207,6 +208,31 @@ export const MembershipsSchema = paginated(MembershipSchema, 'OrganizationMember
 export const InvitationListSchema = z.array(InvitationSchema);
 export const UserListSchema = z.array(UserSchema);
 
+export const InvitationEventSchema = z
+  .object({
+    object: z.literal('invitation_event'),
+    id: z.string(),
+    invitation_id: z.string(),
+    type: z.enum(invitationEventTypes),
+    data: z.record(z.string(), z.unknown()),
+    deliveries: z.array(
+      z.object({
+        object: z.literal('delivery'),
+        id: z.string().describe('Also the webhook-id header of a webhook delivery.'),
+        kind: z.enum(['email', 'webhook']),
+        target: z.string().describe('The recipient address, or the webhook endpoint URL.'),
+        status: z.enum(['pending', 'delivered', 'failed']),
+        attempts: z.int(),
+        last_error: z.string().nullable(),
+        delivered_at: millis.nullable(),
+      }),
+    ),
+    created_at: millis,
+  })
+  .meta({ id: 'InvitationEvent' });
+
+export const InvitationEventsSchema = paginated(InvitationEventSchema, 'InvitationEvents');
+
 export const HealthSchema = z.object({ status: z.enum(['ok', 'unavailable']), database: z.string() });
 
 export type WireOrganizationInvitation = z.infer<typeof OrganizationInvitationSchema>;
@@ -215,3 +241,4 @@ export type WireOrganization = z.infer<typeof OrganizationSchema>;
 export type WireMembership = z.infer<typeof MembershipSchema>;
 export type WireUser = z.infer<typeof UserSchema>;
 export type WireClerkErrors = z.infer<typeof ClerkErrorsSchema>;
+export type WireInvitationEvent = z.infer<typeof InvitationEventSchema>;

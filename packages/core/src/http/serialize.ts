@@ -8,9 +8,11 @@ import type {
   User,
 } from '../domain/models.js';
 import type { Roles } from '../domain/roles.js';
+import type { InvitationEvent } from '../services/invitation-events.js';
 import type { Paginated } from '../services/listing.js';
 import type {
   WireInvitation,
+  WireInvitationEvent,
   WireMembership,
   WireOrganization,
   WireOrganizationInvitation,
@@ -175,6 +177,27 @@ export function user(u: User): WireUser {
     create_organization_enabled: true,
     last_active_at: null,
     legal_accepted_at: null,
+  };
+}
+
+export function invitationEvent(e: InvitationEvent): WireInvitationEvent {
+  return {
+    object: 'invitation_event',
+    id: e.id,
+    invitation_id: e.invitationId,
+    type: e.type,
+    data: e.data,
+    deliveries: e.deliveries.map((d) => ({
+      object: 'delivery' as const,
+      id: d.id,
+      kind: d.kind,
+      target: d.target,
+      status: d.status,
+      attempts: d.attempts,
+      last_error: d.lastError,
+      delivered_at: d.deliveredAt,
+    })),
+    created_at: e.createdAt,
   };
 }
 

@@ -1,10 +1,12 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../domain/email.js';
-import { InvitekitError, invalidParam, notFound } from '../domain/errors.js';
+import { invalidParam, notFound, notPending } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { acceptLink } from '../domain/links.js';
 import { checkMetadata, type Metadata } from '../domain/metadata.js';
 import type { ApplicationInvitation } from '../domain/models.js';
 import { effectiveStatus, expiresAtFrom, type InvitationStatus } from '../domain/status.js';
+import { issueToken } from '../domain/tokens.js';
 import type { Database } from '../storage/database.js';
 import {
   type ApplicationInvitationRow,
@@ -13,6 +15,7 @@ import {
 } from '../storage/schema.js';
 import { atItem, checkBulkSize, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
+import { type InvitationEventSpec, recordEvents } from './effects.js';
 import { likePattern, type OrderBy, orderClause, type Page, statusFilter } from './listing.js';
 import { insertPendingInvitations } from './pending-insert.js';
 
@@ -90,19 +93,53 @@ export class ApplicationInvitationsService {
 
   async revoke(invitationId: string): Promise<ApplicationInvitation> {
     const now = this.ctx.now();
-    const [row] = await this.ctx.db
-      .update(ai)
-      .set({ status: 'revoked', updatedAt: now })
-      .where(and(eq(ai.id, invitationId), statusFilter(ai, ['pending'], now)))
-      .returning();
-    if (row) return this.toDomain(row, now);
-    const current = await this.get(invitationId);
-    throw new InvitekitError({
-      code: 'invitation_not_pending',
-      message: 'not pending',
-      longMessage: `Only pending invitations can be revoked; this one is ${current.status}`,
-      meta: { status: current.status },
+    const row = await this.ctx.db.transaction(async (tx) => {
+      const [revoked] = await tx
+        .update(ai)
+        .set({ status: 'revoked', tokenHash: null, updatedAt: now })
+        .where(and(eq(ai.id, invitationId), statusFilter(ai, ['pending'], now)))
+        .returning();
+      if (revoked) {
+        const event = { invitationId, organizationId: null, type: 'revoked' as const };
+        await recordEvents(tx, this.ctx.lifecycle, [event], now);
+      }
+      return revoked;
     });
+    if (row) return this.toDomain(row, now);
+    throw notPending((await this.get(invitationId)).status, 'revoked');
+  }
+
+  /**
+   * Emails a pending invitation again with a new accept link; the old link stops working. With
+   * `expiresInDays`, the invitation then expires that many days from now. The result's `url` is the new link.
+   */
+  async resend(
+    invitationId: string,
+    input: { expiresInDays?: number | null } = {},
+  ): Promise<ApplicationInvitation> {
+    const now = this.ctx.now();
+    const expiresAt = input.expiresInDays == null ? undefined : expiresAtFrom(input.expiresInDays, now);
+    const token = issueToken(invitationId);
+    const resent = await this.ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(ai)
+        .set({ tokenHash: token.hash, updatedAt: now, ...(expiresAt ? { expiresAt } : {}) })
+        .where(and(eq(ai.id, invitationId), statusFilter(ai, ['pending'], now)))
+        .returning();
+      if (!row) return null;
+      const link = acceptLink(row.redirectUrl ?? this.ctx.lifecycle.acceptUrl, token.token);
+      const event: InvitationEventSpec = {
+        invitationId,
+        organizationId: null,
+        type: 'resent',
+        data: { expires_at: row.expiresAt },
+        email: { to: row.emailAddress, link },
+      };
+      await recordEvents(tx, this.ctx.lifecycle, [event], now);
+      return { row, link };
+    });
+    if (!resent) throw notPending((await this.get(invitationId)).status, 'resent');
+    return this.toDomain(resent.row, now, resent.link);
   }
 
   private async insert(
@@ -111,21 +148,8 @@ export class ApplicationInvitationsService {
   ): Promise<ApplicationInvitation[]> {
     const now = this.ctx.now();
     const wrap = <T>(index: number, fn: () => T) => (bulk ? atItem(index, fn) : fn());
-    const rows = inputs.map((input, index) =>
-      wrap(index, () => {
-        return {
-          id: newId('invitation', now),
-          emailAddress: normalizeEmail(input.emailAddress),
-          status: 'pending',
-          publicMetadata: checkMetadata(input.publicMetadata, 'public_metadata'),
-          redirectUrl: input.redirectUrl ?? null,
-          notify: input.notify ?? true,
-          expiresAt: expiresAtFrom(input.expiresInDays, now),
-          createdAt: now,
-          updatedAt: now,
-        } satisfies ApplicationInvitationRow;
-      }),
-    );
+    const issued = inputs.map((input, index) => wrap(index, () => this.issue(input, now)));
+    const rows = issued.map((i) => i.row);
     rejectRepeatedEmails(rows.map((r) => r.emailAddress));
 
     const taken = await this.ctx.db
@@ -152,29 +176,78 @@ export class ApplicationInvitationsService {
     });
 
     const replace = new Set(rows.filter((_, i) => inputs[i]!.ignoreExisting).map((r) => r.emailAddress));
-    const write = (db: Database) => this.insertPending(db, rows, replace, now, bulk);
-    const inserted = bulk || replace.size ? await this.ctx.db.transaction(write) : await write(this.ctx.db);
-    return inserted.map((row) => this.toDomain(row, now));
+    const inserted = await this.ctx.db.transaction(async (tx) => {
+      const { inserted, events } = await this.insertPending(tx, rows, replace, now, bulk);
+      await recordEvents(tx, this.ctx.lifecycle, [...events, ...issued.map((i) => i.event)], now);
+      return inserted;
+    });
+    return inserted.map((row, index) => this.toDomain(row, now, issued[index]!.link));
   }
 
-  /** Revokes the pending invitations that `ignore_existing` replaces, then inserts. */
+  /** Validates one input into its row, with a fresh accept token, its link and its `created` event. */
+  private issue(input: CreateApplicationInvitationInput, now: number) {
+    const row: ApplicationInvitationRow = {
+      id: newId('invitation', now),
+      emailAddress: normalizeEmail(input.emailAddress),
+      status: 'pending',
+      publicMetadata: checkMetadata(input.publicMetadata, 'public_metadata'),
+      redirectUrl: this.ctx.lifecycle.redirects.check(input.redirectUrl),
+      notify: input.notify ?? true,
+      tokenHash: null,
+      userId: null,
+      expiresAt: expiresAtFrom(input.expiresInDays, now),
+      createdAt: now,
+      updatedAt: now,
+    };
+    const token = issueToken(row.id);
+    row.tokenHash = token.hash;
+    const link = acceptLink(row.redirectUrl ?? this.ctx.lifecycle.acceptUrl, token.token);
+    const event: InvitationEventSpec = {
+      invitationId: row.id,
+      organizationId: null,
+      type: 'created',
+      email: row.notify ? { to: row.emailAddress, link } : undefined,
+    };
+    return { row, link, event };
+  }
+
+  /**
+   * Revokes the pending invitations that `ignore_existing` replaces, then inserts; returns the events
+   * for what it revoked and for what it found expired.
+   */
   private async insertPending(
     db: Database,
     rows: ApplicationInvitationRow[],
     replace: Set<string>,
     now: number,
     bulk: boolean,
-  ): Promise<ApplicationInvitationRow[]> {
-    if (replace.size) {
-      await db
-        .update(ai)
-        .set({ status: 'revoked', updatedAt: now })
-        .where(and(inArray(ai.emailAddress, [...replace]), eq(ai.status, 'pending')));
-    }
-    return insertPendingInvitations(db, ai, rows, { now, bulk });
+  ) {
+    const revoked = replace.size
+      ? await db
+          .update(ai)
+          .set({ status: 'revoked', tokenHash: null, updatedAt: now })
+          .where(and(inArray(ai.emailAddress, [...replace]), statusFilter(ai, ['pending'], now)))
+          .returning({ id: ai.id })
+      : [];
+    const { inserted, expired } = await insertPendingInvitations(db, ai, rows, { now, bulk });
+    const event = (type: 'revoked' | 'expired') => (invitationId: string) => ({
+      invitationId,
+      organizationId: null,
+      type,
+    });
+    const events: InvitationEventSpec[] = [
+      ...revoked.map((r) => event('revoked')(r.id)),
+      ...expired.map(event('expired')),
+    ];
+    return { inserted, events };
   }
 
-  private toDomain(row: ApplicationInvitationRow, now = this.ctx.now()): ApplicationInvitation {
+  /** `url` (the accept link) is known only when the token was just issued: only its hash is stored. */
+  private toDomain(
+    row: ApplicationInvitationRow,
+    now = this.ctx.now(),
+    url: string | null = null,
+  ): ApplicationInvitation {
     return {
       id: row.id,
       emailAddress: row.emailAddress,
@@ -182,7 +255,7 @@ export class ApplicationInvitationsService {
       publicMetadata: row.publicMetadata,
       redirectUrl: row.redirectUrl,
       notify: row.notify,
-      url: null,
+      url,
       expiresAt: row.expiresAt,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,

@@ -1,5 +1,6 @@
 import type { Roles } from '../domain/roles.js';
 import type { Database, OpenDatabase } from '../storage/database.js';
+import type { Lifecycle } from './lifecycle-config.js';
 
 /** What every service needs: the database, the configured roles and a clock (injectable for tests). */
 export interface ServiceContext {
@@ -8,4 +9,6 @@ export interface ServiceContext {
   run: OpenDatabase['run'];
   roles: Roles;
   now: () => number;
+  /** Accept links, redirect policy, webhook endpoints, limits. */
+  lifecycle: Lifecycle;
 }

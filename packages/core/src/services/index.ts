@@ -1,5 +1,6 @@
 import { ApplicationInvitationsService } from './application-invitations.js';
 import type { ServiceContext } from './context.js';
+import { InvitationEventsService } from './invitation-events.js';
 import { MembershipsService } from './memberships.js';
 import { OrganizationInvitationsService } from './organization-invitations.js';
 import { OrganizationsService } from './organizations.js';
@@ -12,6 +13,7 @@ export interface InvitekitServices {
   organizations: OrganizationsService;
   memberships: MembershipsService;
   users: UsersService;
+  invitationEvents: InvitationEventsService;
 }
 
 export function createServices(ctx: ServiceContext): InvitekitServices {
@@ -21,5 +23,6 @@ export function createServices(ctx: ServiceContext): InvitekitServices {
     organizations: new OrganizationsService(ctx),
     memberships: new MembershipsService(ctx),
     users: new UsersService(ctx),
+    invitationEvents: new InvitationEventsService(ctx),
   };
 }

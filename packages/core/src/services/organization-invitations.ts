@@ -1,7 +1,8 @@
 import { and, count, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../domain/email.js';
-import { InvitekitError, invalidParam, notAnAdmin, notFound } from '../domain/errors.js';
+import { invalidParam, notAnAdmin, notFound, notPending } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { acceptLink } from '../domain/links.js';
 import { checkMetadata, type Metadata } from '../domain/metadata.js';
 import type {
   OrganizationInvitation,
@@ -9,6 +10,7 @@ import type {
   PublicUserData,
 } from '../domain/models.js';
 import { effectiveStatus, expiresAtFrom, type InvitationStatus } from '../domain/status.js';
+import { issueToken } from '../domain/tokens.js';
 import type { Database } from '../storage/database.js';
 import {
   emailAddresses,
@@ -26,6 +28,8 @@ import {
 } from '../storage/statements.js';
 import { atItem, checkBulkSize, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
+import { effectRows, type InvitationEventSpec, recordEvents } from './effects.js';
+import { checkInvitationLimits } from './limits.js';
 import {
   likePattern,
   type OrderBy,
@@ -84,9 +88,16 @@ export class OrganizationInvitationsService {
     organizationId: string,
     input: CreateOrganizationInvitationInput,
   ): Promise<OrganizationInvitation> {
-    const row = this.toRow(organizationId, input, this.ctx.now());
-    // One round trip when everything is in order; otherwise the general path says why (or frees a slot
-    // held by an expired invitation and inserts).
+    const { lifecycle } = this.ctx;
+    // With limits configured, the general path counts first; otherwise one round trip when everything is
+    // in order, and the general path says why not (or frees a slot held by an expired invitation).
+    if (lifecycle.limits.maxPendingPerOrganization || lifecycle.limits.maxPerInviterPerHour) {
+      const [invitation] = await this.insert(organizationId, [input], false);
+      return invitation!;
+    }
+    const now = this.ctx.now();
+    const { row, link, event } = this.issue(organizationId, input, now);
+    const effects = effectRows(lifecycle, [event], now);
     const [result] = await this.ctx.run<CreateOrganizationInvitationRow>(createOrganizationInvitation, [
       organizationId,
       row.id,
@@ -100,6 +111,9 @@ export class OrganizationInvitationsService {
       row.notify,
       row.expiresAt,
       row.createdAt,
+      row.tokenHash,
+      JSON.stringify(effects.events),
+      JSON.stringify(effects.outbox),
     ]);
     if (result?.inserted) {
       const inviter = toPublicUser({
@@ -108,7 +122,7 @@ export class OrganizationInvitationsService {
         lastName: result.last_name,
         identifier: result.identifier,
       });
-      return this.toDomain(row, inviter, row.createdAt);
+      return this.toDomain(row, inviter, now, link);
     }
     const [invitation] = await this.insert(organizationId, [input], false);
     return invitation!;
@@ -212,36 +226,81 @@ export class OrganizationInvitationsService {
     input: { requestingUserId?: string | null } = {},
   ): Promise<OrganizationInvitation> {
     const now = this.ctx.now();
-    if (input.requestingUserId) {
-      const { inviters } = await this.loadContext(organizationId, [input.requestingUserId], []);
-      if (!this.ctx.roles.isAdmin(inviters.get(input.requestingUserId)?.role)) {
-        throw notAnAdmin(input.requestingUserId, organizationId, 'requesting_user_id');
+    if (input.requestingUserId) await this.requireAdmin(organizationId, input.requestingUserId);
+    const revoked = await this.ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(oi)
+        .set({ status: 'revoked', tokenHash: null, updatedAt: now })
+        .where(
+          and(
+            eq(oi.organizationId, organizationId),
+            eq(oi.id, invitationId),
+            statusFilter(oi, ['pending'], now),
+          ),
+        )
+        .returning({ id: oi.id });
+      if (row) {
+        const event = { invitationId, organizationId, type: 'revoked' as const };
+        await recordEvents(tx, this.ctx.lifecycle, [event], now);
       }
-    }
-    const [revoked] = await this.ctx.db
-      .update(oi)
-      .set({ status: 'revoked', updatedAt: now })
-      .where(
-        and(
-          eq(oi.organizationId, organizationId),
-          eq(oi.id, invitationId),
-          statusFilter(oi, ['pending'], now),
-        ),
-      )
-      .returning({ id: oi.id });
+      return row;
+    });
     const current = await this.get(organizationId, invitationId);
-    if (!revoked) {
-      throw new InvitekitError({
-        code: 'invitation_not_pending',
-        message: 'not pending',
-        longMessage: `Only pending invitations can be revoked; this one is ${current.status}`,
-        meta: { status: current.status },
-      });
-    }
+    if (!revoked) throw notPending(current.status, 'revoked');
     return current;
   }
 
+  /**
+   * Emails a pending invitation again with a new accept link; the old link stops working. With
+   * `expiresInDays`, the invitation then expires that many days from now. The result's `url` is the new link.
+   */
+  async resend(
+    organizationId: string,
+    invitationId: string,
+    input: { expiresInDays?: number | null; requestingUserId?: string | null } = {},
+  ): Promise<OrganizationInvitation> {
+    const now = this.ctx.now();
+    const expiresAt = input.expiresInDays == null ? undefined : expiresAtFrom(input.expiresInDays, now);
+    if (input.requestingUserId) await this.requireAdmin(organizationId, input.requestingUserId);
+    const token = issueToken(invitationId);
+    const link = await this.ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(oi)
+        .set({ tokenHash: token.hash, updatedAt: now, ...(expiresAt ? { expiresAt } : {}) })
+        .where(
+          and(
+            eq(oi.organizationId, organizationId),
+            eq(oi.id, invitationId),
+            statusFilter(oi, ['pending'], now),
+          ),
+        )
+        .returning({ emailAddress: oi.emailAddress, redirectUrl: oi.redirectUrl, expiresAt: oi.expiresAt });
+      if (!row) return null;
+      const link = acceptLink(row.redirectUrl ?? this.ctx.lifecycle.acceptUrl, token.token);
+      const event: InvitationEventSpec = {
+        invitationId,
+        organizationId,
+        type: 'resent',
+        data: { expires_at: row.expiresAt },
+        email: { to: row.emailAddress, link },
+      };
+      await recordEvents(tx, this.ctx.lifecycle, [event], now);
+      return link;
+    });
+    const current = await this.get(organizationId, invitationId);
+    if (!link) throw notPending(current.status, 'resent');
+    return { ...current, url: link };
+  }
+
   // ---- internals ----------------------------------------------------------------------------------
+
+  /** 404 for an unknown organization, 403 unless the user is one of its admins. */
+  private async requireAdmin(organizationId: string, userId: string): Promise<void> {
+    const { inviters } = await this.loadContext(organizationId, [userId], []);
+    if (!this.ctx.roles.isAdmin(inviters.get(userId)?.role)) {
+      throw notAnAdmin(userId, organizationId, 'requesting_user_id');
+    }
+  }
 
   private async insert(
     organizationId: string,
@@ -252,7 +311,8 @@ export class OrganizationInvitationsService {
     const now = clock();
     const wrap = <T>(index: number, fn: () => T) => (bulk ? atItem(index, fn) : fn());
 
-    const rows = inputs.map((input, index) => wrap(index, () => this.toRow(organizationId, input, now)));
+    const issued = inputs.map((input, index) => wrap(index, () => this.issue(organizationId, input, now)));
+    const rows = issued.map((i) => i.row);
     rejectRepeatedEmails(rows.map((r) => r.emailAddress));
 
     const inviterIds = [...new Set(rows.map((r) => r.inviterId).filter((id): id is string => id !== null))];
@@ -276,17 +336,44 @@ export class OrganizationInvitationsService {
       });
     });
 
-    const write = (db: Database) =>
-      insertPendingInvitations(db, oi, rows, {
+    const inserted = await this.ctx.db.transaction(async (tx) => {
+      await checkInvitationLimits(tx, this.ctx.lifecycle.limits, organizationId, rows, now);
+      const { inserted, expired } = await insertPendingInvitations(tx, oi, rows, {
         now,
         bulk,
         scope: eq(oi.organizationId, organizationId),
         scopeName: ' in this organization',
       });
-    const inserted = bulk ? await this.ctx.db.transaction(write) : await write(this.ctx.db);
-    return inserted.map((row) =>
-      this.toDomain(row, row.inviterId ? toPublicUser(context.inviters.get(row.inviterId)!) : null, now),
+      const events: InvitationEventSpec[] = [
+        ...expired.map((id) => ({ invitationId: id, organizationId, type: 'expired' as const })),
+        ...issued.map((i) => i.event),
+      ];
+      await recordEvents(tx, this.ctx.lifecycle, events, now);
+      return inserted;
+    });
+    return inserted.map((row, index) =>
+      this.toDomain(
+        row,
+        row.inviterId ? toPublicUser(context.inviters.get(row.inviterId)!) : null,
+        now,
+        issued[index]!.link,
+      ),
     );
+  }
+
+  /** Validates one input into its row, with a fresh accept token, its link and its `created` event. */
+  private issue(organizationId: string, input: CreateOrganizationInvitationInput, now: number) {
+    const row = this.toRow(organizationId, input, now);
+    const token = issueToken(row.id);
+    row.tokenHash = token.hash;
+    const link = acceptLink(row.redirectUrl ?? this.ctx.lifecycle.acceptUrl, token.token);
+    const event: InvitationEventSpec = {
+      invitationId: row.id,
+      organizationId,
+      type: 'created',
+      email: row.notify ? { to: row.emailAddress, link } : undefined,
+    };
+    return { row, link, event };
   }
 
   /** Validates one input (role, email, metadata, expiry) into the row to insert. */
@@ -304,8 +391,9 @@ export class OrganizationInvitationsService {
       inviterId: input.inviterUserId ?? null,
       publicMetadata: checkMetadata(input.publicMetadata, 'public_metadata'),
       privateMetadata: checkMetadata(input.privateMetadata, 'private_metadata'),
-      redirectUrl: input.redirectUrl ?? null,
+      redirectUrl: this.ctx.lifecycle.redirects.check(input.redirectUrl),
       notify: input.notify ?? true,
+      tokenHash: null,
       expiresAt: expiresAtFrom(input.expiresInDays, now),
       createdAt: now,
       updatedAt: now,
@@ -403,6 +491,7 @@ export class OrganizationInvitationsService {
       privateMetadata: r.private_metadata,
       redirectUrl: r.redirect_url,
       notify: r.notify,
+      tokenHash: null,
       expiresAt: Number(r.expires_at),
       createdAt: Number(r.created_at),
       updatedAt: Number(r.updated_at),
@@ -416,10 +505,12 @@ export class OrganizationInvitationsService {
     return this.toDomain(row, inviter, now);
   }
 
+  /** `url` (the accept link) is known only when the token was just issued: only its hash is stored. */
   private toDomain(
     row: OrganizationInvitationRow,
     inviter: PublicUserData | null,
     now = this.ctx.now(),
+    url: string | null = null,
   ): OrganizationInvitation {
     return {
       id: row.id,
@@ -433,7 +524,7 @@ export class OrganizationInvitationsService {
       privateMetadata: row.privateMetadata,
       redirectUrl: row.redirectUrl,
       notify: row.notify,
-      url: null,
+      url,
       expiresAt: row.expiresAt,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,

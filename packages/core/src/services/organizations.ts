@@ -1,14 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { asc, count, desc, eq, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, or, sql } from 'drizzle-orm';
 import { invalidParam, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { checkMetadata, type Metadata } from '../domain/metadata.js';
 import type { DeletedObject, Organization } from '../domain/models.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../domain/pg-errors.js';
 import type { Database } from '../storage/database.js';
-import { memberships, type OrganizationRow, organizations } from '../storage/schema.js';
+import {
+  memberships,
+  type OrganizationRow,
+  organizationInvitations,
+  organizations,
+} from '../storage/schema.js';
 import type { ServiceContext } from './context.js';
-import { likePattern, type Page, type Paginated } from './listing.js';
+import { recordEvents } from './effects.js';
+import { likePattern, type Page, type Paginated, statusFilter } from './listing.js';
 
 export interface CreateOrganizationInput {
   name: string;
@@ -173,11 +179,31 @@ export class OrganizationsService {
   }
 
   /** Deletes the organization with its memberships and invitations (foreign keys cascade). */
+  /**
+   * Deletes the organization with its memberships and invitations. Its pending invitations are revoked
+   * first, in the same transaction, so their links die and webhook receivers hear `revoked` for each.
+   */
   async delete(organizationId: string): Promise<DeletedObject> {
-    const [row] = await this.ctx.db
-      .delete(organizations)
-      .where(eq(organizations.id, organizationId))
-      .returning({ id: organizations.id, slug: organizations.slug });
+    const now = this.ctx.now();
+    const row = await this.ctx.db.transaction(async (tx) => {
+      const revoked = await tx
+        .update(organizationInvitations)
+        .set({ status: 'revoked', tokenHash: null, updatedAt: now })
+        .where(
+          and(
+            eq(organizationInvitations.organizationId, organizationId),
+            statusFilter(organizationInvitations, ['pending'], now),
+          ),
+        )
+        .returning({ id: organizationInvitations.id });
+      const events = revoked.map((r) => ({ invitationId: r.id, organizationId, type: 'revoked' as const }));
+      await recordEvents(tx, this.ctx.lifecycle, events, now);
+      const [deleted] = await tx
+        .delete(organizations)
+        .where(eq(organizations.id, organizationId))
+        .returning({ id: organizations.id, slug: organizations.slug });
+      return deleted;
+    });
     if (!row) throw notFound('organization', organizationId);
     return { object: 'organization', id: row.id, slug: row.slug, deleted: true };
   }

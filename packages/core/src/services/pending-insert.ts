@@ -9,20 +9,20 @@ type InvitationTable = typeof organizationInvitations | typeof applicationInvita
 /**
  * INSERT … ON CONFLICT DO NOTHING against a pending-uniqueness index. A conflict with a pending
  * invitation that has already expired frees its slot (it is written `expired`) and the row is retried;
- * any other conflict is a duplicate, reported for the first row at fault. Run it inside a transaction
- * when several rows must be all or nothing.
+ * any other conflict is a duplicate, reported for the first row at fault. Run it inside a transaction:
+ * the caller records events for what it inserted and for the invitations it found expired.
  */
 export async function insertPendingInvitations<T extends InvitationTable>(
   db: Database,
   table: T,
   rows: T['$inferInsert'][],
   options: { now: number; bulk: boolean; scope?: SQL; scopeName?: string },
-): Promise<T['$inferSelect'][]> {
+): Promise<{ inserted: T['$inferSelect'][]; expired: string[] }> {
   // Both tables share the columns used here; drizzle cannot type an insert into a union of tables.
   const t = table as typeof applicationInvitations;
   const all = rows as (typeof applicationInvitations.$inferInsert)[];
   const inserted = await db.insert(t).values(all).onConflictDoNothing().returning();
-  if (inserted.length === all.length) return inserted as T['$inferSelect'][];
+  if (inserted.length === all.length) return { inserted: inserted as T['$inferSelect'][], expired: [] };
 
   const done = new Set(inserted.map((r) => r.emailAddress));
   const missing = all.filter((r) => !done.has(r.emailAddress));
@@ -40,7 +40,7 @@ export async function insertPendingInvitations<T extends InvitationTable>(
         lte(t.expiresAt, options.now),
       ),
     )
-    .returning({ emailAddress: t.emailAddress });
+    .returning({ id: t.id, emailAddress: t.emailAddress });
   const freedSet = new Set(freed.map((r) => r.emailAddress));
   const retry = missing.filter((r) => freedSet.has(r.emailAddress));
   const retried = retry.length ? await db.insert(t).values(retry).onConflictDoNothing().returning() : [];
@@ -56,5 +56,8 @@ export async function insertPendingInvitations<T extends InvitationTable>(
     throw options.bulk ? itemError(duplicate, error) : error;
   }
   const byEmail = new Map([...inserted, ...retried].map((r) => [r.emailAddress, r]));
-  return all.map((r) => byEmail.get(r.emailAddress)!) as T['$inferSelect'][];
+  return {
+    inserted: all.map((r) => byEmail.get(r.emailAddress)!) as T['$inferSelect'][],
+    expired: freed.map((r) => r.id),
+  };
 }

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -16,6 +17,12 @@ import type { Metadata } from '../domain/metadata.js';
 // Timestamps are Unix milliseconds, as on the wire; `mode: 'number'` keeps them plain numbers.
 const millis = (name: string) => bigint(name, { mode: 'number' });
 const metadata = (name: string) => jsonb(name).$type<Metadata>().notNull().default({});
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => Buffer.from(value),
+});
+/** SHA-256 of an accept token's secret part; the token itself is never stored (domain/tokens.ts). */
+const tokenHash = () => bytea('token_hash');
 
 export const organizations = pgTable(
   'organizations',
@@ -118,12 +125,17 @@ export const organizationInvitations = pgTable(
     privateMetadata: metadata('private_metadata'),
     redirectUrl: text('redirect_url'),
     notify: boolean('notify').notNull().default(true),
+    tokenHash: tokenHash(),
     expiresAt: millis('expires_at').notNull(),
     createdAt: millis('created_at').notNull(),
     updatedAt: millis('updated_at').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.organizationId, t.id] }),
+    // An accept token names its invitation by id alone (the token's selector part).
+    uniqueIndex('organization_invitations_id_uidx').on(t.id),
+    // The sweeper's scan of pending invitations past expiry.
+    index('organization_invitations_pending_expiry_idx').on(t.expiresAt).where(sql`${t.status} = 'pending'`),
     // One pending invitation per organization and address, enforced here rather than by read-then-write.
     uniqueIndex('organization_invitations_pending_uidx')
       .on(t.organizationId, t.emailAddress)
@@ -166,6 +178,9 @@ export const applicationInvitations = pgTable(
     publicMetadata: metadata('public_metadata'),
     redirectUrl: text('redirect_url'),
     notify: boolean('notify').notNull().default(true),
+    tokenHash: tokenHash(),
+    /** The user who accepted it. */
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
     expiresAt: millis('expires_at').notNull(),
     createdAt: millis('created_at').notNull(),
     updatedAt: millis('updated_at').notNull(),
@@ -182,9 +197,66 @@ export const applicationInvitations = pgTable(
   ],
 );
 
+/**
+ * Everything that happened to an invitation, in order: created, emailed, delivery_failed, resent,
+ * accepted, declined, revoked, expired. Events that notify someone carry a `snapshot` of the invitation
+ * as it was right after the change (taken in SQL in the same transaction, migration 0004), from which the
+ * dispatcher renders emails and webhook payloads; so a webhook never shows a later state than its event.
+ */
+export const invitationEvents = pgTable(
+  'invitation_events',
+  {
+    id: text('id').primaryKey(),
+    invitationId: text('invitation_id').notNull(),
+    /** Null for application invitations. */
+    organizationId: text('organization_id'),
+    type: text('type').notNull(),
+    /** Facts about the event: the accepting user, a delivery error. */
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    snapshot: jsonb('snapshot').$type<Record<string, unknown>>(),
+    createdAt: millis('created_at').notNull(),
+  },
+  (t) => [index('invitation_events_invitation_idx').on(t.invitationId, t.createdAt, t.id)],
+);
+
+/**
+ * The transactional outbox: emails and webhook deliveries written in the same transaction as the change
+ * that causes them, delivered by the dispatcher with retries. Rows are claimed with FOR UPDATE SKIP LOCKED
+ * and leased through `next_attempt_at`, so several processes never send one twice.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: text('id').primaryKey(),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => invitationEvents.id, { onDelete: 'cascade' }),
+    /** `email` or `webhook`. */
+    kind: text('kind').notNull(),
+    /** The recipient address, or the webhook endpoint URL. */
+    target: text('target').notNull(),
+    /** The accept link (it holds the token), kept only until the email is sent or given up. */
+    link: text('link'),
+    /** pending | delivered | failed */
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: millis('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    deliveredAt: millis('delivered_at'),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [
+    index('outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('outbox_event_idx').on(t.eventId),
+  ],
+);
+
 export type OrganizationRow = typeof organizations.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type EmailAddressRow = typeof emailAddresses.$inferSelect;
 export type MembershipRow = typeof memberships.$inferSelect;
 export type OrganizationInvitationRow = typeof organizationInvitations.$inferSelect;
 export type ApplicationInvitationRow = typeof applicationInvitations.$inferSelect;
+export type InvitationEventRow = typeof invitationEvents.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;

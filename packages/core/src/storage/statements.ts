@@ -1,18 +1,22 @@
+import { OUTBOX_INSERT } from '../services/effects.js';
 import type { Statement } from './database.js';
 
 /**
  * Creates one organization invitation in one round trip, for the common single-create request: it reads
  * the organization, the inviter's membership and public data, checks that the address is not a member's,
  * and inserts only if all rules hold and no pending invitation holds the address (ON CONFLICT against the
- * partial unique index). No row back: no such organization. `inserted` false: a rule or the unique index
- * refused, and the general path in OrganizationInvitationsService names the reason.
+ * partial unique index); with the invitation, its `created` event (with its snapshot) and that event's
+ * outbox rows (the email, the webhook deliveries), all or none. No row back: no such organization.
+ * `inserted` false: a rule or the unique index refused, and the general path in
+ * OrganizationInvitationsService names the reason.
  *
  * $1 organization_id, $2 id, $3 email_address (normalised), $4 role, $5 admin role keys,
  * $6 inviter_id (nullable), $7 public_metadata, $8 private_metadata (JSON text), $9 redirect_url,
- * $10 notify, $11 expires_at, $12 created_at (ms).
+ * $10 notify, $11 expires_at, $12 created_at (ms), $13 token_hash, $14 event rows, $15 outbox rows (the
+ * jsonb of services/effects.ts effectRows).
  */
 export const createOrganizationInvitation: Statement = {
-  name: 'invitekit_create_organization_invitation_v1',
+  name: 'invitekit_create_organization_invitation_v2',
   text: `
 WITH ctx AS (
   SELECT m.role AS inviter_role,
@@ -30,13 +34,20 @@ WITH ctx AS (
   WHERE o.id = $1::text
 ), ins AS (
   INSERT INTO organization_invitations AS oi (organization_id, id, email_address, role, status, inviter_id,
-    public_metadata, private_metadata, redirect_url, notify, expires_at, created_at, updated_at)
+    public_metadata, private_metadata, redirect_url, notify, token_hash, expires_at, created_at, updated_at)
   SELECT $1::text, $2::text, $3::text, $4::text, 'pending', $6::text, $7::jsonb, $8::jsonb, $9::text,
-    $10::boolean, $11::bigint, $12::bigint, $12::bigint
+    $10::boolean, $13::bytea, $11::bigint, $12::bigint, $12::bigint
   FROM ctx
   WHERE NOT ctx.already_member AND ($6::text IS NULL OR ctx.inviter_role = ANY($5::text[]))
   ON CONFLICT DO NOTHING
-  RETURNING oi.id
+  RETURNING oi.*
+), ev AS (
+  INSERT INTO invitation_events (id, invitation_id, organization_id, type, data, snapshot, created_at)
+  SELECT s.id, ins.id, ins.organization_id, s.type, s.data,
+    invitekit_organization_invitation_snapshot(to_jsonb(ins)), s.created_at
+  FROM ins, jsonb_to_recordset($14::jsonb) AS s(id text, type text, data jsonb, created_at bigint)
+  RETURNING id
+), ob AS (${OUTBOX_INSERT.head}$15${OUTBOX_INSERT.tail}
 )
 SELECT ctx.first_name, ctx.last_name, ctx.identifier, EXISTS (SELECT 1 FROM ins) AS inserted FROM ctx`,
 };

@@ -11,11 +11,12 @@ import {
   stringParam,
   urlBody,
 } from '../params.js';
-import { InvitationListSchema, InvitationSchema } from '../responses.js';
+import { InvitationEventsSchema, InvitationListSchema, InvitationSchema } from '../responses.js';
 import { defineRoute } from '../route.js';
-import { invitation } from '../serialize.js';
+import { invitation, invitationEvent, page } from '../serialize.js';
 
 const tags = ['Invitations'];
+const invitationParams = z.object({ invitation_id: z.string().min(1) });
 
 const createBody = z.strictObject({
   email_address: emailBody,
@@ -101,9 +102,43 @@ export const applicationInvitationRoutes = [
     summary: 'Revoke a pending application invitation',
     tags,
     auth: 'secret',
-    params: z.object({ invitation_id: z.string().min(1) }),
+    params: invitationParams,
     response: InvitationSchema,
     handler: async ({ params }, { services }) =>
       invitation(await services.invitations.revoke(params.invitation_id)),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/invitations/{invitation_id}/resend',
+    operationId: 'ResendInvitation',
+    summary:
+      'Email a pending application invitation again with a new link (Invitekit); the old link stops working',
+    tags,
+    auth: 'secret',
+    params: invitationParams,
+    body: z.strictObject({
+      expires_in_days: expiresInDaysBody.describe('The invitation then expires this many days from now.'),
+    }),
+    bodyOptional: true,
+    response: InvitationSchema,
+    handler: async ({ params, body }, { services }) =>
+      invitation(
+        await services.invitations.resend(params.invitation_id, { expiresInDays: body.expires_in_days }),
+      ),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/invitations/{invitation_id}/events',
+    operationId: 'ListInvitationEvents',
+    summary: "An application invitation's history (Invitekit), with each email and webhook delivery",
+    tags,
+    auth: 'secret',
+    params: invitationParams,
+    response: InvitationEventsSchema,
+    handler: async ({ params }, { services }) =>
+      page(
+        await services.invitationEvents.listForApplicationInvitation(params.invitation_id),
+        invitationEvent,
+      ),
   }),
 ];

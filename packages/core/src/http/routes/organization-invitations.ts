@@ -11,12 +11,18 @@ import {
   urlBody,
 } from '../params.js';
 import {
+  InvitationEventsSchema,
   OrganizationInvitationSchema,
   OrganizationInvitationsSchema,
   OrganizationInvitationsWithOrganizationSchema,
 } from '../responses.js';
 import { defineRoute } from '../route.js';
-import { organizationInvitation, organizationInvitationWithOrganization, page } from '../serialize.js';
+import {
+  invitationEvent,
+  organizationInvitation,
+  organizationInvitationWithOrganization,
+  page,
+} from '../serialize.js';
 
 const tags = ['Organization Invitations'];
 const orgParams = z.object({ organization_id: z.string().min(1) });
@@ -163,6 +169,53 @@ export const organizationInvitationRoutes = [
           requestingUserId: body.requesting_user_id,
         }),
         roles,
+      ),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/v1/organizations/{organization_id}/invitations/{invitation_id}/resend',
+    operationId: 'ResendOrganizationInvitation',
+    summary: 'Email a pending invitation again with a new link (Invitekit); the old link stops working',
+    tags,
+    auth: 'secret',
+    params: invitationParams,
+    body: z.strictObject({
+      expires_in_days: expiresInDaysBody.describe('The invitation then expires this many days from now.'),
+      requesting_user_id: z
+        .string()
+        .min(1)
+        .nullable()
+        .optional()
+        .describe('Must be an admin of the organization.'),
+    }),
+    bodyOptional: true,
+    response: OrganizationInvitationSchema,
+    handler: async ({ params, body }, { services, roles }) =>
+      organizationInvitation(
+        await services.organizationInvitations.resend(params.organization_id, params.invitation_id, {
+          expiresInDays: body.expires_in_days,
+          requestingUserId: body.requesting_user_id,
+        }),
+        roles,
+      ),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/organizations/{organization_id}/invitations/{invitation_id}/events',
+    operationId: 'ListOrganizationInvitationEvents',
+    summary:
+      "An invitation's history (Invitekit): created, emailed, delivery_failed, resent, accepted, declined, revoked, expired, with each email and webhook delivery",
+    tags,
+    auth: 'secret',
+    params: invitationParams,
+    response: InvitationEventsSchema,
+    handler: async ({ params }, { services }) =>
+      page(
+        await services.invitationEvents.listForOrganizationInvitation(
+          params.organization_id,
+          params.invitation_id,
+        ),
+        invitationEvent,
       ),
   }),
   defineRoute({

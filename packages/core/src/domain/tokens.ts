@@ -1,0 +1,32 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Accept tokens are `<invitation id>.<secret>`: the id selects the invitation, the secret (256 random
+ * bits) proves the link. Only SHA-256 of the secret is stored, and it is compared in constant time, so a
+ * database read gives no working link and the comparison's timing gives nothing away.
+ */
+export interface IssuedToken {
+  token: string;
+  hash: Buffer;
+}
+
+const SECRET_BYTES = 32;
+const hashSecret = (secret: string) => createHash('sha256').update(secret).digest();
+
+export function issueToken(invitationId: string): IssuedToken {
+  const secret = randomBytes(SECRET_BYTES).toString('base64url');
+  return { token: `${invitationId}.${secret}`, hash: hashSecret(secret) };
+}
+
+/** Splits a token into its invitation id and secret; null when it cannot be one of ours. */
+export function parseToken(token: string): { invitationId: string; secret: string } | null {
+  const dot = token.lastIndexOf('.');
+  if (dot <= 0 || dot === token.length - 1 || token.length > 200) return null;
+  return { invitationId: token.slice(0, dot), secret: token.slice(dot + 1) };
+}
+
+/** Whether `secret` hashes to `hash`, in constant time. A missing hash (a revoked link) never matches. */
+export function secretMatches(secret: string, hash: Buffer | null): boolean {
+  const presented = hashSecret(secret);
+  return hash !== null && hash.length === presented.length && timingSafeEqual(hash, presented);
+}

@@ -1,0 +1,122 @@
+import { sql } from 'drizzle-orm';
+import { newId } from '../domain/ids.js';
+import type { Database } from '../storage/database.js';
+import type { Lifecycle } from './lifecycle-config.js';
+
+export const invitationEventTypes = [
+  'created',
+  'emailed',
+  'delivery_failed',
+  'resent',
+  'accepted',
+  'declined',
+  'revoked',
+  'expired',
+] as const;
+export type InvitationEventType = (typeof invitationEventTypes)[number];
+
+/** Event types that host applications hear about through webhooks. */
+const WEBHOOK_EVENTS: ReadonlySet<InvitationEventType> = new Set(['created', 'accepted', 'revoked']);
+
+/** `organizationInvitation.created` for an organization invitation, `invitation.created` otherwise. */
+export const webhookEventName = (organizationId: string | null, type: InvitationEventType) =>
+  `${organizationId ? 'organizationInvitation' : 'invitation'}.${type}`;
+
+/** One thing that happened to an invitation, and who must hear of it. */
+export interface InvitationEventSpec {
+  invitationId: string;
+  /** Null for an application invitation. */
+  organizationId: string | null;
+  type: InvitationEventType;
+  /** Facts about the event, e.g. `{ user_id }` on accept. */
+  data?: Record<string, unknown>;
+  /** Email this accept link to the invitee (created and resent, when the invitation notifies). */
+  email?: { to: string; link: string };
+}
+
+export interface EventRowJson {
+  id: string;
+  invitation_id: string;
+  organization_id: string | null;
+  type: InvitationEventType;
+  data: Record<string, unknown>;
+  created_at: number;
+}
+
+export interface OutboxRowJson {
+  id: string;
+  event_id: string;
+  kind: 'email' | 'webhook';
+  target: string;
+  link: string | null;
+  at: number;
+}
+
+/** The event rows and the outbox rows (emails, webhook deliveries) that a batch of events writes. */
+export function effectRows(lifecycle: Lifecycle, specs: InvitationEventSpec[], now: number) {
+  const events: EventRowJson[] = [];
+  const outbox: OutboxRowJson[] = [];
+  for (const spec of specs) {
+    const eventId = newId('event', now);
+    events.push({
+      id: eventId,
+      invitation_id: spec.invitationId,
+      organization_id: spec.organizationId,
+      type: spec.type,
+      data: spec.data ?? {},
+      created_at: now,
+    });
+    const message = (kind: OutboxRowJson['kind'], target: string, link: string | null = null) =>
+      outbox.push({ id: newId('message', now), event_id: eventId, kind, target, link, at: now });
+    if (spec.email) message('email', spec.email.to, spec.email.link);
+    if (WEBHOOK_EVENTS.has(spec.type)) {
+      for (const url of lifecycle.webhookTargets(webhookEventName(spec.organizationId, spec.type))) {
+        message('webhook', url);
+      }
+    }
+  }
+  return { events, outbox };
+}
+
+/**
+ * SQL that inserts the outbox rows given as a jsonb parameter, for events inserted by the same
+ * statement's `ev` CTE. Split around the parameter so both the writer below (drizzle parameters) and the
+ * one-round-trip create in storage/statements.ts (`$n`) share it.
+ */
+export const OUTBOX_INSERT = {
+  head: `
+  INSERT INTO outbox (id, event_id, kind, target, link, next_attempt_at, created_at, updated_at)
+  SELECT o.id, o.event_id, o.kind, o.target, o.link, o.at, o.at, o.at
+  FROM jsonb_to_recordset(`,
+  tail: `::jsonb) AS o(id text, event_id text, kind text, target text, link text, at bigint)
+  WHERE EXISTS (SELECT 1 FROM ev WHERE ev.id = o.event_id)`,
+};
+
+/**
+ * Records events and their outbox rows in one statement. Run it in the transaction that made the change,
+ * after the change: each event's snapshot is read from the invitation's row as that transaction sees it.
+ */
+export async function recordEvents(
+  db: Database,
+  lifecycle: Lifecycle,
+  specs: InvitationEventSpec[],
+  now: number,
+): Promise<void> {
+  if (specs.length === 0) return;
+  const { events, outbox } = effectRows(lifecycle, specs, now);
+  await db.execute(sql`
+WITH ev AS (
+  INSERT INTO invitation_events (id, invitation_id, organization_id, type, data, snapshot, created_at)
+  SELECT s.id, s.invitation_id, s.organization_id, s.type, s.data,
+    CASE WHEN s.organization_id IS NOT NULL
+      THEN (SELECT invitekit_organization_invitation_snapshot(to_jsonb(oi)) FROM organization_invitations oi
+            WHERE oi.organization_id = s.organization_id AND oi.id = s.invitation_id)
+      ELSE (SELECT invitekit_application_invitation_snapshot(to_jsonb(ai)) FROM application_invitations ai
+            WHERE ai.id = s.invitation_id)
+    END,
+    s.created_at
+  FROM jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
+    AS s(id text, invitation_id text, organization_id text, type text, data jsonb, created_at bigint)
+  RETURNING id
+)${sql.raw(OUTBOX_INSERT.head)}${JSON.stringify(outbox)}${sql.raw(OUTBOX_INSERT.tail)}`);
+}

@@ -1,0 +1,53 @@
+import { RedirectPolicy } from '../domain/links.js';
+
+/** A webhook receiver: its URL, its Standard Webhooks secret (`whsec_…`), and optionally which events. */
+export interface WebhookEndpoint {
+  url: string;
+  secret: string;
+  /** Event types to send (e.g. `organizationInvitation.accepted`); all when omitted. */
+  events?: string[];
+}
+
+/** Per-organization limits on creating invitations; each is off when not set. */
+export interface InvitationLimits {
+  /** Most pending invitations an organization may hold at once. */
+  maxPendingPerOrganization?: number;
+  /** Most invitations one inviter may create in an organization within an hour. */
+  maxPerInviterPerHour?: number;
+}
+
+export interface LifecycleOptions {
+  /** The page that opens an accept link; the token is added as `?invitation_token=`. */
+  acceptUrl?: string;
+  /** Origins a `redirect_url` may point to. The accept page's origin is always allowed. */
+  redirectOrigins?: string[];
+  webhooks?: WebhookEndpoint[];
+  limits?: InvitationLimits;
+  /**
+   * Whether an invitation stays acceptable after its inviter stops being an admin. Default true (the
+   * invitation was valid when sent; revoke it to withdraw it).
+   */
+  keepInvitationsOfFormerAdmins?: boolean;
+}
+
+/** The resolved settings every write path reads. */
+export class Lifecycle {
+  readonly acceptUrl: string;
+  readonly redirects: RedirectPolicy;
+  readonly webhooks: WebhookEndpoint[];
+  readonly limits: InvitationLimits;
+  readonly keepInvitationsOfFormerAdmins: boolean;
+
+  constructor(options: LifecycleOptions = {}) {
+    this.acceptUrl = new URL(options.acceptUrl ?? 'http://localhost:3000/accept-invitation').toString();
+    this.redirects = new RedirectPolicy([this.acceptUrl, ...(options.redirectOrigins ?? [])]);
+    this.webhooks = options.webhooks ?? [];
+    this.limits = options.limits ?? {};
+    this.keepInvitationsOfFormerAdmins = options.keepInvitationsOfFormerAdmins ?? true;
+  }
+
+  /** The endpoints subscribed to a webhook event type. */
+  webhookTargets(eventType: string): string[] {
+    return this.webhooks.filter((w) => !w.events || w.events.includes(eventType)).map((w) => w.url);
+  }
+}
