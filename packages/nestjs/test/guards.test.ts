@@ -5,8 +5,10 @@ import {
   type INestApplication,
   Inject,
   Injectable,
+  SetMetadata,
   UnauthorizedException,
 } from '@nestjs/common';
+import { APP_GUARD, Reflector } from '@nestjs/core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvitekitModule } from '../src/index.js';
@@ -114,5 +116,43 @@ describe('resolveUser', () => {
 
   it('is refused beside authenticate', () => {
     expect(() => toInvitekitConfig({ resolveUser, authenticate: async () => null })).toThrow(/not both/);
+  });
+});
+
+describe('decorators', () => {
+  /** A host's global guard that lets through what is marked public, and nothing else. */
+  @Injectable()
+  class GlobalAuthGuard implements CanActivate {
+    constructor(@Inject(Reflector) private readonly reflector: Reflector) {}
+    canActivate(context: ExecutionContext): boolean {
+      return this.reflector.get<boolean>('isPublic', context.getClass()) === true;
+    }
+  }
+  const Public = () => SetMetadata('isPublic', true);
+
+  it('marks the controller, e.g. public for a global guard that would otherwise refuse it', async () => {
+    const boot = (decorators: ClassDecorator[]) =>
+      bootApp({
+        imports: [
+          InvitekitModule.forRoot({
+            database: { dataDir: 'memory://' },
+            secretKeys: [SECRET_KEY],
+            decorators,
+          }),
+        ],
+        providers: [{ provide: APP_GUARD, useClass: GlobalAuthGuard }],
+      });
+    const [closed, open] = [await boot([]), await boot([Public()])];
+    try {
+      const get = (app: INestApplication) =>
+        request(app.getHttpServer())
+          .get('/invitekit/v1/organizations')
+          .set('authorization', `Bearer ${SECRET_KEY}`);
+      expect((await get(closed)).status).toBe(403);
+      expect((await get(open)).status).toBe(200);
+    } finally {
+      await closed.close();
+      await open.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { Invitekit } from '@invitekit/core';
 import { type INestApplication, Inject, Injectable, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestDatabase, testDatabases } from '../../../test/support/databases.js';
@@ -224,6 +225,17 @@ describe('InvitekitModule registration', () => {
     } finally {
       await app.close();
     }
+  });
+
+  it('works in a standalone application context (a worker without HTTP)', async () => {
+    @Module({ imports: [InvitekitModule.forRoot({ database: { dataDir: 'memory://' } })] })
+    class WorkerModule {}
+    const context = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
+    const invitekit = context.get(InvitekitService);
+    const org = await invitekit.organizations.create({ name: 'Worker' });
+    expect((await invitekit.organizations.get(org.id)).name).toBe('Worker');
+    await context.close();
+    await expect(invitekit.instance.database.ping()).rejects.toThrow();
   });
 
   it('closes the database on app.close(), through onApplicationShutdown', async () => {
