@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import type { Invitekit } from '@invitekit/core';
+import { INVITEKIT } from '@invitekit/nestjs';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
@@ -83,18 +85,36 @@ describe.each(testDatabases())('nest-example on $name', (kind) => {
     expect(revoked.body.status).toBe('revoked');
   });
 
-  it("puts the host's SessionGuard in front of the Frontend API", async () => {
-    const res = await request(app.getHttpServer()).get(
+  it('lets the invitee accept through the Frontend API, signed in by the host', async (ctx) => {
+    // Core's Frontend API is built on its own branch: until this branch has it, this reports skipped.
+    const ready = app
+      .get<Invitekit>(INVITEKIT)
+      .routes.some((r) => r.path.endsWith('/me/organization_invitations/{invitation_id}/accept'));
+    if (!ready) return ctx.skip();
+
+    const invited = await request(app.getHttpServer())
+      .post('/api/orgs/acme/invites')
+      .set(ada)
+      .send({ email: 'bob@acme.test' });
+    expect(invited.status).toBe(201);
+    // Without a session, the Frontend API answers 401 itself (ClerkErrors).
+    const anonymous = await request(app.getHttpServer()).get(
       '/api/invitekit/frontend/v1/me/organization_invitations',
     );
-    expect(res.status).toBe(401);
-    assertClerkErrors(res.body);
-    expect(res.body.errors[0]?.code).toBe('authentication_invalid');
+    expect(anonymous.status).toBe(401);
+    assertClerkErrors(anonymous.body);
+    // Bob, signed in by SessionGuard and resolved by resolveUser, sees and accepts it.
+    const mine = await request(app.getHttpServer())
+      .get('/api/invitekit/frontend/v1/me/organization_invitations')
+      .set(bob);
+    expect(mine.status).toBe(200);
+    expect(JSON.stringify(mine.body)).toContain(invited.body.id);
+    const accepted = await request(app.getHttpServer())
+      .post(`/api/invitekit/frontend/v1/me/organization_invitations/${invited.body.id}/accept`)
+      .set(bob);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.response).toMatchObject({ id: invited.body.id, status: 'accepted' });
+    const pending = await request(app.getHttpServer()).get('/api/orgs/acme/invites').set(ada);
+    expect(pending.body.map((i: { id: string }) => i.id)).not.toContain(invited.body.id);
   });
-
-  it.todo(
-    // Needs core's Frontend API (POST /frontend/v1/me/organization_invitations/{id}/accept), not on this
-    // branch yet: Bob (signed in by SessionGuard, resolved by resolveUser) accepts an invitation to bob@acme.test.
-    'lets the invitee accept through the Frontend API, signed in by the host',
-  );
 });

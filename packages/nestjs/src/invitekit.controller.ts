@@ -1,17 +1,6 @@
 import type { Invitekit } from '@invitekit/core';
-import {
-  All,
-  applyDecorators,
-  Controller,
-  Inject,
-  Req,
-  Res,
-  type Type,
-  UseFilters,
-  UseGuards,
-} from '@nestjs/common';
+import { All, applyDecorators, Controller, Inject, Req, Res, type Type, UseGuards } from '@nestjs/common';
 import { INVITEKIT, PATH_PARAM } from './invitekit.constants.js';
-import { InvitekitErrorFilter } from './invitekit.filter.js';
 import { InvitekitFrontendGuard } from './invitekit.guard.js';
 import {
   type PlatformRequest,
@@ -37,7 +26,7 @@ export function createInvitekitController(
       sendInvitekitResponse(res, await this.invitekit.handle(toInvitekitRequest(req)));
     }
   }
-  const applied = [UseFilters(InvitekitErrorFilter), ...decorators];
+  const applied = [...decorators];
   if (guards) applied.push(UseGuards(InvitekitFrontendGuard));
   applyDecorators(...applied)(InvitekitController);
   return InvitekitController;

@@ -1,4 +1,3 @@
-import { InvitekitError } from '@invitekit/core';
 import {
   type CanActivate,
   type ExecutionContext,
@@ -9,28 +8,37 @@ import {
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { INVITEKIT_FRONTEND_GUARDS } from './invitekit.constants.js';
-import { isFrontendPath, type PlatformRequest, relativePath } from './invitekit.http.js';
+import { INVITEKIT_FRONTEND_GUARDS, INVITEKIT_MODULE_OPTIONS } from './invitekit.constants.js';
+import { isUnder, type PlatformRequest, relativePath } from './invitekit.http.js';
+import type { InvitekitModuleOptions } from './invitekit.options.js';
 
-const refused = () =>
-  new InvitekitError({
-    code: 'authentication_invalid',
-    message: 'authentication invalid',
-    longMessage: 'The host application did not let this request through',
-  });
+/** A refusal by status: UnauthorizedException, ForbiddenException, or anything with that shape. */
+const isRefusal = (err: unknown) => {
+  const status = (err as { getStatus?: () => number }).getStatus?.();
+  return status === 401 || status === 403;
+};
 
 /**
- * Runs the host's guards (the `guards` extra) before Frontend API requests only: the Backend API is
- * authenticated by its secret key and must stay reachable from servers without a session.
+ * Runs the host's guards (the `guards` extra) before Frontend API requests only, to sign the caller in
+ * (typically `req.user`, which `resolveUser` then reads). It never answers for them: a guard that refuses
+ * leaves the request anonymous, and core decides, so routes that need a user answer 401 in ClerkErrors
+ * form while public ones (the accept-link preview) still work. The Backend API takes the secret key and
+ * never sees these guards.
  */
 @Injectable()
 export class InvitekitFrontendGuard implements CanActivate, OnModuleInit {
   private guards: CanActivate[] = [];
+  private readonly frontendPath: string;
 
   constructor(
     @Inject(INVITEKIT_FRONTEND_GUARDS) private readonly configured: (Type<CanActivate> | CanActivate)[],
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
-  ) {}
+    @Inject(INVITEKIT_MODULE_OPTIONS) options: InvitekitModuleOptions,
+  ) {
+    // Core's `frontendPath` where it has one; `/frontend/v1` is its default.
+    const configuredPath = (options as { frontendPath?: string }).frontendPath;
+    this.frontendPath = (configuredPath ?? '/frontend/v1').replace(/\/+$/, '');
+  }
 
   async onModuleInit() {
     this.guards = await Promise.all(
@@ -49,20 +57,16 @@ export class InvitekitFrontendGuard implements CanActivate, OnModuleInit {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<PlatformRequest>();
-    if (!isFrontendPath(relativePath(request))) return true;
+    if (!isUnder(relativePath(request), this.frontendPath)) return true;
     for (const guard of this.guards) {
-      let allowed: unknown;
       try {
         const result = guard.canActivate(context);
-        allowed = isObservable(result) ? await lastValueFrom(result) : await result;
+        const allowed = isObservable(result) ? await lastValueFrom(result) : await result;
+        if (!allowed) break;
       } catch (err) {
-        // A guard's own 401/403 (UnauthorizedException, ForbiddenException) keeps its meaning; the body
-        // is ClerkErrors like every other Invitekit answer.
-        const status = (err as { getStatus?: () => number }).getStatus?.();
-        if (status === 401 || status === 403) throw refused();
+        if (isRefusal(err)) break;
         throw err;
       }
-      if (!allowed) throw refused();
     }
     return true;
   }

@@ -77,5 +77,5 @@ export function sendInvitekitResponse(res: PlatformResponse | FastifyReplyLike, 
   out.end(JSON.stringify(response.body));
 }
 
-/** The Frontend API lives under `/frontend`; the host's guards run for it only. */
-export const isFrontendPath = (path: string) => path === '/frontend' || path.startsWith('/frontend/');
+/** Whether `path` is `prefix` or below it. */
+export const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);

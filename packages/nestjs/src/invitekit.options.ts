@@ -28,9 +28,11 @@ export interface InvitekitModuleExtras {
    */
   path?: string | false;
   /**
-   * Your authentication guards, run before every Frontend API request (not the Backend API, which takes
-   * the secret key). A class is taken from your providers if registered, else instantiated here.
-   * A guard that refuses answers 401 `authentication_invalid` in ClerkErrors form.
+   * Your authentication guards, run in order before every Frontend API request (not the Backend API,
+   * which takes the secret key) to sign the caller in, e.g. set `req.user` for `resolveUser`. A guard that
+   * refuses (false, 401, 403) leaves the request anonymous: routes that need a user then answer 401
+   * `authentication_invalid` (ClerkErrors), public ones still work. A class is taken from your providers
+   * if registered there, else instantiated by the module.
    */
   guards?: (Type<CanActivate> | CanActivate)[];
   /**

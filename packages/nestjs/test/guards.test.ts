@@ -2,6 +2,7 @@ import type { AuthenticatedUser, InvitekitRequest } from '@invitekit/core';
 import {
   type CanActivate,
   type ExecutionContext,
+  HttpException,
   type INestApplication,
   Inject,
   Injectable,
@@ -37,8 +38,9 @@ class HostSessionGuard implements CanActivate {
 const resolveUser = (req: { user?: { id: string; email: string } }): AuthenticatedUser | null =>
   req.user ? { id: req.user.id, emailAddresses: [{ emailAddress: req.user.email, verified: true }] } : null;
 
-describe('the host guard on the Frontend API', () => {
+describe('the host guards on the Frontend API', () => {
   let app: INestApplication;
+  const calls: string[] = [];
 
   beforeAll(async () => {
     app = await bootApp({
@@ -48,7 +50,15 @@ describe('the host guard on the Frontend API', () => {
           secretKeys: [SECRET_KEY],
           // What the guard left on the platform request (req.user) is what resolveUser reads.
           resolveUser,
-          guards: [HostSessionGuard, { canActivate: () => true }],
+          guards: [
+            HostSessionGuard,
+            {
+              canActivate: (context: ExecutionContext) => {
+                calls.push(context.switchToHttp().getRequest().url);
+                return true;
+              },
+            },
+          ],
         }),
       ],
       providers: [HostUsers, HostSessionGuard],
@@ -56,42 +66,49 @@ describe('the host guard on the Frontend API', () => {
   });
   afterAll(() => app?.close());
 
-  it('refuses a Frontend API request the guard refuses, in ClerkErrors form', async () => {
-    const res = await request(app.getHttpServer()).get('/invitekit/frontend/v1/me/organization_invitations');
-    expect(res.status).toBe(401);
-    expect(res.body.errors[0].code).toBe('authentication_invalid');
-  });
-
-  it('lets a request the guard accepts through to core', async () => {
-    const res = await request(app.getHttpServer())
+  it('run, in order, for Frontend API requests only; the Backend API keeps its secret key', async () => {
+    calls.length = 0;
+    await request(app.getHttpServer())
       .get('/invitekit/frontend/v1/me/organization_invitations')
       .set('x-session', 'token-ada');
-    expect(res.status).not.toBe(401);
-    expect(res.body.errors?.[0]?.code).not.toBe('authentication_invalid');
-  });
-
-  it('leaves the Backend API to its secret key', async () => {
-    const res = await request(app.getHttpServer())
+    const backend = await request(app.getHttpServer())
       .get('/invitekit/v1/organizations')
       .set('authorization', `Bearer ${SECRET_KEY}`);
-    expect(res.status).toBe(200);
+    expect(backend.status).toBe(200);
+    expect(calls).toEqual(['/invitekit/frontend/v1/me/organization_invitations']);
   });
 
-  it('takes a guard returning false as a refusal too', async () => {
-    const closed = await bootApp({
+  it('never answer for core: after a refusal the request goes on anonymously, and core answers', async () => {
+    calls.length = 0;
+    const res = await request(app.getHttpServer()).get('/invitekit/frontend/v1/me/organization_invitations');
+    // The refusing guard stops the chain, but Nest's own 401 body never appears: the answer is core's.
+    expect(calls).toEqual([]);
+    expect(res.body.statusCode).toBeUndefined();
+    expect(res.body.errors[0].code).toMatch(/^(authentication_invalid|resource_not_found)$/);
+  });
+
+  it('let errors other than a refusal through, as Nest would', async () => {
+    const throttled = await bootApp({
       imports: [
         InvitekitModule.forRoot({
           database: { dataDir: 'memory://' },
-          guards: [{ canActivate: () => false }],
+          guards: [
+            {
+              canActivate: () => {
+                throw new HttpException('Too Many Requests', 429);
+              },
+            },
+          ],
         }),
       ],
     });
     try {
-      const res = await request(closed.getHttpServer()).get('/invitekit/frontend/v1/anything');
-      expect(res.status).toBe(401);
-      expect(res.body.errors[0].code).toBe('authentication_invalid');
+      const res = await request(throttled.getHttpServer()).get(
+        '/invitekit/frontend/v1/me/organization_invitations',
+      );
+      expect(res.status).toBe(429);
     } finally {
-      await closed.close();
+      await throttled.close();
     }
   });
 });
