@@ -14,11 +14,12 @@ export function invitekitOptions(config: ConfigService): InvitekitModuleOptions 
   return {
     database: url ? { url } : { dataDir: config.get('INVITEKIT_DATA_DIR') || './.invitekit' },
     secretKeys: [config.get('INVITEKIT_SECRET_KEY') || 'sk_example_change_me'],
-    // The Frontend API's signed-in person is whoever SessionGuard put on the request.
+    // The Frontend API's signed-in person is whoever SessionGuard put on the request, under the id
+    // Invitekit knows them by (a person new to Invitekit is added under the host's id).
     resolveUser: (req: Partial<SignedInRequest>): AuthenticatedUser | null =>
       req.user
         ? {
-            id: req.user.id,
+            id: req.user.invitekitUserId ?? req.user.id,
             emailAddresses: [{ emailAddress: req.user.email, verified: true }],
             firstName: req.user.name,
           }

@@ -46,10 +46,17 @@ export class TeamInvitesService {
     return organization;
   }
 
-  /** Invitekit's user id for a host user, created on first use. */
+  /**
+   * Invitekit's user id for a host user: found by email (Invitekit may know them already, from a Frontend
+   * API sign-in), else created; remembered, so resolveUser names the same Invitekit user.
+   */
   private async mirrorUser(user: AppUser): Promise<string> {
+    if (user.invitekitUserId) return user.invitekitUserId;
     const [found] = await this.invitekit.users.list({ emailAddresses: [user.email] });
-    if (found) return found.id;
+    if (found) {
+      user.invitekitUserId = found.id;
+      return found.id;
+    }
     const [firstName, ...rest] = user.name.split(' ');
     const created = await this.invitekit.users.create({
       emailAddresses: [user.email],
@@ -57,6 +64,7 @@ export class TeamInvitesService {
       firstName,
       lastName: rest.join(' ') || null,
     });
+    user.invitekitUserId = created.id;
     return created.id;
   }
 

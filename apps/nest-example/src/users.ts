@@ -6,6 +6,8 @@ export interface AppUser {
   email: string;
   name: string;
   sessionToken: string;
+  /** This user's id in Invitekit's directory, once mirrored there. */
+  invitekitUserId?: string;
 }
 
 /** The host's own user store. In memory here; a real app has its database and identity provider. */
