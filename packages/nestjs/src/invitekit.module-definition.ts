@@ -1,7 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { INVITEKIT_FRONTEND_GUARDS, INVITEKIT_MODULE_OPTIONS } from './invitekit.constants.js';
 import { createInvitekitController } from './invitekit.controller.js';
-import { InvitekitFrontendGuard } from './invitekit.guard.js';
 import type { InvitekitModuleExtras, InvitekitModuleOptions } from './invitekit.options.js';
 
 export const {
@@ -20,11 +19,8 @@ export const {
         path === false
           ? []
           : [createInvitekitController(path ?? 'invitekit', { guards: guards.length > 0, decorators })],
-      providers: [
-        ...(definition.providers ?? []),
-        { provide: INVITEKIT_FRONTEND_GUARDS, useValue: guards },
-        ...(guards.length > 0 ? [InvitekitFrontendGuard] : []),
-      ],
+      // InvitekitFrontendGuard itself is instantiated by @UseGuards, in this module's scope.
+      providers: [...(definition.providers ?? []), { provide: INVITEKIT_FRONTEND_GUARDS, useValue: guards }],
     }),
   )
   .build();
