@@ -1,8 +1,9 @@
 import type { Invitekit } from '@invitekit/core';
 import { type INestApplication, Inject, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type TestDatabase, testDatabases } from '../../../test/support/databases.js';
 import {
   INVITEKIT,
@@ -298,6 +299,22 @@ describe('InvitekitModule registration', () => {
     expect((await invitekit.organizations.get(org.id)).name).toBe('Worker');
     await context.close();
     await expect(invitekit.instance.database.ping()).rejects.toThrow();
+  });
+
+  it('starts background work once the application has bootstrapped, and stops it on close', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [InvitekitModule.forRoot({ database: { dataDir: 'memory://' } })],
+    }).compile();
+    const invitekit = moduleRef.get<Invitekit>(INVITEKIT);
+    const start = vi.spyOn(invitekit, 'start');
+    const close = vi.spyOn(invitekit, 'close');
+    const app = moduleRef.createNestApplication({ logger: false });
+    expect(start).not.toHaveBeenCalled();
+    await app.init();
+    expect(start).toHaveBeenCalledTimes(1);
+    expect(close).not.toHaveBeenCalled();
+    await app.close();
+    expect(close).toHaveBeenCalledTimes(1);
   });
 
   it('closes the database on app.close(), through onApplicationShutdown', async () => {
