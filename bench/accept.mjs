@@ -9,7 +9,9 @@
 // 2. Seeds, through the Backend API: one admin and organization, then N pending invitations (bulk, 10 per
 //    request, notify false) for N addresses; keeps each invitation's token from its `url`.
 // 3. Signs one session token per invitee (sub user_bench_<i>, their address, email_verified: true).
-// 4. Drives N accepts with autocannon (C connections), one prepared (token, JWT) pair per request, and
+// 4. Reference, same run: N Backend API creates (POST /v1/organizations/{org}/invitations, new address
+//    each), so the accept figures can be read against a workload measured on the same machine state.
+// 5. Drives N accepts with autocannon (C connections), one prepared (token, JWT) pair per request, and
 //    reports accepts/s, p50, p99; then checks every answer was 200 and the organization has N + 1 members.
 //
 // Environment: BENCH_ACCEPTS (N, default 4000), BENCH_CONNECTIONS (C, default 32), BENCH_PG_URL (default
@@ -127,26 +129,27 @@ async function seed() {
   };
   await Promise.all(Array.from({ length: 8 }, worker));
   log(`seeded ${N} invitations in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return { orgId: org.id, pairs };
+  return { orgId: org.id, adminId: admin.id, pairs };
 }
 
-function run(pairs) {
+/** `amount` requests to `path`, C connections; `next(i)` gives request i's body and authorization. */
+function run(path, amount, next) {
   let i = 0;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
-        url: `${BASE}/frontend/v1/tickets/accept`,
+        url: `${BASE}${path}`,
         connections: CONNECTIONS,
-        amount: pairs.length,
+        amount,
         requests: [
           {
             method: 'POST',
             setupRequest: (request) => {
-              const pair = pairs[i++ % pairs.length];
+              const { body, authorization } = next(i++);
               return {
                 ...request,
-                body: pair.body,
-                headers: { 'content-type': 'application/json', authorization: pair.authorization },
+                body,
+                headers: { 'content-type': 'application/json', authorization },
               };
             },
           },
@@ -158,32 +161,63 @@ function run(pairs) {
   });
 }
 
+const figures = (result) => ({
+  per_second: Math.round(result.requests.total / result.duration),
+  p50_ms: result.latency.p50,
+  p90_ms: result.latency.p90,
+  p99_ms: result.latency.p99,
+  max_ms: result.latency.max,
+  status_2xx: result['2xx'],
+  non_2xx: result.non2xx,
+  errors: result.errors + result.timeouts,
+});
+
 const databaseUrl = await recreateDatabase();
 const server = await startServer(databaseUrl);
 try {
-  const { orgId, pairs } = await seed();
+  const { orgId, adminId, pairs } = await seed();
+  // Reference measured in the same run, same server and connections (the machine is shared and noisy):
+  // Backend API creates, each a new address, into another organization.
+  const refOrg = await api('POST', '/v1/organizations', { name: 'Create reference', created_by: adminId });
+  const createBody = (i) =>
+    JSON.stringify({ email_address: `ref-${i}@bench.example.com`, role: 'org:member', notify: false });
+  log(`reference: ${N} Backend API creates with ${CONNECTIONS} connections`);
+  const create = figures(
+    await run(`/v1/organizations/${refOrg.id}/invitations`, N, (i) => ({
+      body: createBody(i),
+      authorization: `Bearer ${KEY}`,
+    })),
+  );
   log(`accepting ${N} invitations with ${CONNECTIONS} connections`);
-  const result = await run(pairs);
+  const result = await run('/frontend/v1/tickets/accept', N, (i) => pairs[i % N]);
+  const accept = figures(result);
   const members = await api('GET', `/v1/organizations/${orgId}/memberships?limit=1`);
   const summary = {
     accepts: N,
     connections: CONNECTIONS,
     seconds: result.duration,
-    accepts_per_second: Math.round(result.requests.total / result.duration),
-    p50_ms: result.latency.p50,
-    p90_ms: result.latency.p90,
-    p99_ms: result.latency.p99,
-    max_ms: result.latency.max,
-    status_2xx: result['2xx'],
-    non_2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
+    accepts_per_second: accept.per_second,
+    p50_ms: accept.p50_ms,
+    p90_ms: accept.p90_ms,
+    p99_ms: accept.p99_ms,
+    max_ms: accept.max_ms,
+    status_2xx: accept.status_2xx,
+    non_2xx: accept.non_2xx,
+    errors: accept.errors,
     members_after: members.total_count,
     members_expected: N + 1,
+    reference_create: create,
+    accept_vs_create: Number((accept.per_second / create.per_second).toFixed(3)),
+    load_average: (await import('node:os')).loadavg().map((l) => Number(l.toFixed(2))),
   };
   mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
   writeFileSync(join(BENCH_DIR, 'results', 'accept-latest.json'), `${JSON.stringify(summary, null, 2)}\n`);
   console.log(JSON.stringify(summary, null, 2));
-  const ok = summary.status_2xx === N && summary.non_2xx === 0 && summary.members_after === N + 1;
+  const ok =
+    summary.status_2xx === N &&
+    summary.non_2xx === 0 &&
+    summary.members_after === N + 1 &&
+    create.status_2xx === N;
   if (!ok) {
     console.error('bench: not every accept succeeded exactly once (see non_2xx / members_after)');
     process.exitCode = 1;

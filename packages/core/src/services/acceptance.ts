@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { InvitekitError, notFound } from '../domain/errors.js';
 import { idPrefix, newId } from '../domain/ids.js';
 import type { ApplicationInvitation, OrganizationInvitationWithOrganization } from '../domain/models.js';
+import { isForeignKeyViolation } from '../domain/pg-errors.js';
 import { effectiveStatus, type InvitationStatus } from '../domain/status.js';
 import { parseToken, secretMatches } from '../domain/tokens.js';
 import type { AuthenticatedUser } from '../http/types.js';
@@ -222,6 +223,22 @@ export class AcceptanceService {
 
   // ---- internals ----------------------------------------------------------------------------------
 
+  /**
+   * Runs an accept transaction that needs the user in the directory. It writes the user itself unless
+   * this process just did; if the user has been deleted since (a foreign-key violation rolls everything
+   * back), it runs once more, writing the user.
+   */
+  private async withUser<T>(user: AuthenticatedUser, run: (syncUser: boolean) => Promise<T>): Promise<T> {
+    const known = this.deps.identities.isKnown(user);
+    try {
+      return await run(!known);
+    } catch (err) {
+      if (!known || !isForeignKeyViolation(err)) throw err;
+      this.deps.identities.forget(user);
+      return run(true);
+    }
+  }
+
   /** The invitation by id, if it was sent to one of the person's verified addresses; 404 otherwise. */
   private async mine(invitationId: string, user: AuthenticatedUser) {
     const found = await this.deps.organizationInvitations.findWithOrganization(
@@ -309,51 +326,55 @@ export class AcceptanceService {
   ): Promise<OrganizationInvitationWithOrganization> {
     const now = this.ctx.now();
     const { roles, lifecycle } = this.ctx;
-    const accepted = await this.ctx.db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(oi)
-        .set({ status: 'accepted', tokenHash: null, updatedAt: now })
-        .where(
-          and(
-            eq(oi.organizationId, organizationId),
-            eq(oi.id, invitationId),
-            statusFilter(oi, ['pending'], now),
-            tokenHash ? eq(oi.tokenHash, tokenHash) : undefined,
-          ),
-        )
-        .returning();
-      if (!row) return false;
-      if (!lifecycle.keepInvitationsOfFormerAdmins && row.inviterId) {
-        const [inviter] = await tx
-          .select({ role: memberships.role })
-          .from(memberships)
-          .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, row.inviterId)));
-        if (!roles.isAdmin(inviter?.role)) throw inviterNoLongerAdmin();
-      }
-      await this.deps.identities.sync(user, tx);
-      const created = await tx
-        .insert(memberships)
-        .values({
-          organizationId,
-          id: newId('membership', now),
-          userId: user.id,
-          role: row.role,
-          publicMetadata: row.publicMetadata,
-          privateMetadata: row.privateMetadata,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .onConflictDoNothing()
-        .returning({ id: memberships.id });
-      if (created.length === 0) throw alreadyMember(user.id, organizationId);
-      await recordEvents(
-        tx,
-        lifecycle,
-        [{ invitationId, organizationId, type: 'accepted', data: { user_id: user.id } }],
-        now,
-      );
-      return true;
-    });
+    const accepted = await this.withUser(user, (syncUser) =>
+      this.ctx.db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(oi)
+          .set({ status: 'accepted', tokenHash: null, updatedAt: now })
+          .where(
+            and(
+              eq(oi.organizationId, organizationId),
+              eq(oi.id, invitationId),
+              statusFilter(oi, ['pending'], now),
+              tokenHash ? eq(oi.tokenHash, tokenHash) : undefined,
+            ),
+          )
+          .returning();
+        if (!row) return false;
+        if (!lifecycle.keepInvitationsOfFormerAdmins && row.inviterId) {
+          const [inviter] = await tx
+            .select({ role: memberships.role })
+            .from(memberships)
+            .where(
+              and(eq(memberships.organizationId, organizationId), eq(memberships.userId, row.inviterId)),
+            );
+          if (!roles.isAdmin(inviter?.role)) throw inviterNoLongerAdmin();
+        }
+        if (syncUser) await this.deps.identities.sync(user, tx);
+        const created = await tx
+          .insert(memberships)
+          .values({
+            organizationId,
+            id: newId('membership', now),
+            userId: user.id,
+            role: row.role,
+            publicMetadata: row.publicMetadata,
+            privateMetadata: row.privateMetadata,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .onConflictDoNothing()
+          .returning({ id: memberships.id });
+        if (created.length === 0) throw alreadyMember(user.id, organizationId);
+        await recordEvents(
+          tx,
+          lifecycle,
+          [{ invitationId, organizationId, type: 'accepted', data: { user_id: user.id } }],
+          now,
+        );
+        return true;
+      }),
+    );
     const current = await this.deps.organizationInvitations.findWithOrganization(invitationId);
     if (!current) throw tokenHash ? tokenInvalid() : notFound('organization invitation', invitationId);
     if (!accepted) {
@@ -370,24 +391,26 @@ export class AcceptanceService {
     user: AuthenticatedUser,
   ): Promise<ApplicationInvitation> {
     const now = this.ctx.now();
-    const accepted = await this.ctx.db.transaction(async (tx) => {
-      await this.deps.identities.sync(user, tx);
-      const [row] = await tx
-        .update(ai)
-        .set({ status: 'accepted', tokenHash: null, userId: user.id, updatedAt: now })
-        .where(
-          and(eq(ai.id, target.id), statusFilter(ai, ['pending'], now), eq(ai.tokenHash, target.tokenHash)),
-        )
-        .returning({ id: ai.id });
-      if (!row) return false;
-      await recordEvents(
-        tx,
-        this.ctx.lifecycle,
-        [{ invitationId: target.id, organizationId: null, type: 'accepted', data: { user_id: user.id } }],
-        now,
-      );
-      return true;
-    });
+    const accepted = await this.withUser(user, (syncUser) =>
+      this.ctx.db.transaction(async (tx) => {
+        if (syncUser) await this.deps.identities.sync(user, tx);
+        const [row] = await tx
+          .update(ai)
+          .set({ status: 'accepted', tokenHash: null, userId: user.id, updatedAt: now })
+          .where(
+            and(eq(ai.id, target.id), statusFilter(ai, ['pending'], now), eq(ai.tokenHash, target.tokenHash)),
+          )
+          .returning({ id: ai.id });
+        if (!row) return false;
+        await recordEvents(
+          tx,
+          this.ctx.lifecycle,
+          [{ invitationId: target.id, organizationId: null, type: 'accepted', data: { user_id: user.id } }],
+          now,
+        );
+        return true;
+      }),
+    );
     const current = await this.deps.invitations.get(target.id);
     if (!accepted) {
       if (current.status === 'pending') throw tokenInvalid();
