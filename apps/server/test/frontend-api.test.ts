@@ -393,6 +393,18 @@ describe.each(testDatabases())('Frontend API on $name', (kind) => {
         .where(eq(outbox.eventId, event!.id));
       expect(hooks.map((h) => [h.kind, h.target])).toEqual([['webhook', HOOK]]);
 
+      // Expired: not pending any more, for accept and decline alike.
+      const late = await invite(b.orgId, b.adminId, 'mia@example.com');
+      offset += 31 * DAY;
+      try {
+        for (const action of ['accept', 'decline']) {
+          const res = await fapi(null, 'POST', `/me/organization_invitations/${late.id}/${action}`, mia);
+          expect([action, res.status, res.body.errors[0].meta]).toEqual([action, 400, { status: 'expired' }]);
+        }
+      } finally {
+        offset -= 31 * DAY;
+      }
+
       const filtered = await fapi(
         'getUsersOrganizationInvitations',
         'GET',
