@@ -1,5 +1,8 @@
+import { AcceptanceService } from './acceptance.js';
+import { AccessService } from './access.js';
 import { ApplicationInvitationsService } from './application-invitations.js';
 import type { ServiceContext } from './context.js';
+import { IdentitiesService } from './identities.js';
 import { InvitationEventsService } from './invitation-events.js';
 import { MembershipsService } from './memberships.js';
 import { OrganizationInvitationsService } from './organization-invitations.js';
@@ -14,15 +17,27 @@ export interface InvitekitServices {
   memberships: MembershipsService;
   users: UsersService;
   invitationEvents: InvitationEventsService;
+  /** Signed-in people (from the `authenticate` hook) kept in the directory. */
+  identities: IdentitiesService;
+  /** Accept and decline, by token or by id; the invitation preview. */
+  acceptance: AcceptanceService;
+  /** Admin checks for the Frontend API. */
+  access: AccessService;
 }
 
 export function createServices(ctx: ServiceContext): InvitekitServices {
+  const organizationInvitations = new OrganizationInvitationsService(ctx);
+  const invitations = new ApplicationInvitationsService(ctx);
+  const identities = new IdentitiesService(ctx);
   return {
-    organizationInvitations: new OrganizationInvitationsService(ctx),
-    invitations: new ApplicationInvitationsService(ctx),
+    organizationInvitations,
+    invitations,
     organizations: new OrganizationsService(ctx),
     memberships: new MembershipsService(ctx),
     users: new UsersService(ctx),
     invitationEvents: new InvitationEventsService(ctx),
+    identities,
+    acceptance: new AcceptanceService(ctx, { identities, organizationInvitations, invitations }),
+    access: new AccessService(ctx),
   };
 }
