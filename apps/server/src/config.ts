@@ -7,29 +7,51 @@ export interface ServerConfig {
   invitekit: InvitekitConfig;
   /** Set when no key was configured and one was generated for this run (development only). */
   generatedKey?: string;
+  /** Serve the development mailbox (`/dev/mailbox`) when the development mailer is in use. */
+  devMailbox?: boolean;
 }
 
-/** Reads the environment: PORT, HOST, DATABASE_URL, INVITEKIT_DATA_DIR, INVITEKIT_SECRET_KEY (comma-separated). */
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+/**
+ * Reads the environment: PORT, HOST, DATABASE_URL, INVITEKIT_DATA_DIR, INVITEKIT_SECRET_KEY (comma-separated),
+ * SMTP_URL, INVITEKIT_EMAIL_FROM, INVITEKIT_ACCEPT_URL, INVITEKIT_REDIRECT_ORIGINS (comma-separated),
+ * INVITEKIT_WEBHOOK_URL with INVITEKIT_WEBHOOK_SECRET, INVITEKIT_INSTANCE_ID. See README.md.
+ */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, got ${env.PORT}`);
-  let keys = (env.INVITEKIT_SECRET_KEY ?? '')
-    .split(',')
-    .map((k) => k.trim())
-    .filter(Boolean);
+  let keys = list(env.INVITEKIT_SECRET_KEY);
   let generatedKey: string | undefined;
   if (keys.length === 0) {
     if (env.NODE_ENV === 'production') throw new Error('INVITEKIT_SECRET_KEY is required in production');
     generatedKey = `sk_dev_${randomBytes(24).toString('base64url')}`;
     keys = [generatedKey];
   }
+  const webhookUrl = env.INVITEKIT_WEBHOOK_URL?.trim();
+  const webhookSecret = env.INVITEKIT_WEBHOOK_SECRET?.trim();
+  if (Boolean(webhookUrl) !== Boolean(webhookSecret)) {
+    throw new Error('INVITEKIT_WEBHOOK_URL and INVITEKIT_WEBHOOK_SECRET must be set together');
+  }
+  const redirectOrigins = list(env.INVITEKIT_REDIRECT_ORIGINS);
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
     generatedKey,
+    devMailbox: env.NODE_ENV !== 'production',
     invitekit: {
       secretKeys: keys,
+      ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
+      ...(env.INVITEKIT_EMAIL_FROM ? { email: { from: env.INVITEKIT_EMAIL_FROM } } : {}),
+      ...(env.INVITEKIT_ACCEPT_URL ? { acceptUrl: env.INVITEKIT_ACCEPT_URL } : {}),
+      ...(redirectOrigins.length ? { redirectOrigins } : {}),
+      ...(webhookUrl && webhookSecret ? { webhooks: [{ url: webhookUrl, secret: webhookSecret }] } : {}),
+      ...(env.INVITEKIT_INSTANCE_ID ? { instanceId: env.INVITEKIT_INSTANCE_ID } : {}),
       database: env.DATABASE_URL
         ? {
             url: env.DATABASE_URL,

@@ -18,7 +18,7 @@ const MALICIOUS = `<script>alert("x")</script> & "Co" <b>`;
 
 type Row = Record<string, any>;
 const rows = async (ik: Invitekit, query: ReturnType<typeof sql>) =>
-  (await ik.database.db.execute(query)).rows as Row[];
+  ((await ik.database.db.execute(query)) as unknown as { rows: Row[] }).rows;
 
 describe.each(testDatabases())('delivery on $name', (kind) => {
   const cleanups: (() => Promise<unknown>)[] = [];
