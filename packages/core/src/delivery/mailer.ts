@@ -52,7 +52,7 @@ export function smtpMailer(
     return createTransport({
       url,
       pool: true,
-      maxConnections: options.maxConnections ?? 5,
+      maxConnections: options.maxConnections ?? 10,
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout,
