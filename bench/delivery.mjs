@@ -150,7 +150,10 @@ async function run(adminUrl, N, LIVE, processes) {
 
   const workers = [];
   for (let i = 0; i < processes; i++) {
-    const child = spawn(process.execPath, [self, 'worker', databaseUrl, smtpUrl], {
+    const prof = process.env.BENCH_DELIVERY_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_DELIVERY_CPU_PROF}`]
+      : [];
+    const child = spawn(process.execPath, [...prof, self, 'worker', databaseUrl, smtpUrl], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     await new Promise((resolve, reject) => {
