@@ -389,6 +389,10 @@ describe.each(testDatabases())('delivery on $name', (kind) => {
     const keeps = await ik.services.invitations.create({ emailAddress: 'e@example.com', expiresInDays: 3 });
     ik.start();
     await waitFor('creation emails and webhooks', () => sent.length === 5 && receiver.requests.length === 5);
+    await waitFor('their outcomes recorded', async () => {
+      const [r] = await rows(ik, sql`SELECT count(*)::int AS n FROM outbox WHERE status = 'pending'`);
+      return r!.n === 0;
+    });
     const webhooksBefore = receiver.requests.length;
 
     clock += 2 * 24 * 3600 * 1000;

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { TOKEN_PARAM } from '../domain/links.js';
 import type { Roles } from '../domain/roles.js';
-import { parseToken } from '../domain/tokens.js';
+import { parseToken, secretMatches } from '../domain/tokens.js';
 import { type InvitationEventSpec, type InvitationEventType, recordEvents } from '../services/effects.js';
 import type { Lifecycle } from '../services/lifecycle-config.js';
 import type { Database } from '../storage/database.js';
@@ -244,8 +243,9 @@ RETURNING o.id, o.kind, o.target, o.link, o.attempts,
       token = new URL(row.link).searchParams.get(TOKEN_PARAM);
     } catch {}
     const parsed = token ? parseToken(token) : null;
-    const hash = parsed ? createHash('sha256').update(parsed.secret).digest('hex') : null;
-    if (!hash || hash !== current.tokenHash) return 'not sent: the link was replaced by a newer one';
+    const stored = current.tokenHash ? Buffer.from(current.tokenHash, 'hex') : null;
+    if (!parsed || !secretMatches(parsed.secret, stored))
+      return 'not sent: the link was replaced by a newer one';
     return null;
   }
 
