@@ -317,7 +317,9 @@ RETURNING o.id, o.kind, o.target, o.link, o.attempts,
         resent,
       });
     }
-    return { from: this.deps.email.from, to: row.target, ...rendered, link };
+    // A subject is one header line, whatever a template or a name put in it.
+    const subject = rendered.subject.replace(/[\r\n]+/g, ' ').trim();
+    return { from: this.deps.email.from, to: row.target, ...rendered, subject, link };
   }
 
   private async sendWebhook(row: Claimed): Promise<void> {
