@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../test/support/databases.js';
 import { ACCEPT_URL, seedOrganization, startTestServer, type TestServer } from './harness.js';
 
@@ -10,6 +10,9 @@ const WEBHOOK_URL = 'http://127.0.0.1:9/webhooks';
 /** The token's secret part, from an accept link. */
 const secretOf = (url: string) => new URL(url).searchParams.get('invitation_token')!.split('.')[1]!;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+/** The changes an invitation went through, without the delivery events the running dispatcher adds. */
+const changes = (events: { type: string }[]) =>
+  events.map((e) => e.type).filter((t) => t !== 'emailed' && t !== 'delivery_failed');
 
 describe.each(testDatabases())('Invitation lifecycle (Backend API) on $name', (kind) => {
   let api: TestServer;
@@ -31,6 +34,10 @@ describe.each(testDatabases())('Invitation lifecycle (Backend API) on $name', (k
       now,
       limits: { maxPendingPerOrganization: 3, maxPerInviterPerHour: 2 },
     });
+  });
+  // A test that moves the clock puts it back even when it fails, so later tests keep the real time.
+  afterEach(() => {
+    offset = 0;
   });
   afterAll(async () => {
     await api?.stop();
@@ -67,17 +74,19 @@ describe.each(testDatabases())('Invitation lifecycle (Backend API) on $name', (k
       `/v1/organizations/${orgId}/invitations/${created.body.id}/events`,
     );
     expect(events.status).toBe(200);
-    expect(events.body.total_count).toBe(1);
+    expect(changes(events.body.data)).toEqual(['created']);
     const [event] = events.body.data;
     expect(event).toMatchObject({
       object: 'invitation_event',
       type: 'created',
       invitation_id: created.body.id,
     });
-    expect(event.deliveries.map((d: any) => [d.kind, d.target, d.status]).sort()).toEqual([
-      ['email', 'tok@example.com', 'pending'],
-      ['webhook', WEBHOOK_URL, 'pending'],
+    // The server's dispatcher is running, so each delivery may already be under way.
+    expect(event.deliveries.map((d: any) => [d.kind, d.target]).sort()).toEqual([
+      ['email', 'tok@example.com'],
+      ['webhook', WEBHOOK_URL],
     ]);
+    for (const d of event.deliveries) expect(['pending', 'delivered', 'failed']).toContain(d.status);
   });
 
   it('sends no email when notify is false, but still tells webhooks', async () => {
@@ -112,10 +121,11 @@ describe.each(testDatabases())('Invitation lifecycle (Backend API) on $name', (k
     expect(hash).not.toBe(sha256(secretOf(created.body.url)));
 
     const events = await api.call(null, 'GET', `${path}/events`);
-    expect(events.body.data.map((e: any) => e.type)).toEqual(['created', 'resent']);
-    expect(events.body.data[1].deliveries.filter((d: any) => d.kind === 'email')).toHaveLength(1);
+    expect(changes(events.body.data)).toEqual(['created', 'resent']);
+    const resentEvent = events.body.data.find((e: any) => e.type === 'resent');
+    expect(resentEvent.deliveries.filter((d: any) => d.kind === 'email')).toHaveLength(1);
     // Resend is not a webhook event.
-    expect(events.body.data[1].deliveries.filter((d: any) => d.kind === 'webhook')).toHaveLength(0);
+    expect(resentEvent.deliveries.filter((d: any) => d.kind === 'webhook')).toHaveLength(0);
 
     await api.call('RevokeOrganizationInvitation', 'POST', `${path}/revoke`);
     expect(await storedHash(api, 'organization_invitations', created.body.id)).toBeNull();
@@ -126,8 +136,7 @@ describe.each(testDatabases())('Invitation lifecycle (Backend API) on $name', (k
       meta: { status: 'revoked' },
     });
     const history = await api.call(null, 'GET', `${path}/events`);
-    expect(history.body.data.map((e: any) => e.type)).toEqual(['created', 'resent', 'revoked']);
-    offset = 0;
+    expect(changes(history.body.data)).toEqual(['created', 'resent', 'revoked']);
   });
 
   it('resends and revokes application invitations, with their events', async () => {
@@ -144,10 +153,9 @@ describe.each(testDatabases())('Invitation lifecycle (Backend API) on $name', (k
     );
     await api.call('RevokeInvitation', 'POST', `/v1/invitations/${created.body.id}/revoke`);
     const events = await api.call('ListInvitationEvents', 'GET', `/v1/invitations/${created.body.id}/events`);
-    expect(events.body.data.map((e: any) => e.type)).toEqual(['created', 'resent', 'revoked']);
-    const webhooks = events.body.data.map(
-      (e: any) => e.deliveries.filter((d: any) => d.kind === 'webhook').length,
-    );
+    const history = events.body.data.filter((e: any) => changes([e]).length);
+    expect(history.map((e: any) => e.type)).toEqual(['created', 'resent', 'revoked']);
+    const webhooks = history.map((e: any) => e.deliveries.filter((d: any) => d.kind === 'webhook').length);
     expect(webhooks).toEqual([1, 0, 1]);
 
     const missing = await api.call(null, 'GET', '/v1/invitations/inv_missing/events');
@@ -274,7 +282,6 @@ describe.each(testDatabases())('Invitation lifecycle (Backend API) on $name', (k
     await limited.call(null, 'POST', `/v1/organizations/${orgId}/invitations/${first.body.id}/revoke`);
     offset = HOUR + 1000;
     const later = await invite(limited, orgId, { email_address: 'l5@example.com', inviter_user_id: adminId });
-    offset = 0;
     expect(later.status).toBe(200);
     const list = await limited.call(null, 'GET', `/v1/organizations/${orgId}/invitations?status=pending`);
     expect(list.body.total_count).toBe(3);

@@ -255,6 +255,7 @@ export class AcceptanceService {
     const current = await this.deps.organizationInvitations.findWithOrganization(mine.id);
     if (!current) throw notFound('organization invitation', mine.id);
     if (!declined) throw notPending(current.status);
+    this.ctx.onOutboxWrite?.();
     return current;
   }
 
@@ -390,7 +391,10 @@ export class AcceptanceService {
       }
       throw err;
     }
-    if (row) return fromAcceptedRow(row, now);
+    if (row) {
+      this.ctx.onOutboxWrite?.();
+      return fromAcceptedRow(row, now);
+    }
 
     // Nothing accepted: say why.
     const current = await this.deps.organizationInvitations.findWithOrganization(invitationId);
@@ -440,6 +444,7 @@ export class AcceptanceService {
       if (current.status === 'pending') throw tokenInvalid();
       throw notPending(current.status);
     }
+    this.ctx.onOutboxWrite?.();
     return current;
   }
 }

@@ -105,7 +105,10 @@ export class ApplicationInvitationsService {
       }
       return revoked;
     });
-    if (row) return this.toDomain(row, now);
+    if (row) {
+      this.ctx.onOutboxWrite?.();
+      return this.toDomain(row, now);
+    }
     throw notPending((await this.get(invitationId)).status, 'revoked');
   }
 
@@ -139,6 +142,7 @@ export class ApplicationInvitationsService {
       return { row, link };
     });
     if (!resent) throw notPending((await this.get(invitationId)).status, 'resent');
+    this.ctx.onOutboxWrite?.();
     return this.toDomain(resent.row, now, resent.link);
   }
 
@@ -181,6 +185,7 @@ export class ApplicationInvitationsService {
       await recordEvents(tx, this.ctx.lifecycle, [...events, ...issued.map((i) => i.event)], now);
       return inserted;
     });
+    this.ctx.onOutboxWrite?.();
     return inserted.map((row, index) => this.toDomain(row, now, issued[index]!.link));
   }
 

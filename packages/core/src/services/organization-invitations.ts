@@ -115,6 +115,7 @@ export class OrganizationInvitationsService {
       JSON.stringify(effects.outbox),
     ]);
     if (result?.inserted) {
+      this.ctx.onOutboxWrite?.();
       const inviter = toPublicUser({
         userId: row.inviterId,
         firstName: result.first_name,
@@ -278,6 +279,7 @@ export class OrganizationInvitationsService {
       }
       return row;
     });
+    if (revoked) this.ctx.onOutboxWrite?.();
     const current = await this.get(organizationId, invitationId);
     if (!revoked) throw notPending(current.status, 'revoked');
     return current;
@@ -322,6 +324,7 @@ export class OrganizationInvitationsService {
     });
     const current = await this.get(organizationId, invitationId);
     if (!link) throw notPending(current.status, 'resent');
+    this.ctx.onOutboxWrite?.();
     return { ...current, url: link };
   }
 
@@ -384,6 +387,7 @@ export class OrganizationInvitationsService {
       await recordEvents(tx, this.ctx.lifecycle, events, now);
       return inserted;
     });
+    this.ctx.onOutboxWrite?.();
     return inserted.map((row, index) =>
       this.toDomain(
         row,
