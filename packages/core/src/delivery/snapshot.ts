@@ -5,6 +5,7 @@ import type {
   PublicOrganizationData,
 } from '../domain/models.js';
 import { effectiveStatus } from '../domain/status.js';
+import { type OrganizationInvitationSqlRow, organizationInvitationFromSql } from '../storage/sql-rows.js';
 
 /**
  * What an event remembers (migration 0004): the invitation's row as snake_case JSON (never the token
@@ -40,37 +41,37 @@ export function invitationFromSnapshot(
       applicationInvitation: ApplicationInvitation;
     } {
   const row = snapshot.invitation;
+  if (row.organization_id != null) {
+    const inviter = snapshot.inviter;
+    return {
+      organizationInvitation: organizationInvitationFromSql(
+        row as unknown as OrganizationInvitationSqlRow,
+        inviter
+          ? {
+              userId: inviter.user_id,
+              firstName: inviter.first_name,
+              lastName: inviter.last_name,
+              identifier: inviter.identifier,
+            }
+          : null,
+        at,
+      ),
+      organization: snapshot.organization ?? null,
+    };
+  }
   const expiresAt = num(row.expires_at)!;
-  const common = {
-    id: String(row.id),
-    emailAddress: String(row.email_address),
-    status: effectiveStatus(String(row.status), expiresAt, at),
-    publicMetadata: meta(row.public_metadata),
-    redirectUrl: str(row.redirect_url),
-    notify: row.notify !== false,
-    url: null,
-    expiresAt,
-    createdAt: num(row.created_at)!,
-    updatedAt: num(row.updated_at)!,
-  };
-  if (row.organization_id == null) return { applicationInvitation: common };
-  const inviter = snapshot.inviter;
   return {
-    organizationInvitation: {
-      ...common,
-      organizationId: String(row.organization_id),
-      role: String(row.role),
-      inviterId: str(row.inviter_id),
-      inviter: inviter
-        ? {
-            userId: inviter.user_id,
-            firstName: inviter.first_name,
-            lastName: inviter.last_name,
-            identifier: inviter.identifier,
-          }
-        : null,
-      privateMetadata: meta(row.private_metadata),
+    applicationInvitation: {
+      id: String(row.id),
+      emailAddress: String(row.email_address),
+      status: effectiveStatus(String(row.status), expiresAt, at),
+      publicMetadata: meta(row.public_metadata),
+      redirectUrl: str(row.redirect_url),
+      notify: row.notify !== false,
+      url: null,
+      expiresAt,
+      createdAt: num(row.created_at)!,
+      updatedAt: num(row.updated_at)!,
     },
-    organization: snapshot.organization ?? null,
   };
 }

@@ -17,6 +17,7 @@ import {
   organizations,
   users,
 } from '../storage/schema.js';
+import { inviterFromSql, organizationInvitationFromSql } from '../storage/sql-rows.js';
 import type { ApplicationInvitationsService } from './application-invitations.js';
 import type { ServiceContext } from './context.js';
 import { effectRows, recordEvents } from './effects.js';
@@ -93,30 +94,8 @@ function fromAcceptedRow(
   r: AcceptOrganizationInvitationRow,
   now: number,
 ): OrganizationInvitationWithOrganization {
-  const expiresAt = Number(r.expires_at);
   return {
-    id: r.id,
-    organizationId: r.organization_id,
-    emailAddress: r.email_address,
-    role: r.role,
-    status: effectiveStatus(r.status, expiresAt, now),
-    inviterId: r.inviter_id,
-    inviter: r.inviter_user_id
-      ? {
-          userId: r.inviter_user_id,
-          firstName: r.inviter_first_name,
-          lastName: r.inviter_last_name,
-          identifier: r.inviter_identifier,
-        }
-      : null,
-    publicMetadata: r.public_metadata,
-    privateMetadata: r.private_metadata,
-    redirectUrl: r.redirect_url,
-    notify: r.notify,
-    url: null,
-    expiresAt,
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
+    ...organizationInvitationFromSql(r, inviterFromSql(r), now),
     organization: { id: r.organization_id, name: r.organization_name, slug: r.organization_slug },
   };
 }

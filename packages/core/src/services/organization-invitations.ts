@@ -19,6 +19,7 @@ import {
   organizations,
   users,
 } from '../storage/schema.js';
+import { inviterFromSql, organizationInvitationFromSql } from '../storage/sql-rows.js';
 import {
   type CreateOrganizationInvitationRow,
   createOrganizationInvitation,
@@ -166,7 +167,10 @@ export class OrganizationInvitationsService {
         input.offset ?? 0,
       ]);
       if (rows.length > 0) {
-        return { data: rows.map((r) => this.fromListRow(r, now)), totalCount: rows[0]!.total_count };
+        return {
+          data: rows.map((r) => organizationInvitationFromSql(r, inviterFromSql(r), now)),
+          totalCount: rows[0]!.total_count,
+        };
       }
     }
     const where = and(
@@ -514,32 +518,6 @@ export class OrganizationInvitationsService {
       })),
       totalCount: total,
     };
-  }
-
-  private fromListRow(r: ListOrganizationInvitationsRow, now: number): OrganizationInvitation {
-    const row: OrganizationInvitationRow = {
-      organizationId: r.organization_id,
-      id: r.id,
-      emailAddress: r.email_address,
-      role: r.role,
-      status: r.status,
-      inviterId: r.inviter_id,
-      publicMetadata: r.public_metadata,
-      privateMetadata: r.private_metadata,
-      redirectUrl: r.redirect_url,
-      notify: r.notify,
-      tokenHash: null,
-      expiresAt: Number(r.expires_at),
-      createdAt: Number(r.created_at),
-      updatedAt: Number(r.updated_at),
-    };
-    const inviter = toPublicUser({
-      userId: r.inviter_user_id,
-      firstName: r.inviter_first_name,
-      lastName: r.inviter_last_name,
-      identifier: r.inviter_identifier,
-    });
-    return this.toDomain(row, inviter, now);
   }
 
   /** `url` (the accept link) is known only when the token was just issued: only its hash is stored. */

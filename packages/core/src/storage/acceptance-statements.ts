@@ -1,5 +1,6 @@
 import { OUTBOX_INSERT } from '../services/effects.js';
 import type { Statement } from './database.js';
+import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows.js';
 
 /**
  * Accepts one organization invitation in one round trip, all or nothing (one statement is one
@@ -56,25 +57,7 @@ JOIN organizations o ON o.id = inv.organization_id
 LEFT JOIN users u ON u.id = inv.inviter_id`,
 };
 
-export interface AcceptOrganizationInvitationRow {
-  organization_id: string;
-  id: string;
-  email_address: string;
-  role: string;
-  status: string;
-  inviter_id: string | null;
-  public_metadata: Record<string, unknown>;
-  private_metadata: Record<string, unknown>;
-  redirect_url: string | null;
-  notify: boolean;
-  /** int8: a string from node-postgres. */
-  expires_at: string | number;
-  created_at: string | number;
-  updated_at: string | number;
-  inviter_user_id: string | null;
-  inviter_first_name: string | null;
-  inviter_last_name: string | null;
-  inviter_identifier: string | null;
+export interface AcceptOrganizationInvitationRow extends OrganizationInvitationSqlRow, InviterSqlColumns {
   organization_name: string;
   organization_slug: string;
   memberships: number;

@@ -1,5 +1,6 @@
 import { OUTBOX_INSERT } from '../services/effects.js';
 import type { Statement } from './database.js';
+import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows.js';
 
 /**
  * Creates one organization invitation in one round trip, for the common single-create request: it reads
@@ -83,24 +84,6 @@ ORDER BY oi.created_at DESC, oi.id DESC
 LIMIT $2::int OFFSET $3::int`,
 };
 
-export interface ListOrganizationInvitationsRow {
-  organization_id: string;
-  id: string;
-  email_address: string;
-  role: string;
-  status: string;
-  inviter_id: string | null;
-  public_metadata: Record<string, unknown>;
-  private_metadata: Record<string, unknown>;
-  redirect_url: string | null;
-  notify: boolean;
-  /** int8: a string from node-postgres, a number from PGlite. */
-  expires_at: string | number;
-  created_at: string | number;
-  updated_at: string | number;
-  inviter_user_id: string | null;
-  inviter_first_name: string | null;
-  inviter_last_name: string | null;
-  inviter_identifier: string | null;
+export interface ListOrganizationInvitationsRow extends OrganizationInvitationSqlRow, InviterSqlColumns {
   total_count: number;
 }

@@ -27,6 +27,12 @@ import {
 const tags = ['Organization Invitations'];
 const orgParams = z.object({ organization_id: z.string().min(1) });
 const invitationParams = orgParams.extend({ invitation_id: z.string().min(1) });
+const requestingUserId = z
+  .string()
+  .min(1)
+  .nullable()
+  .optional()
+  .describe('Must be an admin of the organization.');
 
 const createBody = z.strictObject({
   email_address: emailBody,
@@ -154,12 +160,7 @@ export const organizationInvitationRoutes = [
     auth: 'secret',
     params: invitationParams,
     body: z.strictObject({
-      requesting_user_id: z
-        .string()
-        .min(1)
-        .nullable()
-        .optional()
-        .describe('Must be an admin of the organization.'),
+      requesting_user_id: requestingUserId,
     }),
     bodyOptional: true,
     response: OrganizationInvitationSchema,
@@ -181,12 +182,7 @@ export const organizationInvitationRoutes = [
     params: invitationParams,
     body: z.strictObject({
       expires_in_days: expiresInDaysBody.describe('The invitation then expires this many days from now.'),
-      requesting_user_id: z
-        .string()
-        .min(1)
-        .nullable()
-        .optional()
-        .describe('Must be an admin of the organization.'),
+      requesting_user_id: requestingUserId,
     }),
     bodyOptional: true,
     response: OrganizationInvitationSchema,
