@@ -29,7 +29,12 @@ export class InvitekitApiError extends Error {
   }
 }
 
-/** True for errors the API answered with (as opposed to network failures or aborts). */
+/**
+ * True for errors the API answered with (as opposed to network failures or aborts). Also recognises
+ * errors from another copy of this package (duplicated installs).
+ */
 export function isInvitekitApiError(error: unknown): error is InvitekitApiError {
-  return error instanceof InvitekitApiError;
+  if (error instanceof InvitekitApiError) return true;
+  const e = error as Partial<InvitekitApiError> | null;
+  return !!e && e.name === 'InvitekitApiError' && typeof e.status === 'number' && Array.isArray(e.errors);
 }
