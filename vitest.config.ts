@@ -15,6 +15,20 @@ export default defineConfig({
       { extends: true, test: { name: 'core', include: ['packages/core/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'express', include: ['packages/express/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'server', include: ['apps/server/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'client', include: ['packages/client/test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'react',
+          include: ['packages/react/test/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+          globalSetup: ['packages/react/test/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'react-example', include: ['apps/react-example/test/**/*.test.ts'] },
+      },
     ],
   },
 });
