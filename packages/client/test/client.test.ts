@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startStandalone, type Standalone } from '../../../test/support/standalone.js';
-import { createBackendClient, createFrontendClient, InvitekitApiError, isInvitekitApiError } from '../src/index.js';
+import { type Standalone, startStandalone } from '../../../test/support/standalone.js';
+import {
+  createBackendClient,
+  createFrontendClient,
+  type InvitekitApiError,
+  isInvitekitApiError,
+} from '../src/index.js';
 
 let api: Standalone;
 beforeAll(async () => {
@@ -40,9 +45,15 @@ describe('Backend API client', () => {
 
   test('API errors are InvitekitApiErrors carrying the ClerkErrors body', async () => {
     const { org } = await api.organization('errors');
-    await api.backend.organizationInvitations.create(org.id, { email_address: 'dup@example.test', role: 'org:member' });
+    await api.backend.organizationInvitations.create(org.id, {
+      email_address: 'dup@example.test',
+      role: 'org:member',
+    });
     const duplicate = await apiError(
-      api.backend.organizationInvitations.create(org.id, { email_address: 'dup@example.test', role: 'org:member' }),
+      api.backend.organizationInvitations.create(org.id, {
+        email_address: 'dup@example.test',
+        role: 'org:member',
+      }),
     );
     expect(duplicate.status).toBe(400);
     expect(duplicate.code).toBe('duplicate_record');
@@ -68,8 +79,15 @@ describe('Frontend API client', () => {
   test('an admin invites, lists, bulk-invites and revokes; no private metadata leaves', async () => {
     const { admin, org } = await api.organization('fapi');
     const client = frontend(admin.token);
-    const one = await client.createOrganizationInvitation(org.id, { email_address: 'one@example.test', role: 'org:member' });
-    expect(one).toMatchObject({ object: 'organization_invitation', status: 'pending', organization_id: org.id });
+    const one = await client.createOrganizationInvitation(org.id, {
+      email_address: 'one@example.test',
+      role: 'org:member',
+    });
+    expect(one).toMatchObject({
+      object: 'organization_invitation',
+      status: 'pending',
+      organization_id: org.id,
+    });
     expect(one).not.toHaveProperty('private_metadata');
     const many = await client.createOrganizationInvitations(org.id, {
       email_address: ['two@example.test', 'three@example.test'],
@@ -105,8 +123,14 @@ describe('Frontend API client', () => {
     const { org } = await api.organization('mine');
     const { org: other } = await api.organization('other');
     const invitee = await api.user('invitee');
-    const first = await api.backend.organizationInvitations.create(org.id, { email_address: invitee.email, role: 'org:member' });
-    await api.backend.organizationInvitations.create(other.id, { email_address: invitee.email, role: 'org:member' });
+    const first = await api.backend.organizationInvitations.create(org.id, {
+      email_address: invitee.email,
+      role: 'org:member',
+    });
+    await api.backend.organizationInvitations.create(other.id, {
+      email_address: invitee.email,
+      role: 'org:member',
+    });
     const client = frontend(invitee.token);
 
     const mine = await client.listMyInvitations({ status: 'pending' });
@@ -115,7 +139,9 @@ describe('Frontend API client', () => {
 
     const accepted = await client.acceptMyInvitation(first.id);
     expect(accepted.status).toBe('accepted');
-    const declined = await client.declineMyInvitation(mine.data.find((i) => i.organization_id === other.id)!.id);
+    const declined = await client.declineMyInvitation(
+      mine.data.find((i) => i.organization_id === other.id)!.id,
+    );
     expect(declined.status).not.toBe('pending');
     expect((await client.listMyInvitations({ status: 'pending' })).total_count).toBe(0);
     const members = await api.backend.memberships.list(org.id);
@@ -152,6 +178,10 @@ describe('Frontend API client', () => {
     });
     await frontend(invitee.token).acceptTicket(token);
     const twice = await apiError(frontend(invitee.token).acceptTicket(token));
-    expect(twice).toMatchObject({ status: 400, code: 'invitation_not_pending', meta: { status: 'accepted' } });
+    expect(twice).toMatchObject({
+      status: 400,
+      code: 'invitation_not_pending',
+      meta: { status: 'accepted' },
+    });
   });
 });

@@ -22,7 +22,10 @@ export default async function setup(project: TestProject) {
   await new Promise<void>((done) => clock.listen(0, '127.0.0.1', done));
   const address = clock.address();
   project.provide('invitekitUrl', server.url);
-  project.provide('clockUrl', `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+  project.provide(
+    'clockUrl',
+    `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+  );
   return async () => {
     await new Promise<void>((done) => clock.close(() => done()));
     await server.stop();

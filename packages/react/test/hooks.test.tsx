@@ -40,11 +40,30 @@ function gatedFetch() {
 }
 
 function wrapper(token: string | null, options: { fetch?: FetchLike; queryClient?: QueryClient } = {}) {
-  const queryClient = options.queryClient ?? new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  const queryClient =
+    options.queryClient ?? new QueryClient({ defaultOptions: { queries: { retry: false } } });
   return ({ children }: { children: ReactNode }) => (
-    <InvitekitProvider baseUrl={api.url} getToken={() => token} fetch={options.fetch} queryClient={queryClient}>
+    <InvitekitProvider
+      baseUrl={api.url}
+      getToken={() => token}
+      fetch={options.fetch}
+      queryClient={queryClient}
+    >
       {children}
     </InvitekitProvider>
+  );
+}
+
+function AcceptPage({ token }: { token: string }) {
+  const { state, preview, accept } = useInvitation(token);
+  return (
+    <div>
+      <p data-testid="state">{state}</p>
+      <p>{preview?.organization?.name}</p>
+      <button type="button" onClick={() => void accept()}>
+        Accept
+      </button>
+    </div>
   );
 }
 
@@ -72,11 +91,22 @@ describe('useOrgInvitations', () => {
   test('pages through the list: count, page count, next and previous, previous data kept', async () => {
     const { admin, org } = await api.organization('pages');
     for (const name of ['a', 'b', 'c', 'd', 'e']) {
-      await api.backend.organizationInvitations.create(org.id, { email_address: `${name}@example.test`, role: 'org:member' });
+      await api.backend.organizationInvitations.create(org.id, {
+        email_address: `${name}@example.test`,
+        role: 'org:member',
+      });
     }
-    const { result } = renderHook(() => useOrgInvitations(org.id, { pageSize: 2 }), { wrapper: wrapper(admin.token) });
+    const { result } = renderHook(() => useOrgInvitations(org.id, { pageSize: 2 }), {
+      wrapper: wrapper(admin.token),
+    });
     await waitFor(() => expect(result.current.data).toHaveLength(2));
-    expect(result.current).toMatchObject({ totalCount: 5, page: 1, pageCount: 3, hasNextPage: true, hasPreviousPage: false });
+    expect(result.current).toMatchObject({
+      totalCount: 5,
+      page: 1,
+      pageCount: 3,
+      hasNextPage: true,
+      hasPreviousPage: false,
+    });
     // newest first
     expect(result.current.data.map((i) => i.email_address)).toEqual(['e@example.test', 'd@example.test']);
 
@@ -84,7 +114,9 @@ describe('useOrgInvitations', () => {
     expect(result.current.page).toBe(2);
     // keepPreviousData: page 1's rows stay on screen while page 2 loads
     expect(result.current.data).toHaveLength(2);
-    await waitFor(() => expect(result.current.data.map((i) => i.email_address)).toEqual(['c@example.test', 'b@example.test']));
+    await waitFor(() =>
+      expect(result.current.data.map((i) => i.email_address)).toEqual(['c@example.test', 'b@example.test']),
+    );
     expect(result.current.isPlaceholderData).toBe(false);
 
     act(() => result.current.setPage(3));
@@ -118,7 +150,10 @@ describe('useOrgInvitations', () => {
 
   test('a failed invite is rolled back and its ClerkError kept', async () => {
     const { admin, org } = await api.organization('rollback');
-    await api.backend.organizationInvitations.create(org.id, { email_address: 'taken@example.test', role: 'org:member' });
+    await api.backend.organizationInvitations.create(org.id, {
+      email_address: 'taken@example.test',
+      role: 'org:member',
+    });
     const gate = gatedFetch();
     const { result } = renderHook(() => useOrgInvitations(org.id), { wrapper: wrapper(admin.token, gate) });
     await waitFor(() => expect(result.current.data).toHaveLength(1));
@@ -140,17 +175,31 @@ describe('useOrgInvitations', () => {
     const { result } = renderHook(() => useOrgInvitations(org.id), { wrapper: wrapper(admin.token) });
     await waitFor(() => expect(result.current.isLoading).toBe(false));
     await act(() =>
-      result.current.inviteMany.mutateAsync({ email_address: ['x@example.test', 'y@example.test'], role: 'org:admin' }),
+      result.current.inviteMany.mutateAsync({
+        email_address: ['x@example.test', 'y@example.test'],
+        role: 'org:admin',
+      }),
     );
-    await waitFor(() => expect(result.current.data.filter((i) => !isOptimisticInvitation(i))).toHaveLength(2));
-    expect(result.current.data.map((i) => i.email_address).sort()).toEqual(['x@example.test', 'y@example.test']);
+    await waitFor(() =>
+      expect(result.current.data.filter((i) => !isOptimisticInvitation(i))).toHaveLength(2),
+    );
+    expect(result.current.data.map((i) => i.email_address).sort()).toEqual([
+      'x@example.test',
+      'y@example.test',
+    ]);
     expect(result.current.data.every((i) => i.role === 'org:admin')).toBe(true);
   });
 
   test('revoke removes the row at once; a failed revoke puts it back', async () => {
     const { admin, org } = await api.organization('revoke');
-    const keep = await api.backend.organizationInvitations.create(org.id, { email_address: 'keep@example.test', role: 'org:member' });
-    const drop = await api.backend.organizationInvitations.create(org.id, { email_address: 'drop@example.test', role: 'org:member' });
+    const keep = await api.backend.organizationInvitations.create(org.id, {
+      email_address: 'keep@example.test',
+      role: 'org:member',
+    });
+    const drop = await api.backend.organizationInvitations.create(org.id, {
+      email_address: 'drop@example.test',
+      role: 'org:member',
+    });
     const gate = gatedFetch();
     const { result } = renderHook(() => useOrgInvitations(org.id), { wrapper: wrapper(admin.token, gate) });
     await waitFor(() => expect(result.current.data).toHaveLength(2));
@@ -191,8 +240,14 @@ describe('useMyInvitations', () => {
     const { org } = await api.organization('join');
     const { org: other } = await api.organization('skip');
     const invitee = await api.user('invitee');
-    await api.backend.organizationInvitations.create(org.id, { email_address: invitee.email, role: 'org:member' });
-    await api.backend.organizationInvitations.create(other.id, { email_address: invitee.email, role: 'org:member' });
+    await api.backend.organizationInvitations.create(org.id, {
+      email_address: invitee.email,
+      role: 'org:member',
+    });
+    await api.backend.organizationInvitations.create(other.id, {
+      email_address: invitee.email,
+      role: 'org:member',
+    });
     const { result } = renderHook(() => useMyInvitations(), { wrapper: wrapper(invitee.token) });
     await waitFor(() => expect(result.current.data).toHaveLength(2));
     expect(result.current.totalCount).toBe(2);
@@ -215,7 +270,10 @@ describe('useInvitation (the accept page)', () => {
   async function invitation(label: string) {
     const { org } = await api.organization(label);
     const invitee = await api.user(`${label}-invitee`);
-    const created = await api.backend.organizationInvitations.create(org.id, { email_address: invitee.email, role: 'org:member' });
+    const created = await api.backend.organizationInvitations.create(org.id, {
+      email_address: invitee.email,
+      role: 'org:member',
+    });
     return { org, invitee, created, token: api.tokenOf(created) };
   }
 
@@ -224,7 +282,10 @@ describe('useInvitation (the accept page)', () => {
     const { result } = renderHook(() => useInvitation(token), { wrapper: wrapper(invitee.token) });
     expect(result.current.state).toBe('loading');
     await waitFor(() => expect(result.current.state).toBe('pending'));
-    expect(result.current.preview).toMatchObject({ status: 'pending', organization: { id: org.id, name: 'accept Inc' } });
+    expect(result.current.preview).toMatchObject({
+      status: 'pending',
+      organization: { id: org.id, name: 'accept Inc' },
+    });
 
     await act(() => result.current.accept());
     expect(result.current.state).toBe('accepted');
@@ -234,7 +295,9 @@ describe('useInvitation (the accept page)', () => {
 
   test('already accepted, revoked and expired links say so', async () => {
     const accepted = await invitation('used');
-    await createFrontendClient({ baseUrl: api.url, getToken: () => accepted.invitee.token }).acceptTicket(accepted.token);
+    await createFrontendClient({ baseUrl: api.url, getToken: () => accepted.invitee.token }).acceptTicket(
+      accepted.token,
+    );
     const revoked = await invitation('revoked');
     await api.backend.organizationInvitations.revoke(revoked.org.id, revoked.created.id);
     const expired = await invitation('expired');
@@ -270,19 +333,7 @@ describe('useInvitation (the accept page)', () => {
 
   test('renders in a component (the shape an accept page takes)', async () => {
     const { invitee, token } = await invitation('render');
-    function Accept() {
-      const { state, preview, accept } = useInvitation(token);
-      return (
-        <div>
-          <p data-testid="state">{state}</p>
-          <p>{preview?.organization?.name}</p>
-          <button type="button" onClick={() => void accept()}>
-            Accept
-          </button>
-        </div>
-      );
-    }
-    const view = render(<Accept />, { wrapper: wrapper(invitee.token) });
+    const view = render(<AcceptPage token={token} />, { wrapper: wrapper(invitee.token) });
     await view.findByText('render Inc');
     act(() => view.getByRole('button', { name: 'Accept' }).click());
     await waitFor(() => expect(view.getByTestId('state').textContent).toBe('accepted'));
