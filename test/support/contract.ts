@@ -26,7 +26,9 @@ function nullableToJsonSchema(node: unknown): unknown {
   const { nullable, discriminator: _ignored, ...rest } = node as Record<string, unknown>;
   const out = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, nullableToJsonSchema(v)]));
   if (nullable !== true) return out;
-  if (typeof out.type === 'string') {
+  // `nullable` beside allOf/oneOf/anyOf admits null whatever the sub-schemas say (e.g. FAPI's sign_in).
+  const combined = 'allOf' in out || 'oneOf' in out || 'anyOf' in out;
+  if (typeof out.type === 'string' && !combined) {
     return {
       ...out,
       type: [out.type, 'null'],
@@ -36,16 +38,30 @@ function nullableToJsonSchema(node: unknown): unknown {
   return { anyOf: [out, { type: 'null' }] };
 }
 
-const bapi = nullableToJsonSchema(
-  parse(readFileSync(`${contractDir}clerk-bapi-invitations.yml`, 'utf8')),
-) as Doc;
-ajv.addSchema(bapi as object, 'bapi');
+const load = (file: string, id: string) => {
+  const doc = nullableToJsonSchema(parse(readFileSync(`${contractDir}${file}`, 'utf8'))) as Doc;
+  ajv.addSchema(doc as object, id);
+  return doc;
+};
+// Backend API operation ids are PascalCase, Frontend API ones camelCase: no id is in both.
+const contracts = [
+  { id: 'bapi', doc: load('clerk-bapi-invitations.yml', 'bapi') },
+  { id: 'fapi', doc: load('clerk-fapi-invitations.yml', 'fapi') },
+];
 
 const pointerEscape = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
 
 /** JSON pointer to the schema of an operation's response with this status. */
 function responseSchemaRef(operationId: string, status: number): string {
-  for (const [path, methods] of Object.entries(bapi.paths)) {
+  for (const { id, doc } of contracts) {
+    const ref = findResponse(id, doc, operationId, status);
+    if (ref) return ref;
+  }
+  throw new Error(`Operation ${operationId} is not in the contract`);
+}
+
+function findResponse(id: string, doc: Doc, operationId: string, status: number): string | undefined {
+  for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(methods)) {
       if (op.operationId !== operationId) continue;
       const response = op.responses[String(status)] as { $ref?: string } | undefined;
@@ -53,10 +69,10 @@ function responseSchemaRef(operationId: string, status: number): string {
       const base = response.$ref
         ? response.$ref.slice(1)
         : `/paths/${pointerEscape(path)}/${method}/responses/${status}`;
-      return `bapi#${base}/content/application~1json/schema`;
+      return `${id}#${base}/content/application~1json/schema`;
     }
   }
-  throw new Error(`Operation ${operationId} is not in the contract`);
+  return undefined;
 }
 
 const cache = new Map<string, ReturnType<typeof ajv.compile>>();
@@ -72,6 +88,24 @@ export function assertContract(operationId: string, status: number, body: unknow
   if (!validate(body)) {
     throw new Error(
       `${operationId} ${status} does not match the contract:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(body).slice(0, 600)}`,
+    );
+  }
+}
+
+/**
+ * Checks `body` against a named schema of the Frontend API contract, for Invitekit's own routes whose
+ * bodies reuse Clerk's shapes (decline and tickets/accept answer `Client.ClientWrappedOrganizationInvitationUserContext`).
+ */
+export function assertFapiSchema(schemaName: string, body: unknown): void {
+  const ref = `fapi#/components/schemas/${pointerEscape(schemaName)}`;
+  let validate = cache.get(ref);
+  if (!validate) {
+    validate = ajv.compile({ $ref: ref });
+    cache.set(ref, validate);
+  }
+  if (!validate(body)) {
+    throw new Error(
+      `${schemaName} does not match:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(body).slice(0, 600)}`,
     );
   }
 }

@@ -11,6 +11,11 @@ try {
     { url: running.url, database: running.invitekit.database.driver },
     `Invitekit listening on ${running.url} (${running.invitekit.database.driver})`,
   );
+  if (!config.jwt) {
+    log.warn(
+      'No INVITEKIT_JWT_SECRET or INVITEKIT_JWKS_URL set: the Frontend API answers 401 to every signed-in route',
+    );
+  }
   if (config.generatedKey) {
     log.warn(`No INVITEKIT_SECRET_KEY set; this run accepts the generated key ${config.generatedKey}`);
   }

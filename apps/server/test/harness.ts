@@ -1,10 +1,30 @@
 import type { DatabaseConfig, InvitekitConfig } from '@invitekit/core';
+import { SignJWT } from 'jose';
 import { pino } from 'pino';
 import { assertClerkErrors, assertContract } from '../../../test/support/contract.js';
+import { jwtAuthenticate } from '../src/jwt-auth.js';
 import { type RunningServer, startServer } from '../src/server.js';
 
 export const SECRET_KEY = 'sk_test_invitekit';
 export const ACCEPT_URL = 'https://app.example.com/accept-invitation';
+/** The HS256 secret test servers verify session tokens with. */
+export const JWT_SECRET = 'test-jwt-secret-0123456789abcdef';
+
+/** A session token for `sub`, as an identity provider would sign it (HS256 with JWT_SECRET). */
+export async function sessionToken(sub: string, claims: Record<string, unknown> = {}, secret = JWT_SECRET) {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** Headers for a Frontend API call as the person `sub` with a verified `email` (unless told otherwise). */
+export async function asUser(sub: string, email: string | null, verified = true) {
+  const claims = email ? { email, email_verified: verified } : {};
+  return { authorization: `Bearer ${await sessionToken(sub, claims)}` };
+}
 
 export interface ApiResult<T = any> {
   status: number;
@@ -17,7 +37,13 @@ export async function startTestServer(database: DatabaseConfig, extra: Partial<I
     {
       port: 0,
       host: '127.0.0.1',
-      invitekit: { database, secretKeys: [SECRET_KEY, 'sk_test_rotated'], acceptUrl: ACCEPT_URL, ...extra },
+      invitekit: {
+        database,
+        secretKeys: [SECRET_KEY, 'sk_test_rotated'],
+        acceptUrl: ACCEPT_URL,
+        authenticate: jwtAuthenticate({ secret: JWT_SECRET }),
+        ...extra,
+      },
     },
     pino({ level: 'silent' }),
   );

@@ -3,6 +3,7 @@ import { SecretKeys } from './http/auth.js';
 import { createHandler, type Handle } from './http/handler.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './http/openapi.js';
 import type { Route } from './http/route.js';
+import { frontendRoutes } from './http/routes/frontend.js';
 import { backendRoutes } from './http/routes/index.js';
 import { metaRoutes } from './http/routes/meta.js';
 import type { Authenticate, InvitekitRequest } from './http/types.js';
@@ -21,8 +22,13 @@ export interface InvitekitConfig extends LifecycleOptions {
   now?: () => number;
   /** Called with errors that are bugs (they become a 500); log them. */
   onUnexpectedError?: (err: unknown, request: InvitekitRequest) => void;
-  /** Resolves the signed-in person for the Frontend API. Without it, Frontend API routes answer 401. */
+  /**
+   * Resolves the signed-in person for the Frontend API. Without it, Frontend API routes that need a user
+   * answer 401. People it resolves are added to the directory (users and their addresses).
+   */
   authenticate?: Authenticate;
+  /** Where the Frontend API is served, relative to the adapter's mount point. Default `/frontend/v1`. */
+  frontendPath?: string;
 }
 
 export interface Invitekit {
@@ -47,6 +53,12 @@ export interface Invitekit {
 
 /** Opens the database (applying migrations), and builds the services and the request handler. */
 export async function createInvitekit(config: InvitekitConfig = {}): Promise<Invitekit> {
+  const frontendPath = (config.frontendPath ?? '/frontend/v1').replace(/\/+$/, '');
+  if (!frontendPath.startsWith('/')) {
+    throw new Error(
+      `Invitekit: frontendPath must start with "/", got ${JSON.stringify(config.frontendPath)}`,
+    );
+  }
   const roles = new Roles(config.roles ?? defaultRoles);
   const database = await openDatabase(config.database);
   const lifecycle = new Lifecycle(config);
@@ -60,14 +72,29 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
 
   let document: OpenApiDocument | undefined;
   const openapi = () => {
-    document ??= buildOpenApiDocument(routes, { title: 'Invitekit Backend API', version: '0.1.0' });
+    document ??= buildOpenApiDocument(routes, { title: 'Invitekit API', version: '0.1.0' });
     return document;
   };
-  const routes: Route[] = [...metaRoutes(database.ping, openapi, database.driver), ...backendRoutes];
+  const routes: Route[] = [
+    ...metaRoutes(database.ping, openapi, database.driver),
+    ...backendRoutes,
+    ...frontendRoutes(frontendPath),
+  ];
+  const seen = new Set<string>();
+  for (const route of routes) {
+    const key = `${route.method} ${route.path.replace(/\{[^}]+\}/g, '{}')}`;
+    if (seen.has(key)) {
+      await database.close();
+      throw new Error(`Invitekit: two routes serve ${key}; choose another frontendPath`);
+    }
+    seen.add(key);
+  }
   const handleRequest = createHandler({
     routes,
     context: { services, roles },
     secretKeys: new SecretKeys(config.secretKeys ?? []),
+    authenticate: config.authenticate,
+    identify: (user) => services.identities.remember(user),
     onUnexpectedError: config.onUnexpectedError,
   });
 
@@ -110,6 +137,7 @@ export type { Handle } from './http/handler.js';
 export type { OpenApiDocument } from './http/openapi.js';
 export * from './http/responses.js';
 export type { Authenticate, AuthenticatedUser, InvitekitRequest, InvitekitResponse } from './http/types.js';
+export type { AcceptedInvitation, InvitationPreview } from './services/acceptance.js';
 export type { InvitationEventType } from './services/effects.js';
 export type { InvitekitServices } from './services/index.js';
 export type { InvitationLimits, LifecycleOptions, WebhookEndpoint } from './services/lifecycle-config.js';

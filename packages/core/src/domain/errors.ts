@@ -19,6 +19,7 @@ export const errorCodes = {
   redirect_url_not_allowed: 422,
   invitation_token_invalid: 404,
   invitation_email_mismatch: 403,
+  inviter_no_longer_admin: 403,
   too_many_requests: 429,
   not_an_admin_in_organization: 403,
   resource_not_found: 404,

@@ -4,7 +4,7 @@ import type { SecretKeys } from './auth.js';
 import { jsonResponse, toErrorResponse, validationError } from './errors.js';
 import type { Route, RouteContext } from './route.js';
 import { Router } from './router.js';
-import type { InvitekitRequest, InvitekitResponse } from './types.js';
+import type { Authenticate, AuthenticatedUser, InvitekitRequest, InvitekitResponse } from './types.js';
 
 /** A handler result with a status other than 200 (e.g. a failing readiness check). */
 export class StatusResult {
@@ -18,6 +18,10 @@ export interface HandlerOptions {
   routes: Route[];
   context: RouteContext;
   secretKeys: SecretKeys;
+  /** Resolves the signed-in person on `auth: 'user'` routes; without it those routes answer 401. */
+  authenticate?: Authenticate;
+  /** Called with every person `authenticate` resolves, before the route runs (adds them to the directory). */
+  identify?: (user: AuthenticatedUser) => Promise<void>;
   /** Called with errors that are bugs (they become a 500). */
   onUnexpectedError?: (err: unknown, request: InvitekitRequest) => void;
 }
@@ -34,6 +38,13 @@ function parse<S extends z.ZodType>(
   return result.data;
 }
 
+const notSignedIn = () =>
+  new InvitekitError({
+    code: 'authentication_invalid',
+    message: 'not signed in',
+    longMessage: 'This endpoint needs a signed-in user; send a valid session token',
+  });
+
 const missingBody = () =>
   new InvitekitError({
     code: 'malformed_request_body',
@@ -42,7 +53,14 @@ const missingBody = () =>
   });
 
 /** The framework-free request handler over the route table. It never rejects. */
-export function createHandler({ routes, context, secretKeys, onUnexpectedError }: HandlerOptions): Handle {
+export function createHandler({
+  routes,
+  context,
+  secretKeys,
+  authenticate,
+  identify,
+  onUnexpectedError,
+}: HandlerOptions): Handle {
   const router = new Router(routes);
   return async (request) => {
     try {
@@ -60,6 +78,12 @@ export function createHandler({ routes, context, secretKeys, onUnexpectedError }
       }
       const { route, params } = match;
       if (route.auth === 'secret') secretKeys.verify(request.headers.authorization);
+      let user: AuthenticatedUser | null = null;
+      if (route.auth === 'user') {
+        user = authenticate ? await authenticate(request) : null;
+        if (!user) throw notSignedIn();
+        await identify?.(user);
+      }
 
       let body = request.body;
       if (route.body && (body === undefined || body === null || body === '')) {
@@ -71,6 +95,7 @@ export function createHandler({ routes, context, secretKeys, onUnexpectedError }
           params: route.params ? parse(route.params, params, 'path') : params,
           query: route.query ? parse(route.query, request.query, 'query') : {},
           body: route.body ? parse(route.body, body, 'body') : undefined,
+          user,
         },
         context,
       );

@@ -50,7 +50,8 @@ export function buildOpenApiDocument(routes: Route[], info: { title: string; ver
       summary: route.summary,
       tags: route.tags,
       ...(route.deprecated ? { deprecated: true } : {}),
-      security: route.auth === 'secret' ? [{ bearerAuth: [] }] : [],
+      security:
+        route.auth === 'secret' ? [{ bearerAuth: [] }] : route.auth === 'user' ? [{ sessionToken: [] }] : [],
       parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
       ...(route.body
         ? {
@@ -73,7 +74,7 @@ export function buildOpenApiDocument(routes: Route[], info: { title: string; ver
     openapi: '3.0.3',
     info: {
       ...info,
-      description: `Clerk-compatible Backend API for invitations. Error codes: ${Object.keys(errorCodes).join(', ')}.`,
+      description: `Clerk-compatible Backend API for invitations (secret key), and the Frontend API for signed-in people (session token; every 2xx body is \`{ response, client }\`). Error codes: ${Object.keys(errorCodes).join(', ')}.`,
     },
     servers: [{ url: '/' }],
     security: [{ bearerAuth: [] }],
@@ -82,6 +83,12 @@ export function buildOpenApiDocument(routes: Route[], info: { title: string; ver
       schemas: components,
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'A secret key (INVITEKIT_SECRET_KEY).' },
+        sessionToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            "The signed-in person's session token, checked by the host's authenticate hook (the standalone server verifies a JWT).",
+        },
       },
     },
   };

@@ -215,3 +215,85 @@ export type WireOrganization = z.infer<typeof OrganizationSchema>;
 export type WireMembership = z.infer<typeof MembershipSchema>;
 export type WireUser = z.infer<typeof UserSchema>;
 export type WireClerkErrors = z.infer<typeof ClerkErrorsSchema>;
+
+// ---- Frontend API (contract/clerk-fapi-invitations.yml) -------------------------------------------------
+// What a browser may see: never private metadata. Every 2xx body is wrapped as Clerk's Frontend API wraps
+// it, `{ response, client }`; Invitekit keeps no Clerk client sessions, so `client` is a fixed stub.
+
+export const FrontendOrganizationInvitationSchema = OrganizationInvitationSchema.omit({
+  private_metadata: true,
+})
+  .extend({ public_organization_data: PublicOrganizationDataSchema.optional() })
+  .meta({ id: 'FrontendOrganizationInvitation' });
+
+export const FrontendOrganizationInvitationUserContextSchema = FrontendOrganizationInvitationSchema.extend({
+  public_organization_data: PublicOrganizationDataSchema,
+}).meta({ id: 'FrontendOrganizationInvitationUserContext' });
+
+export const ClientStubSchema = z
+  .object({
+    object: z.literal('client'),
+    id: z.string(),
+    sessions: z.array(z.never()),
+    sign_in: z.null(),
+    sign_up: z.null(),
+    last_active_session_id: z.null(),
+    last_authentication_strategy: z.null(),
+    cookie_expires_at: z.null(),
+    captcha_bypass: z.boolean(),
+    created_at: millis,
+    updated_at: millis,
+  })
+  .describe('Invitekit keeps no Clerk client sessions: a fixed stub, so Clerk-shaped parsers work.')
+  .meta({ id: 'FrontendClient' });
+
+const wrapped = <T extends z.ZodType>(response: T, id: string) =>
+  z.object({ response, client: ClientStubSchema }).meta({ id });
+
+const frontendPage = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), total_count: z.int() });
+
+export const InvitationPreviewSchema = z
+  .object({
+    object: z.literal('invitation_preview'),
+    kind: z.enum(['organization', 'application']),
+    invitation_id: z.string(),
+    status: z.enum(invitationStatuses),
+    email_address: z.string().describe('Partly masked, e.g. j***@example.com.'),
+    role: z.string().nullable(),
+    role_name: z.string().nullable(),
+    organization: z.object({ id: z.string(), name: z.string(), slug: z.string() }).nullable(),
+    inviter: z.object({ first_name: z.string().nullable(), last_name: z.string().nullable() }).nullable(),
+    expires_at: millis,
+  })
+  .meta({ id: 'InvitationPreview' });
+
+export const FrontendInvitationWrapped = wrapped(
+  FrontendOrganizationInvitationSchema,
+  'ClientWrappedOrganizationInvitation',
+);
+export const FrontendInvitationUserContextWrapped = wrapped(
+  FrontendOrganizationInvitationUserContextSchema,
+  'ClientWrappedOrganizationInvitationUserContext',
+);
+export const FrontendInvitationsWrapped = wrapped(
+  frontendPage(FrontendOrganizationInvitationSchema),
+  'ClientWrappedOrganizationInvitations',
+);
+export const FrontendInvitationArrayWrapped = wrapped(
+  z.array(FrontendOrganizationInvitationSchema),
+  'ClientWrappedOrganizationInvitationArray',
+);
+export const FrontendInvitationsUserContextWrapped = wrapped(
+  frontendPage(FrontendOrganizationInvitationUserContextSchema),
+  'ClientWrappedOrganizationInvitationsUserContext',
+);
+export const InvitationPreviewWrapped = wrapped(InvitationPreviewSchema, 'ClientWrappedInvitationPreview');
+export const TicketAcceptWrapped = wrapped(
+  z.union([FrontendOrganizationInvitationUserContextSchema, InvitationSchema]),
+  'ClientWrappedAcceptedInvitation',
+);
+
+export type WireFrontendOrganizationInvitation = z.infer<typeof FrontendOrganizationInvitationSchema>;
+export type WireInvitationPreview = z.infer<typeof InvitationPreviewSchema>;
+export type WireClientStub = z.infer<typeof ClientStubSchema>;

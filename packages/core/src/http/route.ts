@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Roles } from '../domain/roles.js';
 import type { InvitekitServices } from '../services/index.js';
+import type { AuthenticatedUser } from './types.js';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -25,8 +26,11 @@ export interface Route<
   summary: string;
   tags: string[];
   deprecated?: boolean;
-  /** `secret`: Backend API key. `none`: public (health, OpenAPI document). */
-  auth: 'secret' | 'none';
+  /**
+   * `secret`: Backend API key. `user`: a signed-in person, resolved by the configured `authenticate` hook
+   * (Frontend API). `none`: public (health, OpenAPI document, invitation preview).
+   */
+  auth: 'secret' | 'user' | 'none';
   params?: P;
   query?: Q;
   body?: B;
@@ -34,7 +38,13 @@ export interface Route<
   bodyOptional?: boolean;
   response: z.ZodType;
   handler: (
-    input: { params: z.output<P>; query: z.output<Q>; body: z.output<B> },
+    input: {
+      params: z.output<P>;
+      query: z.output<Q>;
+      body: z.output<B>;
+      /** The signed-in person on `auth: 'user'` routes (never null there); null elsewhere. */
+      user: AuthenticatedUser | null;
+    },
     ctx: RouteContext,
   ) => Promise<unknown>;
 }

@@ -8,9 +8,13 @@ import type {
   User,
 } from '../domain/models.js';
 import type { Roles } from '../domain/roles.js';
+import type { InvitationPreview } from '../services/acceptance.js';
 import type { Paginated } from '../services/listing.js';
 import type {
+  WireClientStub,
+  WireFrontendOrganizationInvitation,
   WireInvitation,
+  WireInvitationPreview,
   WireMembership,
   WireOrganization,
   WireOrganizationInvitation,
@@ -182,3 +186,57 @@ export const page = <T, W>(p: Paginated<T>, map: (item: T) => W) => ({
   data: p.data.map(map),
   total_count: p.totalCount,
 });
+
+// ---- Frontend API: the one place private metadata is left out -----------------------------------------
+
+/** An organization invitation as a browser may see it: no `private_metadata`, ever. */
+export function frontendOrganizationInvitation(
+  i: OrganizationInvitation | OrganizationInvitationWithOrganization,
+  roles: Roles,
+): WireFrontendOrganizationInvitation {
+  const { private_metadata: _private, ...visible } = organizationInvitation(i, roles);
+  return 'organization' in i
+    ? { ...visible, public_organization_data: { ...i.organization, image_url: '', has_image: false } }
+    : visible;
+}
+
+export function frontendOrganizationInvitationWithOrganization(
+  i: OrganizationInvitationWithOrganization,
+  roles: Roles,
+) {
+  return frontendOrganizationInvitation(i, roles) as WireFrontendOrganizationInvitation & {
+    public_organization_data: NonNullable<WireFrontendOrganizationInvitation['public_organization_data']>;
+  };
+}
+
+export function invitationPreview(p: InvitationPreview): WireInvitationPreview {
+  return {
+    object: 'invitation_preview',
+    kind: p.kind,
+    invitation_id: p.invitationId,
+    status: p.status,
+    email_address: p.emailAddress,
+    role: p.role,
+    role_name: p.roleName,
+    organization: p.organization,
+    inviter: p.inviter ? { first_name: p.inviter.firstName, last_name: p.inviter.lastName } : null,
+    expires_at: p.expiresAt,
+  };
+}
+
+const CLIENT_STUB: WireClientStub = {
+  object: 'client',
+  id: 'client_invitekit',
+  sessions: [],
+  sign_in: null,
+  sign_up: null,
+  last_active_session_id: null,
+  last_authentication_strategy: null,
+  cookie_expires_at: null,
+  captcha_bypass: false,
+  created_at: 0,
+  updated_at: 0,
+};
+
+/** Clerk's Frontend API envelope: `{ response, client }`. */
+export const clientWrapped = <T>(response: T) => ({ response, client: CLIENT_STUB });

@@ -16,11 +16,19 @@ export const invitationEventTypes = [
 export type InvitationEventType = (typeof invitationEventTypes)[number];
 
 /** Event types that host applications hear about through webhooks. */
-const WEBHOOK_EVENTS: ReadonlySet<InvitationEventType> = new Set(['created', 'accepted', 'revoked']);
+const WEBHOOK_EVENTS: ReadonlySet<InvitationEventType> = new Set([
+  'created',
+  'accepted',
+  'revoked',
+  'declined',
+]);
 
-/** `organizationInvitation.created` for an organization invitation, `invitation.created` otherwise. */
+/**
+ * `organizationInvitation.created` for an organization invitation, `invitation.created` otherwise. Clerk's
+ * webhooks have no `declined`: a declined invitation is revoked, and notifies as `.revoked`.
+ */
 export const webhookEventName = (organizationId: string | null, type: InvitationEventType) =>
-  `${organizationId ? 'organizationInvitation' : 'invitation'}.${type}`;
+  `${organizationId ? 'organizationInvitation' : 'invitation'}.${type === 'declined' ? 'revoked' : type}`;
 
 /** One thing that happened to an invitation, and who must hear of it. */
 export interface InvitationEventSpec {

@@ -1,5 +1,8 @@
+import { AcceptanceService } from './acceptance.js';
+import { AccessService } from './access.js';
 import { ApplicationInvitationsService } from './application-invitations.js';
 import type { ServiceContext } from './context.js';
+import { IdentitiesService } from './identities.js';
 import { MembershipsService } from './memberships.js';
 import { OrganizationInvitationsService } from './organization-invitations.js';
 import { OrganizationsService } from './organizations.js';
@@ -12,14 +15,26 @@ export interface InvitekitServices {
   organizations: OrganizationsService;
   memberships: MembershipsService;
   users: UsersService;
+  /** Signed-in people (from the `authenticate` hook) kept in the directory. */
+  identities: IdentitiesService;
+  /** Accept and decline, by token or by id; the invitation preview. */
+  acceptance: AcceptanceService;
+  /** Admin checks for the Frontend API. */
+  access: AccessService;
 }
 
 export function createServices(ctx: ServiceContext): InvitekitServices {
+  const organizationInvitations = new OrganizationInvitationsService(ctx);
+  const invitations = new ApplicationInvitationsService(ctx);
+  const identities = new IdentitiesService(ctx);
   return {
-    organizationInvitations: new OrganizationInvitationsService(ctx),
-    invitations: new ApplicationInvitationsService(ctx),
+    organizationInvitations,
+    invitations,
     organizations: new OrganizationsService(ctx),
     memberships: new MembershipsService(ctx),
     users: new UsersService(ctx),
+    identities,
+    acceptance: new AcceptanceService(ctx, { identities, organizationInvitations, invitations }),
+    access: new AccessService(ctx),
   };
 }

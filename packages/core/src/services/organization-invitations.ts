@@ -219,6 +219,40 @@ export class OrganizationInvitationsService {
     return page;
   }
 
+  /** Invitations sent to any of these (normalised) addresses: a signed-in person's verified addresses. */
+  async listForEmails(emails: string[], input: ListUserOrganizationInvitationsInput = {}) {
+    if (emails.length === 0) return { data: [], totalCount: 0 };
+    return this.listWithOrganization(
+      and(inArray(oi.emailAddress, emails), statusFilter(oi, input.statuses ?? [], this.ctx.now())),
+      input,
+    );
+  }
+
+  /**
+   * One invitation by id alone, with its organization's public data; null when there is none or, given
+   * `emails`, when it was not sent to one of them.
+   */
+  async findWithOrganization(
+    invitationId: string,
+    emails?: string[],
+  ): Promise<OrganizationInvitationWithOrganization | null> {
+    if (emails?.length === 0) return null;
+    const [r] = await this.ctx.db
+      .select({
+        invitation: oi,
+        inviter: publicUserColumns(),
+        organization: { id: organizations.id, name: organizations.name, slug: organizations.slug },
+      })
+      .from(oi)
+      .innerJoin(organizations, eq(organizations.id, oi.organizationId))
+      .leftJoin(users, eq(users.id, oi.inviterId))
+      .where(and(eq(oi.id, invitationId), emails ? inArray(oi.emailAddress, emails) : undefined))
+      .limit(1);
+    return r
+      ? { ...this.toDomain(r.invitation, toPublicUser(r.inviter)), organization: r.organization }
+      : null;
+  }
+
   /** Revokes a pending invitation; `requestingUserId`, when given, must be an admin. */
   async revoke(
     organizationId: string,

@@ -1,0 +1,398 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { InvitekitError, notFound } from '../domain/errors.js';
+import { idPrefix, newId } from '../domain/ids.js';
+import type { ApplicationInvitation, OrganizationInvitationWithOrganization } from '../domain/models.js';
+import { effectiveStatus, type InvitationStatus } from '../domain/status.js';
+import { parseToken, secretMatches } from '../domain/tokens.js';
+import type { AuthenticatedUser } from '../http/types.js';
+import {
+  applicationInvitations as ai,
+  memberships,
+  organizationInvitations as oi,
+  organizations,
+  users,
+} from '../storage/schema.js';
+import type { ApplicationInvitationsService } from './application-invitations.js';
+import type { ServiceContext } from './context.js';
+import { recordEvents } from './effects.js';
+import { type IdentitiesService, verifiedEmails } from './identities.js';
+import { statusFilter } from './listing.js';
+import type { OrganizationInvitationsService } from './organization-invitations.js';
+
+/** What an accept page may show before anyone signs in. */
+export interface InvitationPreview {
+  kind: 'organization' | 'application';
+  invitationId: string;
+  /** Effective status: `pending` or `expired` (a used or revoked link answers invitation_not_pending). */
+  status: InvitationStatus;
+  /** Partly masked, e.g. `j***@example.com`. */
+  emailAddress: string;
+  role: string | null;
+  roleName: string | null;
+  organization: { id: string; name: string; slug: string } | null;
+  inviter: { firstName: string | null; lastName: string | null } | null;
+  expiresAt: number;
+}
+
+export type AcceptedInvitation =
+  | { kind: 'organization'; invitation: OrganizationInvitationWithOrganization }
+  | { kind: 'application'; invitation: ApplicationInvitation };
+
+/** `j***@example.com`: enough for the invitee to recognise the address, not enough to harvest it. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  return `${email.slice(0, Math.min(1, at))}***${email.slice(at)}`;
+}
+
+const tokenInvalid = () =>
+  new InvitekitError({
+    code: 'invitation_token_invalid',
+    message: 'invalid invitation link',
+    longMessage: 'This invitation link is not valid; ask for a new invitation',
+  });
+
+const notPending = (status: InvitationStatus) =>
+  new InvitekitError({
+    code: 'invitation_not_pending',
+    message: 'not pending',
+    longMessage: `This invitation is ${status}; only pending invitations can be accepted or declined`,
+    meta: { status },
+  });
+
+const emailMismatch = () =>
+  new InvitekitError({
+    code: 'invitation_email_mismatch',
+    message: 'invitation sent to another address',
+    longMessage:
+      'This invitation was sent to an email address that is not a verified address of the signed-in account; sign in with that address, or verify it',
+  });
+
+const alreadyMember = (userId: string, organizationId: string) =>
+  new InvitekitError({
+    code: 'already_a_member_in_organization',
+    message: 'already a member',
+    longMessage: `User ${userId} is already a member of organization ${organizationId}`,
+    meta: { organization_id: organizationId },
+  });
+
+const inviterNoLongerAdmin = () =>
+  new InvitekitError({
+    code: 'inviter_no_longer_admin',
+    message: 'inviter is no longer an admin',
+    longMessage:
+      'The person who sent this invitation is no longer an admin of the organization, so it cannot be accepted; ask an admin for a new invitation',
+  });
+
+type TokenTarget =
+  | { kind: 'organization'; id: string; organizationId: string; emailAddress: string; tokenHash: Buffer }
+  | { kind: 'application'; id: string; emailAddress: string; tokenHash: Buffer };
+
+/**
+ * Accepting and declining invitations, by accept token or (for the signed-in invitee) by id. Accept is
+ * exactly once: one transaction makes a conditional update (pending and unexpired, or nothing), creates
+ * the membership with the invitation's role and both metadata, and records the event with its outbox.
+ */
+export class AcceptanceService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly deps: {
+      identities: IdentitiesService;
+      organizationInvitations: OrganizationInvitationsService;
+      invitations: ApplicationInvitationsService;
+    },
+  ) {}
+
+  /** What the invitation behind a token says, for an accept page shown before sign-in. Never uses it up. */
+  async preview(token: string): Promise<InvitationPreview> {
+    const target = await this.resolveToken(token, true);
+    const now = this.ctx.now();
+    if (target.kind === 'application') {
+      const [row] = await this.ctx.db.select().from(ai).where(eq(ai.id, target.id));
+      if (!row) throw tokenInvalid();
+      return {
+        kind: 'application',
+        invitationId: row.id,
+        status: effectiveStatus(row.status, row.expiresAt, now),
+        emailAddress: maskEmail(row.emailAddress),
+        role: null,
+        roleName: null,
+        organization: null,
+        inviter: null,
+        expiresAt: row.expiresAt,
+      };
+    }
+    const [row] = await this.ctx.db
+      .select({
+        invitation: oi,
+        organization: { id: organizations.id, name: organizations.name, slug: organizations.slug },
+        inviter: { userId: users.id, firstName: users.firstName, lastName: users.lastName },
+      })
+      .from(oi)
+      .innerJoin(organizations, eq(organizations.id, oi.organizationId))
+      .leftJoin(users, eq(users.id, oi.inviterId))
+      .where(and(eq(oi.organizationId, target.organizationId), eq(oi.id, target.id)));
+    if (!row) throw tokenInvalid();
+    const i = row.invitation;
+    return {
+      kind: 'organization',
+      invitationId: i.id,
+      status: effectiveStatus(i.status, i.expiresAt, now),
+      emailAddress: maskEmail(i.emailAddress),
+      role: i.role,
+      roleName: this.ctx.roles.name(i.role),
+      organization: row.organization,
+      inviter: row.inviter?.userId
+        ? { firstName: row.inviter.firstName, lastName: row.inviter.lastName }
+        : null,
+      expiresAt: i.expiresAt,
+    };
+  }
+
+  /**
+   * Accepts the organization or application invitation a token names, as `user`, who must have the
+   * invited address among their verified addresses (otherwise 403, and the invitation stays usable).
+   */
+  async acceptToken(token: string, user: AuthenticatedUser): Promise<AcceptedInvitation> {
+    const target = await this.resolveToken(token, false);
+    if (!verifiedEmails(user).includes(target.emailAddress)) throw emailMismatch();
+    if (target.kind === 'application') {
+      return { kind: 'application', invitation: await this.acceptApplication(target, user) };
+    }
+    const invitation = await this.acceptOrganization(
+      target.organizationId,
+      target.id,
+      user,
+      target.tokenHash,
+    );
+    return { kind: 'organization', invitation };
+  }
+
+  /** Accepts one of the signed-in person's invitations by id (404 unless sent to a verified address of theirs). */
+  async acceptOrganizationInvitation(
+    invitationId: string,
+    user: AuthenticatedUser,
+  ): Promise<OrganizationInvitationWithOrganization> {
+    const mine = await this.mine(invitationId, user);
+    return this.acceptOrganization(mine.organizationId, mine.id, user, null);
+  }
+
+  /**
+   * Declines one of the signed-in person's invitations: it becomes `revoked` (Clerk's statuses have no
+   * `declined`), with a `declined` event that notifies webhooks as `organizationInvitation.revoked`.
+   */
+  async declineOrganizationInvitation(
+    invitationId: string,
+    user: AuthenticatedUser,
+  ): Promise<OrganizationInvitationWithOrganization> {
+    const mine = await this.mine(invitationId, user);
+    const now = this.ctx.now();
+    const declined = await this.ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(oi)
+        .set({ status: 'revoked', tokenHash: null, updatedAt: now })
+        .where(
+          and(
+            eq(oi.organizationId, mine.organizationId),
+            eq(oi.id, mine.id),
+            statusFilter(oi, ['pending'], now),
+          ),
+        )
+        .returning({ id: oi.id });
+      if (!row) return false;
+      await recordEvents(
+        tx,
+        this.ctx.lifecycle,
+        [
+          {
+            invitationId: mine.id,
+            organizationId: mine.organizationId,
+            type: 'declined',
+            data: { user_id: user.id },
+          },
+        ],
+        now,
+      );
+      return true;
+    });
+    const current = await this.deps.organizationInvitations.findWithOrganization(mine.id);
+    if (!current) throw notFound('organization invitation', mine.id);
+    if (!declined) throw notPending(current.status);
+    return current;
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------
+
+  /** The invitation by id, if it was sent to one of the person's verified addresses; 404 otherwise. */
+  private async mine(invitationId: string, user: AuthenticatedUser) {
+    const found = await this.deps.organizationInvitations.findWithOrganization(
+      invitationId,
+      verifiedEmails(user),
+    );
+    if (!found) throw notFound('organization invitation', invitationId);
+    return found;
+  }
+
+  /**
+   * The invitation a token names, once its secret matches the stored hash (in constant time). Unknown,
+   * malformed and mismatched tokens all answer 404 invitation_token_invalid. An accepted or revoked
+   * invitation has no hash left to check the secret against; its token answers 400 invitation_not_pending
+   * with the status (known to whoever holds the invitation id). An expired one still has its hash: with a
+   * matching secret, `preview` shows it as expired, and accepting answers invitation_not_pending.
+   */
+  private async resolveToken(token: string, allowExpired: boolean): Promise<TokenTarget> {
+    const parsed = typeof token === 'string' ? parseToken(token) : null;
+    if (!parsed) throw tokenInvalid();
+    const { invitationId: id, secret } = parsed;
+    const now = this.ctx.now();
+    let row:
+      | {
+          organizationId: string | null;
+          emailAddress: string;
+          status: string;
+          expiresAt: number;
+          tokenHash: Buffer | null;
+        }
+      | undefined;
+    if (id.startsWith(`${idPrefix.organizationInvitation}_`)) {
+      [row] = await this.ctx.db
+        .select({
+          organizationId: oi.organizationId,
+          emailAddress: oi.emailAddress,
+          status: oi.status,
+          expiresAt: oi.expiresAt,
+          tokenHash: oi.tokenHash,
+        })
+        .from(oi)
+        .where(eq(oi.id, id));
+    } else if (id.startsWith(`${idPrefix.invitation}_`)) {
+      [row] = await this.ctx.db
+        .select({
+          organizationId: sql<string | null>`null`,
+          emailAddress: ai.emailAddress,
+          status: ai.status,
+          expiresAt: ai.expiresAt,
+          tokenHash: ai.tokenHash,
+        })
+        .from(ai)
+        .where(eq(ai.id, id));
+    }
+    const hash = row?.tokenHash ?? null;
+    const matches = secretMatches(secret, hash);
+    if (!row) throw tokenInvalid();
+    const status = effectiveStatus(row.status, row.expiresAt, now);
+    if (hash === null) {
+      if (status === 'pending') throw tokenInvalid();
+      throw notPending(status);
+    }
+    if (!matches) throw tokenInvalid();
+    if (status !== 'pending' && !(allowExpired && status === 'expired')) throw notPending(status);
+    return row.organizationId
+      ? {
+          kind: 'organization',
+          id,
+          organizationId: row.organizationId,
+          emailAddress: row.emailAddress,
+          tokenHash: hash,
+        }
+      : { kind: 'application', id, emailAddress: row.emailAddress, tokenHash: hash };
+  }
+
+  /**
+   * The exactly-once accept. With `tokenHash`, the update also requires the token to be the current one
+   * (a resend that issued a new link makes the old one useless, even mid-request).
+   */
+  private async acceptOrganization(
+    organizationId: string,
+    invitationId: string,
+    user: AuthenticatedUser,
+    tokenHash: Buffer | null,
+  ): Promise<OrganizationInvitationWithOrganization> {
+    const now = this.ctx.now();
+    const { roles, lifecycle } = this.ctx;
+    const accepted = await this.ctx.db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(oi)
+        .set({ status: 'accepted', tokenHash: null, updatedAt: now })
+        .where(
+          and(
+            eq(oi.organizationId, organizationId),
+            eq(oi.id, invitationId),
+            statusFilter(oi, ['pending'], now),
+            tokenHash ? eq(oi.tokenHash, tokenHash) : undefined,
+          ),
+        )
+        .returning();
+      if (!row) return false;
+      if (!lifecycle.keepInvitationsOfFormerAdmins && row.inviterId) {
+        const [inviter] = await tx
+          .select({ role: memberships.role })
+          .from(memberships)
+          .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, row.inviterId)));
+        if (!roles.isAdmin(inviter?.role)) throw inviterNoLongerAdmin();
+      }
+      await this.deps.identities.sync(user, tx);
+      const created = await tx
+        .insert(memberships)
+        .values({
+          organizationId,
+          id: newId('membership', now),
+          userId: user.id,
+          role: row.role,
+          publicMetadata: row.publicMetadata,
+          privateMetadata: row.privateMetadata,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .onConflictDoNothing()
+        .returning({ id: memberships.id });
+      if (created.length === 0) throw alreadyMember(user.id, organizationId);
+      await recordEvents(
+        tx,
+        lifecycle,
+        [{ invitationId, organizationId, type: 'accepted', data: { user_id: user.id } }],
+        now,
+      );
+      return true;
+    });
+    const current = await this.deps.organizationInvitations.findWithOrganization(invitationId);
+    if (!current) throw tokenHash ? tokenInvalid() : notFound('organization invitation', invitationId);
+    if (!accepted) {
+      // Pending but not updated: a newer token replaced the one presented.
+      if (current.status === 'pending') throw tokenInvalid();
+      throw notPending(current.status);
+    }
+    return current;
+  }
+
+  /** Marks the application invitation accepted by `user`, who is added to the directory with the address. */
+  private async acceptApplication(
+    target: Extract<TokenTarget, { kind: 'application' }>,
+    user: AuthenticatedUser,
+  ): Promise<ApplicationInvitation> {
+    const now = this.ctx.now();
+    const accepted = await this.ctx.db.transaction(async (tx) => {
+      await this.deps.identities.sync(user, tx);
+      const [row] = await tx
+        .update(ai)
+        .set({ status: 'accepted', tokenHash: null, userId: user.id, updatedAt: now })
+        .where(
+          and(eq(ai.id, target.id), statusFilter(ai, ['pending'], now), eq(ai.tokenHash, target.tokenHash)),
+        )
+        .returning({ id: ai.id });
+      if (!row) return false;
+      await recordEvents(
+        tx,
+        this.ctx.lifecycle,
+        [{ invitationId: target.id, organizationId: null, type: 'accepted', data: { user_id: user.id } }],
+        now,
+      );
+      return true;
+    });
+    const current = await this.deps.invitations.get(target.id);
+    if (!accepted) {
+      if (current.status === 'pending') throw tokenInvalid();
+      throw notPending(current.status);
+    }
+    return current;
+  }
+}

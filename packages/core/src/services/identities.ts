@@ -1,0 +1,90 @@
+import { sql } from 'drizzle-orm';
+import { normalizeEmail } from '../domain/email.js';
+import { newId } from '../domain/ids.js';
+import type { AuthenticatedUser } from '../http/types.js';
+import type { Database } from '../storage/database.js';
+import type { ServiceContext } from './context.js';
+
+/** How many recently seen people each process remembers, so a signed-in request rarely writes. */
+const SEEN_MAX = 10_000;
+const SEEN_TTL_MS = 5 * 60 * 1000;
+
+/** A signed-in person's addresses, normalised, verified ones first, without repeats. */
+export function identityEmails(user: AuthenticatedUser): { emailAddress: string; verified: boolean }[] {
+  const byEmail = new Map<string, boolean>();
+  for (const e of user.emailAddresses) {
+    let email: string;
+    try {
+      email = normalizeEmail(e.emailAddress);
+    } catch {
+      continue; // not an address anyone can be invited at
+    }
+    byEmail.set(email, (byEmail.get(email) ?? false) || e.verified === true);
+  }
+  return [...byEmail]
+    .map(([emailAddress, verified]) => ({ emailAddress, verified }))
+    .sort((a, b) => Number(b.verified) - Number(a.verified));
+}
+
+/** The addresses a signed-in person has proven they own: the only ones that can accept an invitation. */
+export const verifiedEmails = (user: AuthenticatedUser) =>
+  identityEmails(user)
+    .filter((e) => e.verified)
+    .map((e) => e.emailAddress);
+
+/**
+ * Signed-in people, as the host's identity provider vouches for them, kept in the directory: a person
+ * seen for the first time becomes a user (under their own id) with their addresses; an address already
+ * owned by another user stays with that user. Names are set only on creation (the Backend API owns them).
+ */
+export class IdentitiesService {
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly ctx: ServiceContext) {}
+
+  /** Adds the person to the directory unless this process did so recently. */
+  async remember(user: AuthenticatedUser): Promise<void> {
+    const key = `${user.id}\n${identityEmails(user)
+      .map((e) => `${e.emailAddress}:${e.verified}`)
+      .join(',')}`;
+    const now = this.ctx.now();
+    const at = this.seen.get(key);
+    if (at !== undefined && now - at < SEEN_TTL_MS) return;
+    await this.sync(user);
+    if (this.seen.size >= SEEN_MAX) this.seen.delete(this.seen.keys().next().value!);
+    this.seen.set(key, now);
+  }
+
+  /**
+   * Ensures the user and their addresses exist, in one statement (usable inside a transaction). An
+   * address this user already has takes the identity's verification state; an address of another user
+   * is left alone.
+   */
+  async sync(user: AuthenticatedUser, db: Database = this.ctx.db): Promise<void> {
+    const now = this.ctx.now();
+    const emails = identityEmails(user).map((e, ord) => ({
+      id: newId('emailAddress', now),
+      email: e.emailAddress,
+      verified: e.verified,
+      ord,
+    }));
+    await db.execute(sql`
+WITH input AS (
+  SELECT * FROM jsonb_to_recordset(${JSON.stringify(emails)}::jsonb)
+    AS e(id text, email text, verified boolean, ord int)
+), u AS (
+  INSERT INTO users (id, first_name, last_name, primary_email_address_id, created_at, updated_at)
+  VALUES (${user.id}, ${user.firstName ?? null}, ${user.lastName ?? null},
+    (SELECT i.id FROM input i
+     WHERE NOT EXISTS (SELECT 1 FROM email_addresses a WHERE a.email_address = i.email)
+     ORDER BY i.ord LIMIT 1),
+    ${now}, ${now})
+  ON CONFLICT (id) DO NOTHING
+  RETURNING id
+)
+INSERT INTO email_addresses (id, user_id, email_address, verified, created_at, updated_at)
+SELECT i.id, ${user.id}, i.email, i.verified, ${now}, ${now} FROM input i
+ON CONFLICT (email_address) DO UPDATE SET verified = excluded.verified, updated_at = excluded.updated_at
+  WHERE email_addresses.user_id = excluded.user_id AND email_addresses.verified <> excluded.verified`);
+  }
+}
