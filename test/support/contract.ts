@@ -121,3 +121,71 @@ export function assertClerkErrors(body: unknown): asserts body is {
   }
   if (!validate(body)) throw new Error(`Not a ClerkErrors body: ${JSON.stringify(body)}`);
 }
+
+// ---- webhooks -----------------------------------------------------------------------------------------
+
+type Schema = Record<string, unknown>;
+
+/**
+ * Clerk's webhook contract composes payloads with `allOf`: the OrganizationInvitation schema (which has
+ * `additionalProperties: false`) next to schemas that add `data` (the organization's public data) and, on
+ * accepted, `user_id`. Read literally, JSON Schema rejects every such payload: each `allOf` member is
+ * checked alone, and the closed member forbids the fields the other adds. We read it as intended: every
+ * `allOf` is merged into one schema whose properties and required lists are the union of its members',
+ * closed (`additionalProperties: false`) when any member is. Unknown fields still fail; the fields the
+ * contract adds are checked against their own schemas.
+ */
+function mergeAllOf(node: unknown, doc: Schema): unknown {
+  if (Array.isArray(node)) return node.map((n) => mergeAllOf(n, doc));
+  if (!node || typeof node !== 'object') return node;
+  const { allOf, ...rest } = node as Schema;
+  const walked = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, mergeAllOf(v, doc)])) as Schema;
+  if (!Array.isArray(allOf)) return walked;
+  const resolve = (n: Schema): Schema => {
+    if (typeof n.$ref !== 'string') return n;
+    const target = n.$ref
+      .slice(2)
+      .split('/')
+      .reduce<unknown>((at, key) => (at as Schema)[key.replaceAll('~1', '/').replaceAll('~0', '~')], doc);
+    return resolve(target as Schema);
+  };
+  const members = [...allOf, walked].map((m) => mergeAllOf(resolve(m as Schema), doc) as Schema);
+  const properties: Record<string, unknown> = {};
+  const required = new Set<string>();
+  let closed = false;
+  for (const m of members) {
+    for (const [key, value] of Object.entries((m.properties as Schema | undefined) ?? {})) {
+      properties[key] = key in properties ? { allOf: [properties[key], value] } : value;
+    }
+    for (const key of (m.required as string[] | undefined) ?? []) required.add(key);
+    if (m.additionalProperties === false) closed = true;
+  }
+  return {
+    type: 'object',
+    properties,
+    required: [...required],
+    ...(closed ? { additionalProperties: false } : {}),
+  };
+}
+
+const webhooksRaw = parse(readFileSync(`${contractDir}clerk-webhooks-invitations.yml`, 'utf8')) as Schema;
+const webhooks = nullableToJsonSchema(mergeAllOf(webhooksRaw, webhooksRaw)) as {
+  'x-webhooks': Record<string, unknown>;
+};
+ajv.addSchema(webhooks as object, 'webhooks');
+
+/** Throws with Ajv's errors when a webhook body does not match the contract's payload for its event type. */
+export function assertWebhookContract(eventType: string, body: unknown): void {
+  if (!(eventType in webhooks['x-webhooks'])) throw new Error(`${eventType} is not in the webhooks contract`);
+  const ref = `webhooks#/x-webhooks/${pointerEscape(eventType)}/post/requestBody/content/application~1json/schema`;
+  let validate = cache.get(ref);
+  if (!validate) {
+    validate = ajv.compile({ $ref: ref });
+    cache.set(ref, validate);
+  }
+  if (!validate(body)) {
+    throw new Error(
+      `${eventType} webhook does not match the contract:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(body).slice(0, 800)}`,
+    );
+  }
+}

@@ -10,20 +10,27 @@ export interface ServerConfig {
   generatedKey?: string;
   /** Session-token (JWT) settings for the Frontend API; null when none are set (it then answers 401). */
   jwt?: JwtAuthOptions | null;
+  /** Serve the development mailbox (`/dev/mailbox`) when the development mailer is in use. */
+  devMailbox?: boolean;
 }
+
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 /**
  * Reads the environment: PORT, HOST, DATABASE_URL, INVITEKIT_DATA_DIR, INVITEKIT_SECRET_KEY (comma-separated),
- * INVITEKIT_FRONTEND_PATH, and the JWT settings of the Frontend API (jwt-auth.ts).
+ * SMTP_URL, INVITEKIT_EMAIL_FROM, INVITEKIT_ACCEPT_URL, INVITEKIT_REDIRECT_ORIGINS (comma-separated),
+ * INVITEKIT_WEBHOOK_URL with INVITEKIT_WEBHOOK_SECRET, INVITEKIT_INSTANCE_ID, INVITEKIT_FRONTEND_PATH, and
+ * the JWT settings of the Frontend API (jwt-auth.ts). See README.md.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, got ${env.PORT}`);
-  let keys = (env.INVITEKIT_SECRET_KEY ?? '')
-    .split(',')
-    .map((k) => k.trim())
-    .filter(Boolean);
+  let keys = list(env.INVITEKIT_SECRET_KEY);
   let generatedKey: string | undefined;
   if (keys.length === 0) {
     if (env.NODE_ENV === 'production') throw new Error('INVITEKIT_SECRET_KEY is required in production');
@@ -31,15 +38,28 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     keys = [generatedKey];
   }
   const jwt = jwtOptionsFromEnv(env);
+  const webhookUrl = env.INVITEKIT_WEBHOOK_URL?.trim();
+  const webhookSecret = env.INVITEKIT_WEBHOOK_SECRET?.trim();
+  if (Boolean(webhookUrl) !== Boolean(webhookSecret)) {
+    throw new Error('INVITEKIT_WEBHOOK_URL and INVITEKIT_WEBHOOK_SECRET must be set together');
+  }
+  const redirectOrigins = list(env.INVITEKIT_REDIRECT_ORIGINS);
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
     generatedKey,
     jwt,
+    devMailbox: env.NODE_ENV !== 'production',
     invitekit: {
       secretKeys: keys,
       authenticate: jwt ? jwtAuthenticate(jwt) : undefined,
       frontendPath: env.INVITEKIT_FRONTEND_PATH || undefined,
+      ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
+      ...(env.INVITEKIT_EMAIL_FROM ? { email: { from: env.INVITEKIT_EMAIL_FROM } } : {}),
+      ...(env.INVITEKIT_ACCEPT_URL ? { acceptUrl: env.INVITEKIT_ACCEPT_URL } : {}),
+      ...(redirectOrigins.length ? { redirectOrigins } : {}),
+      ...(webhookUrl && webhookSecret ? { webhooks: [{ url: webhookUrl, secret: webhookSecret }] } : {}),
+      ...(env.INVITEKIT_INSTANCE_ID ? { instanceId: env.INVITEKIT_INSTANCE_ID } : {}),
       database: env.DATABASE_URL
         ? {
             url: env.DATABASE_URL,

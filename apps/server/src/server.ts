@@ -4,6 +4,7 @@ import { invitekitRouter } from '@invitekit/express';
 import express from 'express';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.js';
+import { devMailboxRouter } from './dev-mailbox.js';
 
 const GRACE_MS = 5_000;
 
@@ -15,10 +16,14 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** The standalone server: Express, the Invitekit router at the root, structured access logs. */
+/**
+ * The standalone server: Express, the Invitekit router at the root, structured access logs, and the
+ * background work (email and webhook delivery, the expiry sweeper).
+ */
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
   const invitekit = await createInvitekit({
     ...config.invitekit,
+    log: (level, message, data) => log[level](data ?? {}, message),
     onUnexpectedError: (err, req) =>
       log.error({ err, method: req.method, path: req.path }, 'unexpected error'),
   });
@@ -31,6 +36,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     if (stopping) res.setHeader('connection', 'close');
     next();
   });
+  const devMailer = config.devMailbox ? invitekit.devMailer : null;
+  if (devMailer) app.use(devMailboxRouter(devMailer));
   app.use(invitekitRouter(invitekit));
 
   const server = await new Promise<Server>((resolve, reject) => {
@@ -41,6 +48,14 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  invitekit.start();
+  if (invitekit.devMailer) {
+    log.warn(
+      devMailer
+        ? `No SMTP_URL: invitation emails are kept in memory, not sent; read them at ${url}/dev/mailbox`
+        : 'No SMTP_URL: invitation emails are not sent (their accept links are logged)',
+    );
+  }
 
   let stopped: Promise<void> | undefined;
   const stop = () => {

@@ -1,3 +1,4 @@
+import { createBackground, type DeliveryConfig, type DevMailer, type Mailer } from './delivery/index.js';
 import { defaultRoles, type RoleDefinition, Roles } from './domain/roles.js';
 import { SecretKeys } from './http/auth.js';
 import { createHandler, type Handle } from './http/handler.js';
@@ -11,7 +12,7 @@ import { createServices, type InvitekitServices } from './services/index.js';
 import { Lifecycle, type LifecycleOptions } from './services/lifecycle-config.js';
 import { type DatabaseConfig, type OpenDatabase, openDatabase } from './storage/database.js';
 
-export interface InvitekitConfig extends LifecycleOptions {
+export interface InvitekitConfig extends LifecycleOptions, DeliveryConfig {
   /** PostgreSQL via `url`, or the embedded PGlite database in `dataDir` (default `./.invitekit`). */
   database?: DatabaseConfig;
   /** Backend API secret keys. Several may be valid at once, for rotation. With none, every call is 401. */
@@ -42,12 +43,19 @@ export interface Invitekit {
   routes: readonly Route[];
   /** The open database; `driver` tells which one. */
   database: OpenDatabase;
+  /** The mailer invitation emails go through. */
+  mailer: Mailer;
+  /** The development mailer (it keeps the last messages) when no mailer or SMTP URL is configured. */
+  devMailer: DevMailer | null;
   /**
    * Starts background work (email and webhook delivery, the expiry sweeper). Serving requests does not
    * need it; a process that only serves can skip it. Idempotent.
    */
   start(): void;
-  /** Stops background work, waits for requests in flight through `handle`, then closes the database. */
+  /**
+   * Stops background work (waiting, bounded, for sends in flight), waits for requests in flight through
+   * `handle`, then closes the database.
+   */
   close(): Promise<void>;
 }
 
@@ -62,12 +70,15 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
   const roles = new Roles(config.roles ?? defaultRoles);
   const database = await openDatabase(config.database);
   const lifecycle = new Lifecycle(config);
+  const now = config.now ?? Date.now;
+  const background = createBackground(config, { db: database.db, lifecycle, roles, now });
   const services = createServices({
     db: database.db,
     run: database.run,
     roles,
-    now: config.now ?? Date.now,
+    now,
     lifecycle,
+    onOutboxWrite: background.wake,
   });
 
   let document: OpenApiDocument | undefined;
@@ -117,9 +128,12 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     openapi,
     routes,
     database,
-    start: () => {},
+    mailer: background.mailer,
+    devMailer: background.devMailer,
+    start: background.start,
     close: () => {
       closing ??= (async () => {
+        await background.stop();
         if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
         await database.close();
       })();
@@ -128,6 +142,24 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
   };
 }
 
+export {
+  type ApplicationInvitationEmailVars,
+  type DeliveryConfig,
+  type DeliveryLog,
+  type DeliveryOptions,
+  DevMailer,
+  type EmailMessage,
+  type EmailOptions,
+  type EmailTemplates,
+  escapeHtml,
+  type KeptMessage,
+  type Mailer,
+  type OrganizationInvitationEmailVars,
+  PermanentDeliveryError,
+  type RenderedEmail,
+  type SweeperOptions,
+} from './delivery/index.js';
+export { smtpMailer } from './delivery/mailer.js';
 export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
 export type * from './domain/models.js';
 export { defaultRoles, type RoleDefinition } from './domain/roles.js';

@@ -105,7 +105,10 @@ export class ApplicationInvitationsService {
       }
       return revoked;
     });
-    if (row) return this.toDomain(row, now);
+    if (row) {
+      this.ctx.onOutboxWrite?.();
+      return this.toDomain(row, now);
+    }
     const current = await this.get(invitationId);
     throw new InvitekitError({
       code: 'invitation_not_pending',
@@ -154,6 +157,7 @@ export class ApplicationInvitationsService {
       await recordEvents(tx, this.ctx.lifecycle, [...events, ...issued.map((i) => i.event)], now);
       return inserted;
     });
+    this.ctx.onOutboxWrite?.();
     return inserted.map((row, index) => this.toDomain(row, now, issued[index]!.link));
   }
 

@@ -11,4 +11,6 @@ export interface ServiceContext {
   now: () => number;
   /** Accept links, redirect policy, webhook endpoints, limits. */
   lifecycle: Lifecycle;
+  /** Call after a write to the outbox has committed: wakes the dispatcher in this process. */
+  onOutboxWrite?: () => void;
 }

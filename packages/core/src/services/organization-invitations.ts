@@ -116,6 +116,7 @@ export class OrganizationInvitationsService {
       JSON.stringify(effects.outbox),
     ]);
     if (result?.inserted) {
+      this.ctx.onOutboxWrite?.();
       const inviter = toPublicUser({
         userId: row.inviterId,
         firstName: result.first_name,
@@ -284,6 +285,7 @@ export class OrganizationInvitationsService {
       }
       return row;
     });
+    if (revoked) this.ctx.onOutboxWrite?.();
     const current = await this.get(organizationId, invitationId);
     if (!revoked) {
       throw new InvitekitError({
@@ -347,6 +349,7 @@ export class OrganizationInvitationsService {
       await recordEvents(tx, this.ctx.lifecycle, events, now);
       return inserted;
     });
+    this.ctx.onOutboxWrite?.();
     return inserted.map((row, index) =>
       this.toDomain(
         row,

@@ -204,6 +204,7 @@ export class OrganizationsService {
         .returning({ id: organizations.id, slug: organizations.slug });
       return deleted;
     });
+    this.ctx.onOutboxWrite?.();
     if (!row) throw notFound('organization', organizationId);
     return { object: 'organization', id: row.id, slug: row.slug, deleted: true };
   }

@@ -1,0 +1,398 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { TOKEN_PARAM } from '../domain/links.js';
+import type { Roles } from '../domain/roles.js';
+import { parseToken } from '../domain/tokens.js';
+import { type InvitationEventSpec, type InvitationEventType, recordEvents } from '../services/effects.js';
+import type { Lifecycle } from '../services/lifecycle-config.js';
+import type { Database } from '../storage/database.js';
+import { type EmailMessage, isPermanent, type Mailer } from './mailer.js';
+import type { DeliveryLog, ResolvedDeliveryOptions } from './options.js';
+import { type EventSnapshot, invitationFromSnapshot } from './snapshot.js';
+import type {
+  ApplicationInvitationEmailVars,
+  OrganizationInvitationEmailVars,
+  RenderedEmail,
+} from './templates.js';
+import { type DeliveryEvent, postWebhook, webhookPayload } from './webhooks.js';
+
+export interface DispatcherDeps {
+  db: Database;
+  lifecycle: Lifecycle;
+  roles: Roles;
+  now: () => number;
+  mailer: Mailer;
+  email: {
+    from: string;
+    organizationInvitation: (vars: OrganizationInvitationEmailVars) => RenderedEmail;
+    applicationInvitation: (vars: ApplicationInvitationEmailVars) => RenderedEmail;
+  };
+  instanceId: string;
+  options: ResolvedDeliveryOptions;
+  log: DeliveryLog;
+}
+
+/** An outbox row claimed for one attempt, with its event and, for emails, the invitation as it is now. */
+interface Claimed {
+  id: string;
+  kind: 'email' | 'webhook';
+  target: string;
+  link: string | null;
+  /** This attempt's number; also the lease's fencing token (see mark()). */
+  attempts: number;
+  event: DeliveryEvent;
+  current: { status: string; expiresAt: number; tokenHash: string | null } | null;
+}
+
+type Outcome =
+  | { status: 'delivered' }
+  | { status: 'pending'; error: string; nextAttemptAt: number }
+  | { status: 'failed'; error: string };
+
+interface Mark {
+  row: Claimed;
+  outcome: Outcome;
+  done: () => void;
+}
+
+const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
+const errorText = (err: unknown) =>
+  (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 500);
+
+/**
+ * Delivers the outbox: claims due messages in a short statement that leases them (FOR UPDATE SKIP LOCKED;
+ * the lease pushes `next_attempt_at` forward and counts the attempt), sends outside any transaction, then
+ * records the outcome. Records are fenced by the attempt number, so a process whose lease ran out cannot
+ * overwrite a newer attempt's outcome. Outcomes are written in batches, one transaction each, with the
+ * `emailed` / `delivery_failed` events of emails.
+ */
+export class Dispatcher {
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private claiming: Promise<void> | null = null;
+  private claimAgain = false;
+  /** The last claim filled every free slot: more may be due. */
+  private backlog = false;
+  private readonly active = new Set<Promise<void>>();
+  private marks: Mark[] = [];
+  private flushing: Promise<void> | null = null;
+
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.timer = setInterval(() => this.wake(), this.deps.options.pollIntervalMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Looks for due messages now (called after every write to the outbox, and on the poll timer). */
+  wake(): void {
+    if (!this.running) return;
+    if (this.claiming) {
+      this.claimAgain = true;
+      return;
+    }
+    this.claiming = this.pump().finally(() => {
+      this.claiming = null;
+    });
+  }
+
+  /** Stops claiming; waits (bounded) for sends in flight and their records. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearInterval(this.timer);
+    const settled = (async () => {
+      await this.claiming;
+      while (this.active.size > 0) await Promise.allSettled([...this.active]);
+      await this.flushing;
+    })();
+    let timeout: NodeJS.Timeout | undefined;
+    const gaveUp = await Promise.race([
+      settled.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timeout = setTimeout(() => resolve(true), this.deps.options.shutdownTimeoutMs);
+      }),
+    ]);
+    clearTimeout(timeout);
+    if (gaveUp) {
+      this.deps.log(
+        'warn',
+        'delivery: sends still in flight at shutdown; they are retried after their lease',
+        {
+          inFlight: this.active.size,
+        },
+      );
+    }
+  }
+
+  private async pump(): Promise<void> {
+    const { concurrency } = this.deps.options;
+    try {
+      do {
+        this.claimAgain = false;
+        const free = concurrency - this.active.size;
+        if (free <= 0 || !this.running) break;
+        const rows = await this.claim(free);
+        this.backlog = rows.length === free;
+        for (const row of rows) this.track(row);
+        if (this.backlog) this.claimAgain = true;
+      } while (this.claimAgain && this.running);
+    } catch (err) {
+      this.deps.log('error', 'delivery: claiming due messages failed', { err });
+    }
+  }
+
+  private track(row: Claimed): void {
+    const p = this.deliver(row).finally(() => {
+      this.active.delete(p);
+      // Under a backlog, claim again once half the slots are free: fewer, larger claims.
+      if (this.backlog && this.active.size <= this.deps.options.concurrency / 2) this.wake();
+    });
+    this.active.add(p);
+  }
+
+  private async claim(limit: number): Promise<Claimed[]> {
+    const now = this.deps.now();
+    const leaseUntil = now + this.deps.options.leaseMs;
+    const result = await this.deps.db.execute(sql`
+WITH due AS (
+  SELECT id FROM outbox
+  WHERE status = 'pending' AND next_attempt_at <= ${now}
+  ORDER BY next_attempt_at
+  LIMIT ${limit}
+  FOR UPDATE SKIP LOCKED
+)
+UPDATE outbox o
+SET attempts = o.attempts + 1, next_attempt_at = ${leaseUntil}, updated_at = ${now}
+FROM due, invitation_events e
+WHERE o.id = due.id AND e.id = o.event_id
+RETURNING o.id, o.kind, o.target, o.link, o.attempts,
+  e.id AS event_id, e.invitation_id, e.organization_id, e.type, e.data, e.snapshot, e.created_at,
+  CASE WHEN o.kind = 'email' THEN COALESCE(
+    (SELECT jsonb_build_object('status', i.status, 'expires_at', i.expires_at, 'token_hash', encode(i.token_hash, 'hex'))
+     FROM organization_invitations i
+     WHERE e.organization_id IS NOT NULL AND i.organization_id = e.organization_id AND i.id = e.invitation_id),
+    (SELECT jsonb_build_object('status', a.status, 'expires_at', a.expires_at, 'token_hash', encode(a.token_hash, 'hex'))
+     FROM application_invitations a
+     WHERE e.organization_id IS NULL AND a.id = e.invitation_id)
+  ) END AS current`);
+    return rowsOf<Record<string, unknown>>(result).map((r) => {
+      const current = r.current as { status: string; expires_at: number; token_hash: string | null } | null;
+      return {
+        id: String(r.id),
+        kind: r.kind as Claimed['kind'],
+        target: String(r.target),
+        link: (r.link as string | null) ?? null,
+        attempts: Number(r.attempts),
+        event: {
+          id: String(r.event_id),
+          invitationId: String(r.invitation_id),
+          organizationId: (r.organization_id as string | null) ?? null,
+          type: r.type as InvitationEventType,
+          data: (r.data as Record<string, unknown>) ?? {},
+          snapshot: (r.snapshot as EventSnapshot | null) ?? null,
+          createdAt: Number(r.created_at),
+        },
+        current: current
+          ? { status: current.status, expiresAt: Number(current.expires_at), tokenHash: current.token_hash }
+          : null,
+      };
+    });
+  }
+
+  /** One attempt: send, then queue the outcome's record and wait for it. Never rejects. */
+  private async deliver(row: Claimed): Promise<void> {
+    let outcome: Outcome;
+    try {
+      const skip = row.kind === 'email' ? this.staleEmail(row) : null;
+      if (skip) {
+        outcome = { status: 'failed', error: skip };
+      } else {
+        await this.withTimeout(row.kind === 'email' ? this.sendEmail(row) : this.sendWebhook(row));
+        outcome = { status: 'delivered' };
+      }
+    } catch (err) {
+      const failed = this.failure(row, err);
+      this.deps.log(failed.status === 'failed' ? 'warn' : 'info', `delivery: ${row.kind} attempt failed`, {
+        message_id: row.id,
+        attempt: row.attempts,
+        error: failed.error,
+        will_retry: failed.status === 'pending',
+      });
+      outcome = failed;
+    }
+    await new Promise<void>((done) => {
+      this.marks.push({ row, outcome, done });
+      this.flush();
+    });
+  }
+
+  /**
+   * An email whose link no longer works is not sent: the invitation was revoked, accepted, expired, or
+   * given a new token (resent) since. Returns why, or null to send.
+   */
+  private staleEmail(row: Claimed): string | null {
+    const current = row.current;
+    if (!current) return 'not sent: the invitation no longer exists';
+    if (current.status !== 'pending') return `not sent: the invitation is ${current.status}`;
+    if (current.expiresAt <= this.deps.now()) return 'not sent: the invitation has expired';
+    if (!row.link) return 'not sent: no accept link';
+    let token: string | null = null;
+    try {
+      token = new URL(row.link).searchParams.get(TOKEN_PARAM);
+    } catch {}
+    const parsed = token ? parseToken(token) : null;
+    const hash = parsed ? createHash('sha256').update(parsed.secret).digest('hex') : null;
+    if (!hash || hash !== current.tokenHash) return 'not sent: the link was replaced by a newer one';
+    return null;
+  }
+
+  private failure(row: Claimed, err: unknown): Exclude<Outcome, { status: 'delivered' }> {
+    const error = errorText(err);
+    const { maxAttempts, retryBaseMs, retryMaxMs } = this.deps.options;
+    if (isPermanent(err) || row.attempts >= maxAttempts) return { status: 'failed', error };
+    // Exponential backoff with jitter: half the delay fixed, half random, so retries spread out.
+    const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** (row.attempts - 1));
+    const nextAttemptAt = this.deps.now() + Math.round(delay / 2 + (Math.random() * delay) / 2);
+    return { status: 'pending', error, nextAttemptAt };
+  }
+
+  private async withTimeout(send: Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const ms = this.deps.options.sendTimeoutMs;
+    try {
+      await Promise.race([
+        send,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`send timed out after ${ms} ms`)), ms);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async sendEmail(row: Claimed): Promise<void> {
+    await this.deps.mailer.send(this.render(row));
+  }
+
+  /** Renders an invitation email from its event's snapshot and the outbox row's link. */
+  render(row: Pick<Claimed, 'target' | 'link' | 'event'>): EmailMessage {
+    const { event } = row;
+    if (!event.snapshot) throw new Error(`event ${event.id} has no snapshot`);
+    const link = row.link!;
+    const found = invitationFromSnapshot(event.snapshot, event.createdAt);
+    const resent = event.type === 'resent';
+    let rendered: RenderedEmail;
+    if ('organizationInvitation' in found) {
+      const i = found.organizationInvitation;
+      const inviter = i.inviter;
+      rendered = this.deps.email.organizationInvitation({
+        invitationId: i.id,
+        emailAddress: i.emailAddress,
+        organization: found.organization ?? { id: i.organizationId, name: i.organizationId, slug: '' },
+        inviter: inviter
+          ? {
+              userId: inviter.userId,
+              name: [inviter.firstName, inviter.lastName].filter(Boolean).join(' ') || null,
+              identifier: inviter.identifier,
+            }
+          : null,
+        role: { key: i.role, name: this.deps.roles.name(i.role) },
+        link,
+        expiresAt: i.expiresAt,
+        publicMetadata: i.publicMetadata,
+        resent,
+      });
+    } else {
+      const i = found.applicationInvitation;
+      rendered = this.deps.email.applicationInvitation({
+        invitationId: i.id,
+        emailAddress: i.emailAddress,
+        link,
+        expiresAt: i.expiresAt,
+        publicMetadata: i.publicMetadata,
+        resent,
+      });
+    }
+    return { from: this.deps.email.from, to: row.target, ...rendered, link };
+  }
+
+  private async sendWebhook(row: Claimed): Promise<void> {
+    const endpoint = this.deps.lifecycle.webhooks.find((w) => w.url === row.target);
+    if (!endpoint) {
+      throw Object.assign(new Error('the webhook endpoint is no longer configured'), { permanent: true });
+    }
+    const body = JSON.stringify(webhookPayload(row.event, this.deps.roles, this.deps.instanceId));
+    await postWebhook(endpoint, row.id, body, {
+      timeoutMs: this.deps.options.webhookTimeoutMs,
+      now: Date.now(),
+    });
+  }
+
+  /** Writes queued outcomes, one transaction per batch; outcomes that arrive meanwhile form the next. */
+  private flush(): void {
+    if (this.flushing) return;
+    this.flushing = (async () => {
+      while (this.marks.length > 0) {
+        const batch = this.marks;
+        this.marks = [];
+        try {
+          await this.write(batch);
+        } catch (err) {
+          // The rows stay leased; once the lease ends they are attempted again.
+          this.deps.log('error', 'delivery: recording outcomes failed', { err, messages: batch.length });
+        } finally {
+          for (const m of batch) m.done();
+        }
+      }
+    })().finally(() => {
+      this.flushing = null;
+    });
+  }
+
+  private async write(batch: Mark[]): Promise<void> {
+    const now = this.deps.now();
+    const records = batch.map(({ row, outcome }) => ({
+      id: row.id,
+      attempts: row.attempts,
+      status: outcome.status,
+      next_attempt_at: outcome.status === 'pending' ? outcome.nextAttemptAt : null,
+      last_error: outcome.status === 'delivered' ? null : outcome.error,
+    }));
+    await this.deps.db.transaction(async (tx) => {
+      // Fenced by `attempts`: only the attempt that holds the current lease records its outcome.
+      const result = await tx.execute(sql`
+UPDATE outbox o SET
+  status = r.status,
+  link = CASE WHEN r.status = 'pending' THEN o.link END,
+  next_attempt_at = COALESCE(r.next_attempt_at, o.next_attempt_at),
+  last_error = r.last_error,
+  delivered_at = CASE WHEN r.status = 'delivered' THEN ${now}::bigint END,
+  updated_at = ${now}
+FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
+  AS r(id text, attempts integer, status text, next_attempt_at bigint, last_error text)
+WHERE o.id = r.id AND o.attempts = r.attempts AND o.status = 'pending'
+RETURNING o.id`);
+      const applied = new Set(rowsOf<{ id: string }>(result).map((r) => r.id));
+      const events: InvitationEventSpec[] = [];
+      for (const { row, outcome } of batch) {
+        if (row.kind !== 'email' || outcome.status === 'pending' || !applied.has(row.id)) continue;
+        events.push({
+          invitationId: row.event.invitationId,
+          organizationId: row.event.organizationId,
+          type: outcome.status === 'delivered' ? 'emailed' : 'delivery_failed',
+          data: {
+            message_id: row.id,
+            to: row.target,
+            attempts: row.attempts,
+            ...(outcome.status === 'failed' ? { error: outcome.error } : {}),
+          },
+        });
+      }
+      await recordEvents(tx, this.deps.lifecycle, events, now);
+    });
+  }
+}

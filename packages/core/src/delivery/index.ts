@@ -1,0 +1,123 @@
+import type { Roles } from '../domain/roles.js';
+import type { Lifecycle } from '../services/lifecycle-config.js';
+import type { Database } from '../storage/database.js';
+import { Dispatcher } from './dispatcher.js';
+import { DevMailer, type Mailer, smtpMailer } from './mailer.js';
+import {
+  DEFAULT_FROM,
+  type DeliveryLog,
+  type DeliveryOptions,
+  type EmailOptions,
+  resolveDelivery,
+  resolveSweeper,
+  type SweeperOptions,
+} from './options.js';
+import { Sweeper } from './sweeper.js';
+import { applicationInvitationEmail, defaultOrganizationInvitationEmail } from './templates.js';
+import { checkWebhookSecret } from './webhooks.js';
+
+/** The delivery settings of `createInvitekit`'s config. */
+export interface DeliveryConfig {
+  /** Sends invitation emails. Default: SMTP from `smtpUrl`, else the development mailer. */
+  mailer?: Mailer;
+  /** SMTP connection URL (`smtp://user:pass@host:587`, `smtps://…`), used when no `mailer` is given. */
+  smtpUrl?: string;
+  /** Sender and templates. */
+  email?: EmailOptions;
+  /** `instance_id` in webhook payloads. Default `ins_invitekit`. */
+  instanceId?: string;
+  /** Dispatcher timing: poll interval, attempts, backoff, lease, concurrency, timeouts. */
+  delivery?: DeliveryOptions;
+  /** The expiry sweeper's interval and batch size. */
+  sweeper?: SweeperOptions;
+  /** Log lines from background work (delivery failures, development mailer links). Default: none. */
+  log?: DeliveryLog;
+  /** Messages the development mailer keeps (default 50). */
+  devMailboxSize?: number;
+}
+
+export interface Background {
+  mailer: Mailer;
+  /** The development mailer when no mailer or SMTP URL was configured, else null. */
+  devMailer: DevMailer | null;
+  dispatcher: Dispatcher;
+  sweeper: Sweeper;
+  start(): void;
+  /** Tells the dispatcher the outbox has new rows. Cheap; does nothing before start(). */
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+export function createBackground(
+  config: DeliveryConfig,
+  deps: { db: Database; lifecycle: Lifecycle; roles: Roles; now: () => number },
+): Background {
+  const log: DeliveryLog = config.log ?? (() => {});
+  for (const endpoint of deps.lifecycle.webhooks) checkWebhookSecret(endpoint);
+  let devMailer: DevMailer | null = null;
+  let mailer = config.mailer;
+  if (!mailer && config.smtpUrl) mailer = smtpMailer(config.smtpUrl);
+  if (!mailer) {
+    devMailer = new DevMailer({
+      keep: config.devMailboxSize,
+      now: deps.now,
+      log: (m) =>
+        log('info', `dev mailer: invitation email to ${m.to}${m.link ? `; accept link ${m.link}` : ''}`, {
+          to: m.to,
+          subject: m.subject,
+          link: m.link,
+        }),
+    });
+    mailer = devMailer;
+  }
+  const templates = config.email?.templates ?? {};
+  const dispatcher = new Dispatcher({
+    ...deps,
+    mailer,
+    email: {
+      from: config.email?.from ?? DEFAULT_FROM,
+      organizationInvitation: templates.organizationInvitation ?? defaultOrganizationInvitationEmail,
+      applicationInvitation:
+        templates.applicationInvitation ??
+        applicationInvitationEmail(config.email?.appName ?? 'the application'),
+    },
+    instanceId: config.instanceId ?? 'ins_invitekit',
+    options: resolveDelivery(config.delivery),
+    log,
+  });
+  const sweeper = new Sweeper({ ...deps, options: resolveSweeper(config.sweeper), log });
+  let started = false;
+  return {
+    mailer,
+    devMailer,
+    dispatcher,
+    sweeper,
+    start() {
+      if (started) return;
+      started = true;
+      dispatcher.start();
+      sweeper.start();
+    },
+    wake: () => dispatcher.wake(),
+    async stop() {
+      await Promise.all([dispatcher.stop(), sweeper.stop()]);
+      await mailer.close?.();
+    },
+  };
+}
+
+export {
+  DevMailer,
+  type EmailMessage,
+  type KeptMessage,
+  type Mailer,
+  PermanentDeliveryError,
+} from './mailer.js';
+export type { DeliveryLog, DeliveryOptions, EmailOptions, SweeperOptions } from './options.js';
+export {
+  type ApplicationInvitationEmailVars,
+  type EmailTemplates,
+  escapeHtml,
+  type OrganizationInvitationEmailVars,
+  type RenderedEmail,
+} from './templates.js';
