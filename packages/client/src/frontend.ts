@@ -2,11 +2,15 @@ import { createRequester, type FetchLike, type RequestOptions, segment } from '.
 import type {
   CreateInvitationParams,
   CreateInvitationsParams,
-  InvitationPreview,
   ListInvitationsParams,
   Page,
 } from './types.js';
-import type { OrganizationInvitation, OrganizationInvitationWithOrganization } from './wire.gen.js';
+import type {
+  ApplicationInvitation,
+  InvitationPreview,
+  OrganizationInvitation,
+  OrganizationInvitationWithOrganization,
+} from './wire.gen.js';
 
 export interface FrontendClientOptions {
   /** Where Invitekit is mounted, e.g. `https://api.example.com` (the client adds `/frontend/v1/...`). */
@@ -110,9 +114,12 @@ export function createFrontendClient(options: FrontendClientOptions) {
     /** What an invitation link leads to; needs no session. */
     previewTicket: (token: string, init?: RequestOptions) =>
       call<InvitationPreview>('POST', '/tickets/preview', { ...init, body: { token } }),
-    /** Accepts the invitation behind a link as the signed-in user (their verified address must match). */
+    /**
+     * Accepts the invitation behind a link as the signed-in user (their verified address must match):
+     * an organization invitation (with its organization), or an application invitation.
+     */
     acceptTicket: (token: string, init?: RequestOptions) =>
-      call<OrganizationInvitationWithOrganization | OrganizationInvitation>('POST', '/tickets/accept', {
+      call<OrganizationInvitationWithOrganization | ApplicationInvitation>('POST', '/tickets/accept', {
         ...init,
         body: { token },
       }),

@@ -7,7 +7,6 @@ export type { FetchLike, RequestOptions } from './request.js';
 export type {
   CreateInvitationParams,
   CreateInvitationsParams,
-  InvitationPreview,
   InvitationStatus,
   ListInvitationsParams,
   ListParams,

@@ -33,21 +33,3 @@ export interface CreateInvitationsParams {
   role: string;
   notify?: boolean;
 }
-
-/**
- * What anyone holding an invitation link may see before accepting: enough to render the accept page,
- * with the address masked (`b**@example.com`). Answered by `POST /frontend/v1/tickets/preview`.
- */
-export interface InvitationPreview {
-  object: 'invitation_preview';
-  kind: 'organization' | 'application';
-  invitation_id: string;
-  status: InvitationStatus;
-  /** Masked. */
-  email_address: string;
-  role: string | null;
-  role_name: string | null;
-  organization: { id: string; name: string; slug: string } | null;
-  inviter: { first_name: string | null; last_name: string | null } | null;
-  expires_at: number | null;
-}

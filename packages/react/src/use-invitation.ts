@@ -1,9 +1,9 @@
 'use client';
 
 import {
+  type ApplicationInvitation,
   type InvitationPreview,
   isInvitekitApiError,
-  type OrganizationInvitation,
   type OrganizationInvitationWithOrganization,
 } from '@invitekit/client';
 import { useMutation, useQuery } from '@tanstack/react-query';
@@ -42,7 +42,7 @@ export interface UseInvitationResult {
    * Accepts as the signed-in user. Never rejects: the outcome shows in `state` (and `error`); resolves
    * with the accepted invitation, or undefined.
    */
-  accept(): Promise<OrganizationInvitation | OrganizationInvitationWithOrganization | undefined>;
+  accept(): Promise<OrganizationInvitationWithOrganization | ApplicationInvitation | undefined>;
   /** The error behind `wrong_account`, `signed_out`, `invalid` or `error` (an InvitekitApiError when the API answered). */
   error: Error | null;
   refetch(): void;

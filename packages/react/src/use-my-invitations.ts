@@ -60,7 +60,7 @@ export function useMyInvitations(options: UseMyInvitationsOptions = {}): UseMyIn
             : data,
     );
   // Accepting changes memberships and organization lists too: refresh everything under this provider.
-  const settle = () => queryClient.invalidateQueries({ queryKey: invitekitKeys.all(scope) });
+  const settle = () => void queryClient.invalidateQueries({ queryKey: invitekitKeys.all(scope) });
 
   const accept = useMutation(
     {

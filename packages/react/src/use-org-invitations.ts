@@ -106,7 +106,8 @@ export function useOrgInvitations(
   }, [query.isSuccess, query.isPlaceholderData, page, pageCount]);
 
   const listKey = invitekitKeys.organizationInvitations(scope, orgId);
-  const settle = () => queryClient.invalidateQueries({ queryKey: listKey });
+  // Refetch when settled, without holding the mutation until the list is back (errors show at once).
+  const settle = () => void queryClient.invalidateQueries({ queryKey: listKey });
 
   const addPending = (rows: OrganizationInvitation[]) =>
     patchPages<OrganizationInvitation>(queryClient, listKey, (data, filter) =>

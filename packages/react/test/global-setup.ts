@@ -1,9 +1,8 @@
-import { createServer } from 'node:http';
 import type { TestProject } from 'vitest/node';
-import { startStandalone } from '../../../test/support/standalone.js';
+import { spawnStandalone } from '../../../test/support/standalone-spawn.js';
 
-// The server runs here, in Node, outside the jsdom environment the hooks render in (PGlite does not run
-// under jsdom's globals). A second, test-only listener moves the server's clock: POST /clock?offset_ms=N.
+// The standalone server runs in its own Node process (see test/support/standalone-process.ts), outside
+// the jsdom environment the hooks render in.
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,21 +12,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  let offset = 0;
-  const server = await startStandalone({ clockOffsetMs: () => offset });
-  const clock = createServer((req, res) => {
-    offset = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('offset_ms') ?? 0);
-    res.end('ok');
-  });
-  await new Promise<void>((done) => clock.listen(0, '127.0.0.1', done));
-  const address = clock.address();
+  const server = await spawnStandalone();
   project.provide('invitekitUrl', server.url);
-  project.provide(
-    'clockUrl',
-    `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
-  );
-  return async () => {
-    await new Promise<void>((done) => clock.close(() => done()));
-    await server.stop();
-  };
+  project.provide('clockUrl', server.clockUrl);
+  return () => server.stop();
 }

@@ -1,6 +1,6 @@
 import { createFrontendClient, type FetchLike, isInvitekitApiError } from '@invitekit/client';
 import { QueryClient } from '@tanstack/react-query';
-import { act, cleanup, render, renderHook, waitFor } from '@testing-library/react';
+import { act, cleanup, configure, render, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { afterEach, describe, expect, inject, test } from 'vitest';
 import { standaloneHelpers } from '../../../test/support/standalone.js';
@@ -16,6 +16,9 @@ import {
 // Hooks against the real standalone server (started by global-setup.ts) over real HTTP; nothing is
 // mocked. Where a test looks at the optimistic state, a gate holds its write request until the test has
 // looked, then lets it through to the server.
+
+// waitFor polls until the server has answered; give a busy machine room (a limit, not a measurement).
+configure({ asyncUtilTimeout: 15_000 });
 
 const api = standaloneHelpers(inject('invitekitUrl'));
 const setClockOffset = async (ms: number) => {
@@ -37,6 +40,24 @@ function gatedFetch() {
     return globalThis.fetch(url, init);
   };
   return { fetch, open };
+}
+
+/** A fetch that can be closed (requests wait) and opened again. */
+function valve() {
+  let waiting: Promise<void> = Promise.resolve();
+  let release = () => {};
+  return {
+    fetch: (async (url, init) => {
+      await waiting;
+      return globalThis.fetch(url, init);
+    }) as FetchLike,
+    close() {
+      waiting = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+    },
+    open: () => release(),
+  };
 }
 
 function wrapper(token: string | null, options: { fetch?: FetchLike; queryClient?: QueryClient } = {}) {
@@ -201,7 +222,11 @@ describe('useOrgInvitations', () => {
       role: 'org:member',
     });
     const gate = gatedFetch();
-    const { result } = renderHook(() => useOrgInvitations(org.id), { wrapper: wrapper(admin.token, gate) });
+    const reads = valve();
+    const fetch: FetchLike = (url, init) => (init.method === 'POST' ? gate.fetch : reads.fetch)(url, init);
+    const { result } = renderHook(() => useOrgInvitations(org.id), {
+      wrapper: wrapper(admin.token, { fetch }),
+    });
     await waitFor(() => expect(result.current.data).toHaveLength(2));
 
     let done!: Promise<unknown>;
@@ -215,11 +240,19 @@ describe('useOrgInvitations', () => {
     await waitFor(() => expect(result.current.isFetching).toBe(false));
     expect(result.current.data.map((i) => i.id)).toEqual([keep.id]);
 
-    // Revoked behind the hook's back: the hook's revoke fails, and the row comes back until the refetch.
+    // Revoked behind the hook's back: the hook's revoke fails and the row comes back; the refetch that
+    // follows is held until the rollback has been seen, then drops the row.
     await api.backend.organizationInvitations.revoke(org.id, keep.id);
-    await act(() => result.current.revoke.mutateAsync(keep.id).catch(() => undefined));
+    reads.close();
+    act(() => {
+      result.current.revoke.mutate(keep.id);
+    });
+    await waitFor(() => expect(result.current.revoke.isError).toBe(true));
+    expect(result.current.data.map((i) => i.id)).toEqual([keep.id]);
+    expect(result.current.totalCount).toBe(1);
     const error = result.current.revoke.error;
     expect(isInvitekitApiError(error) && error.code).toBe('invitation_not_pending');
+    reads.open();
     await waitFor(() => expect(result.current.data).toHaveLength(0));
   });
 
@@ -288,7 +321,7 @@ describe('useInvitation (the accept page)', () => {
     });
 
     await act(() => result.current.accept());
-    expect(result.current.state).toBe('accepted');
+    await waitFor(() => expect(result.current.state).toBe('accepted'));
     const members = await api.backend.memberships.list(org.id);
     expect(members.data.map((m) => m.public_user_data.user_id)).toContain(invitee.id);
   });
@@ -318,12 +351,12 @@ describe('useInvitation (the accept page)', () => {
     const wrong = renderHook(() => useInvitation(token), { wrapper: wrapper(stranger.token) });
     await waitFor(() => expect(wrong.result.current.state).toBe('pending'));
     await act(() => wrong.result.current.accept());
-    expect(wrong.result.current.state).toBe('wrong_account');
+    await waitFor(() => expect(wrong.result.current.state).toBe('wrong_account'));
 
     const signedOut = renderHook(() => useInvitation(token), { wrapper: wrapper(null) });
     await waitFor(() => expect(signedOut.result.current.state).toBe('pending'));
     await act(() => signedOut.result.current.accept());
-    expect(signedOut.result.current.state).toBe('signed_out');
+    await waitFor(() => expect(signedOut.result.current.state).toBe('signed_out'));
 
     const bad = renderHook(() => useInvitation('not-a-real-token'), { wrapper: wrapper(null) });
     await waitFor(() => expect(bad.result.current.state).toBe('invalid'));
