@@ -41,20 +41,29 @@ export const DEMO_ADMIN = { email: 'ada@acme.test', firstName: 'Ada', lastName: 
 export const DEMO_ORG = { name: 'Acme', slug: 'acme' };
 
 /** Starts the standalone server as a child process and resolves with its URL once it listens. */
-async function startInvitekit(env: NodeJS.ProcessEnv, log: (line: string) => void) {
+async function startInvitekit(env: NodeJS.ProcessEnv, publicUrl: string, log: (line: string) => void) {
   const child = spawn(process.execPath, ['--conditions=invitekit-source', '--import', 'tsx', 'src/main.ts'], {
     cwd: serverDir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  // Never leave the server behind when the demo exits, however it exits (short of SIGKILL).
+  const orphanGuard = () => child.kill('SIGTERM');
+  process.once('exit', orphanGuard);
+  void exited.then(() => process.off('exit', orphanGuard));
   const url = await new Promise<string>((done, fail) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       try {
         const entry = JSON.parse(line) as { url?: string; msg?: string; link?: string };
         if (entry.url && /listening/i.test(entry.msg ?? '')) done(entry.url);
-        log(`[invitekit] ${entry.msg ?? line}${entry.link ? ` ${entry.link}` : ''}`);
+        // The mailbox is read through the demo's port, like everything else.
+        const msg = (entry.msg ?? line).replace(
+          /http:\/\/127\.0\.0\.1:\d+\/dev\/mailbox/,
+          `${publicUrl}/dev/mailbox`,
+        );
+        log(`[invitekit] ${msg}${entry.link ? ` ${entry.link}` : ''}`);
       } catch {
         log(`[invitekit] ${line}`);
       }
@@ -135,6 +144,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       INVITEKIT_ACCEPT_URL: `${url}/accept`,
       INVITEKIT_DATA_DIR: options.dataDir ?? join(appDir, '.invitekit'),
     },
+    url,
     log,
   ).catch((error) => {
     server.close();
