@@ -6,5 +6,5 @@ import { fileURLToPath } from 'node:url';
 import { renderWireTypes } from './wire-types.js';
 
 const target = fileURLToPath(new URL('../src/wire.gen.ts', import.meta.url));
-writeFileSync(target, renderWireTypes());
+writeFileSync(target, await renderWireTypes());
 console.log(`wrote ${target}`);

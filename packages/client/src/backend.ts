@@ -1,6 +1,7 @@
 import { createRequester, type FetchLike, type RequestOptions, segment } from './request.js';
 import type { ListInvitationsParams, ListParams, Page } from './types.js';
 import type {
+  BackendCreateInvitationParams,
   BackendOrganizationInvitation,
   Organization,
   OrganizationMembership,
@@ -16,17 +17,6 @@ export interface BackendClientOptions {
 }
 
 type Metadata = Record<string, unknown>;
-
-export interface BackendCreateInvitationParams {
-  email_address: string;
-  role: string;
-  inviter_user_id?: string | null;
-  public_metadata?: Metadata;
-  private_metadata?: Metadata;
-  redirect_url?: string;
-  expires_in_days?: number;
-  notify?: boolean;
-}
 
 /**
  * The Backend API (secret key), for Node callers: organization invitations with private metadata, and

@@ -1,12 +1,9 @@
 import { createRequester, type FetchLike, type RequestOptions, segment } from './request.js';
-import type {
-  CreateInvitationParams,
-  CreateInvitationsParams,
-  ListInvitationsParams,
-  Page,
-} from './types.js';
+import type { ListInvitationsParams, Page } from './types.js';
 import type {
   ApplicationInvitation,
+  CreateInvitationParams,
+  CreateInvitationsParams,
   InvitationPreview,
   OrganizationInvitation,
   OrganizationInvitationWithOrganization,

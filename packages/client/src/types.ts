@@ -18,18 +18,3 @@ export interface ListInvitationsParams extends ListParams {
   /** One status or several (sent comma-separated). */
   status?: InvitationStatus | readonly InvitationStatus[];
 }
-
-export interface CreateInvitationParams {
-  email_address: string;
-  /** A role key configured on the server, e.g. `org:member`. */
-  role: string;
-  /** Email the invitee (default true). */
-  notify?: boolean;
-}
-
-export interface CreateInvitationsParams {
-  /** 1–10 addresses; all or nothing. */
-  email_address: string[];
-  role: string;
-  notify?: boolean;
-}
