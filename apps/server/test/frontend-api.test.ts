@@ -268,6 +268,20 @@ describe.each(testDatabases())('Frontend API on $name', (kind) => {
       expect(after.body.status).toBe('pending');
     });
 
+    it('accepts for a person whose directory user was deleted after they were first seen', async () => {
+      const { orgId, adminId } = await seedOrganization(api, 'gone');
+      const { token } = await invite(orgId, adminId, 'gone@example.com');
+      const gone = await asUser('user_ext_gone', 'gone@example.com');
+      await fapi('getUsersOrganizationInvitations', 'GET', '/me/organization_invitations', gone);
+      expect((await api.call('DeleteUser', 'DELETE', '/v1/users/user_ext_gone')).status).toBe(200);
+      const res = await fapi(null, 'POST', '/tickets/accept', gone, { token });
+      expect(res.status).toBe(200);
+      const members = await memberships(orgId);
+      expect(members.data.map((m: any) => m.public_user_data.user_id)).toContain('user_ext_gone');
+      const user = await api.call('GetUser', 'GET', '/v1/users/user_ext_gone');
+      expect(user.body.email_addresses.map((e: any) => e.email_address)).toEqual(['gone@example.com']);
+    });
+
     it('accepts an application invitation: the user exists with the address, and the invitation names them', async () => {
       const created = await api.call('CreateInvitation', 'POST', '/v1/invitations', {
         email_address: 'newcomer@example.com',
@@ -380,6 +394,18 @@ describe.each(testDatabases())('Frontend API on $name', (kind) => {
         .from(outbox)
         .where(eq(outbox.eventId, event!.id));
       expect(hooks.map((h) => [h.kind, h.target])).toEqual([['webhook', HOOK]]);
+
+      // Expired: not pending any more, for accept and decline alike.
+      const late = await invite(b.orgId, b.adminId, 'mia@example.com');
+      offset += 31 * DAY;
+      try {
+        for (const action of ['accept', 'decline']) {
+          const res = await fapi(null, 'POST', `/me/organization_invitations/${late.id}/${action}`, mia);
+          expect([action, res.status, res.body.errors[0].meta]).toEqual([action, 400, { status: 'expired' }]);
+        }
+      } finally {
+        offset -= 31 * DAY;
+      }
 
       const filtered = await fapi(
         'getUsersOrganizationInvitations',

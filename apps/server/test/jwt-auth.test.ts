@@ -36,6 +36,17 @@ describe('HS256 session tokens', () => {
     }
   });
 
+  it('takes an array of addresses in the email claim', async () => {
+    const token = await sessionToken('user_2', {
+      email: ['b@example.com', 7, 'c@example.com'],
+      email_verified: true,
+    });
+    expect((await authenticate(request(`Bearer ${token}`)))?.emailAddresses).toEqual([
+      { emailAddress: 'b@example.com', verified: true },
+      { emailAddress: 'c@example.com', verified: true },
+    ]);
+  });
+
   it('is not signed in without a token, with a bad signature, expired, or without sub', async () => {
     expect(await authenticate(request())).toBeNull();
     expect(await authenticate(request('Bearer nonsense'))).toBeNull();

@@ -67,6 +67,13 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
       `Invitekit: frontendPath must start with "/", got ${JSON.stringify(config.frontendPath)}`,
     );
   }
+  const apiRoutes = [...backendRoutes, ...frontendRoutes(frontendPath)];
+  const seen = new Set<string>();
+  for (const route of apiRoutes) {
+    const key = `${route.method} ${route.path.replace(/\{[^}]+\}/g, '{}')}`;
+    if (seen.has(key)) throw new Error(`Invitekit: two routes serve ${key}; choose another frontendPath`);
+    seen.add(key);
+  }
   const roles = new Roles(config.roles ?? defaultRoles);
   const database = await openDatabase(config.database);
   const lifecycle = new Lifecycle(config);
@@ -86,20 +93,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     document ??= buildOpenApiDocument(routes, { title: 'Invitekit API', version: '0.1.0' });
     return document;
   };
-  const routes: Route[] = [
-    ...metaRoutes(database.ping, openapi, database.driver),
-    ...backendRoutes,
-    ...frontendRoutes(frontendPath),
-  ];
-  const seen = new Set<string>();
-  for (const route of routes) {
-    const key = `${route.method} ${route.path.replace(/\{[^}]+\}/g, '{}')}`;
-    if (seen.has(key)) {
-      await database.close();
-      throw new Error(`Invitekit: two routes serve ${key}; choose another frontendPath`);
-    }
-    seen.add(key);
-  }
+  const routes: Route[] = [...metaRoutes(database.ping, openapi, database.driver), ...apiRoutes];
   const handleRequest = createHandler({
     routes,
     context: { services, roles },

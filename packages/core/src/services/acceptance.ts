@@ -2,9 +2,14 @@ import { and, eq, sql } from 'drizzle-orm';
 import { InvitekitError, notFound } from '../domain/errors.js';
 import { idPrefix, newId } from '../domain/ids.js';
 import type { ApplicationInvitation, OrganizationInvitationWithOrganization } from '../domain/models.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../domain/pg-errors.js';
 import { effectiveStatus, type InvitationStatus } from '../domain/status.js';
 import { parseToken, secretMatches } from '../domain/tokens.js';
 import type { AuthenticatedUser } from '../http/types.js';
+import {
+  type AcceptOrganizationInvitationRow,
+  acceptOrganizationInvitation as acceptStatement,
+} from '../storage/acceptance-statements.js';
 import {
   applicationInvitations as ai,
   memberships,
@@ -14,7 +19,7 @@ import {
 } from '../storage/schema.js';
 import type { ApplicationInvitationsService } from './application-invitations.js';
 import type { ServiceContext } from './context.js';
-import { recordEvents } from './effects.js';
+import { effectRows, recordEvents } from './effects.js';
 import { type IdentitiesService, verifiedEmails } from './identities.js';
 import { statusFilter } from './listing.js';
 import type { OrganizationInvitationsService } from './organization-invitations.js';
@@ -82,6 +87,39 @@ const inviterNoLongerAdmin = () =>
     longMessage:
       'The person who sent this invitation is no longer an admin of the organization, so it cannot be accepted; ask an admin for a new invitation',
   });
+
+/** The accepted invitation as the accept statement returns it (int8 columns may arrive as strings). */
+function fromAcceptedRow(
+  r: AcceptOrganizationInvitationRow,
+  now: number,
+): OrganizationInvitationWithOrganization {
+  const expiresAt = Number(r.expires_at);
+  return {
+    id: r.id,
+    organizationId: r.organization_id,
+    emailAddress: r.email_address,
+    role: r.role,
+    status: effectiveStatus(r.status, expiresAt, now),
+    inviterId: r.inviter_id,
+    inviter: r.inviter_user_id
+      ? {
+          userId: r.inviter_user_id,
+          firstName: r.inviter_first_name,
+          lastName: r.inviter_last_name,
+          identifier: r.inviter_identifier,
+        }
+      : null,
+    publicMetadata: r.public_metadata,
+    privateMetadata: r.private_metadata,
+    redirectUrl: r.redirect_url,
+    notify: r.notify,
+    url: null,
+    expiresAt,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    organization: { id: r.organization_id, name: r.organization_name, slug: r.organization_slug },
+  };
+}
 
 type TokenTarget =
   | { kind: 'organization'; id: string; organizationId: string; emailAddress: string; tokenHash: Buffer }
@@ -222,6 +260,22 @@ export class AcceptanceService {
 
   // ---- internals ----------------------------------------------------------------------------------
 
+  /**
+   * Runs an accept transaction that needs the user in the directory. It writes the user itself unless
+   * this process just did; if the user has been deleted since (a foreign-key violation rolls everything
+   * back), it runs once more, writing the user.
+   */
+  private async withUser<T>(user: AuthenticatedUser, run: (syncUser: boolean) => Promise<T>): Promise<T> {
+    const known = this.deps.identities.isKnown(user);
+    try {
+      return await run(!known);
+    } catch (err) {
+      if (!known || !isForeignKeyViolation(err)) throw err;
+      this.deps.identities.forget(user);
+      return run(true);
+    }
+  }
+
   /** The invitation by id, if it was sent to one of the person's verified addresses; 404 otherwise. */
   private async mine(invitationId: string, user: AuthenticatedUser) {
     const found = await this.deps.organizationInvitations.findWithOrganization(
@@ -298,8 +352,10 @@ export class AcceptanceService {
   }
 
   /**
-   * The exactly-once accept. With `tokenHash`, the update also requires the token to be the current one
-   * (a resend that issued a new link makes the old one useless, even mid-request).
+   * The exactly-once accept, in one statement (storage/acceptance-statements.ts): conditional update,
+   * membership with the role and both metadata, event and outbox, all or nothing. With `tokenHash`, the
+   * update also requires the token to be the current one (a resend that issued a new link makes the old
+   * one useless, even mid-request).
    */
   private async acceptOrganization(
     organizationId: string,
@@ -309,59 +365,48 @@ export class AcceptanceService {
   ): Promise<OrganizationInvitationWithOrganization> {
     const now = this.ctx.now();
     const { roles, lifecycle } = this.ctx;
-    const accepted = await this.ctx.db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(oi)
-        .set({ status: 'accepted', tokenHash: null, updatedAt: now })
-        .where(
-          and(
-            eq(oi.organizationId, organizationId),
-            eq(oi.id, invitationId),
-            statusFilter(oi, ['pending'], now),
-            tokenHash ? eq(oi.tokenHash, tokenHash) : undefined,
-          ),
-        )
-        .returning();
-      if (!row) return false;
-      if (!lifecycle.keepInvitationsOfFormerAdmins && row.inviterId) {
-        const [inviter] = await tx
-          .select({ role: memberships.role })
-          .from(memberships)
-          .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, row.inviterId)));
-        if (!roles.isAdmin(inviter?.role)) throw inviterNoLongerAdmin();
-      }
-      await this.deps.identities.sync(user, tx);
-      const created = await tx
-        .insert(memberships)
-        .values({
+    const event = { invitationId, organizationId, type: 'accepted' as const, data: { user_id: user.id } };
+    const effects = effectRows(lifecycle, [event], now);
+    let row: AcceptOrganizationInvitationRow | undefined;
+    try {
+      [row] = await this.withUser(user, async (syncUser) => {
+        if (syncUser) await this.deps.identities.sync(user);
+        return this.ctx.run<AcceptOrganizationInvitationRow>(acceptStatement, [
           organizationId,
-          id: newId('membership', now),
-          userId: user.id,
-          role: row.role,
-          publicMetadata: row.publicMetadata,
-          privateMetadata: row.privateMetadata,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .onConflictDoNothing()
-        .returning({ id: memberships.id });
-      if (created.length === 0) throw alreadyMember(user.id, organizationId);
-      await recordEvents(
-        tx,
-        lifecycle,
-        [{ invitationId, organizationId, type: 'accepted', data: { user_id: user.id } }],
-        now,
-      );
-      return true;
-    });
+          invitationId,
+          now,
+          tokenHash,
+          user.id,
+          newId('membership', now),
+          lifecycle.keepInvitationsOfFormerAdmins,
+          roles.adminKeys(),
+          JSON.stringify(effects.events),
+          JSON.stringify(effects.outbox),
+        ]);
+      });
+    } catch (err) {
+      if (isUniqueViolation(err, 'organization_memberships_user_uidx')) {
+        throw alreadyMember(user.id, organizationId);
+      }
+      throw err;
+    }
+    if (row) return fromAcceptedRow(row, now);
+
+    // Nothing accepted: say why.
     const current = await this.deps.organizationInvitations.findWithOrganization(invitationId);
     if (!current) throw tokenHash ? tokenInvalid() : notFound('organization invitation', invitationId);
-    if (!accepted) {
-      // Pending but not updated: a newer token replaced the one presented.
-      if (current.status === 'pending') throw tokenInvalid();
-      throw notPending(current.status);
+    if (current.status !== 'pending') throw notPending(current.status);
+    if (!lifecycle.keepInvitationsOfFormerAdmins && current.inviterId) {
+      const [inviter] = await this.ctx.db
+        .select({ role: memberships.role })
+        .from(memberships)
+        .where(
+          and(eq(memberships.organizationId, organizationId), eq(memberships.userId, current.inviterId)),
+        );
+      if (!roles.isAdmin(inviter?.role)) throw inviterNoLongerAdmin();
     }
-    return current;
+    // Pending, yet not updated: a newer token replaced the one presented.
+    throw tokenInvalid();
   }
 
   /** Marks the application invitation accepted by `user`, who is added to the directory with the address. */
@@ -370,24 +415,26 @@ export class AcceptanceService {
     user: AuthenticatedUser,
   ): Promise<ApplicationInvitation> {
     const now = this.ctx.now();
-    const accepted = await this.ctx.db.transaction(async (tx) => {
-      await this.deps.identities.sync(user, tx);
-      const [row] = await tx
-        .update(ai)
-        .set({ status: 'accepted', tokenHash: null, userId: user.id, updatedAt: now })
-        .where(
-          and(eq(ai.id, target.id), statusFilter(ai, ['pending'], now), eq(ai.tokenHash, target.tokenHash)),
-        )
-        .returning({ id: ai.id });
-      if (!row) return false;
-      await recordEvents(
-        tx,
-        this.ctx.lifecycle,
-        [{ invitationId: target.id, organizationId: null, type: 'accepted', data: { user_id: user.id } }],
-        now,
-      );
-      return true;
-    });
+    const accepted = await this.withUser(user, (syncUser) =>
+      this.ctx.db.transaction(async (tx) => {
+        if (syncUser) await this.deps.identities.sync(user, tx);
+        const [row] = await tx
+          .update(ai)
+          .set({ status: 'accepted', tokenHash: null, userId: user.id, updatedAt: now })
+          .where(
+            and(eq(ai.id, target.id), statusFilter(ai, ['pending'], now), eq(ai.tokenHash, target.tokenHash)),
+          )
+          .returning({ id: ai.id });
+        if (!row) return false;
+        await recordEvents(
+          tx,
+          this.ctx.lifecycle,
+          [{ invitationId: target.id, organizationId: null, type: 'accepted', data: { user_id: user.id } }],
+          now,
+        );
+        return true;
+      }),
+    );
     const current = await this.deps.invitations.get(target.id);
     if (!accepted) {
       if (current.status === 'pending') throw tokenInvalid();

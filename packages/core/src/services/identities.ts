@@ -32,6 +32,11 @@ export const verifiedEmails = (user: AuthenticatedUser) =>
     .filter((e) => e.verified)
     .map((e) => e.emailAddress);
 
+const seenKey = (user: AuthenticatedUser) =>
+  `${user.id}\n${identityEmails(user)
+    .map((e) => `${e.emailAddress}:${e.verified}`)
+    .join(',')}`;
+
 /**
  * Signed-in people, as the host's identity provider vouches for them, kept in the directory: a person
  * seen for the first time becomes a user (under their own id) with their addresses; an address already
@@ -42,17 +47,31 @@ export class IdentitiesService {
 
   constructor(private readonly ctx: ServiceContext) {}
 
-  /** Adds the person to the directory unless this process did so recently. */
+  /**
+   * Adds the person to the directory unless this process did so recently. The write does not wait for
+   * the WAL flush (`synchronous_commit = off`): it is idempotent and redone whenever it matters (an accept
+   * syncs again in its own transaction unless this process just did), so a crash can only lose a row
+   * that the next request writes again.
+   */
   async remember(user: AuthenticatedUser): Promise<void> {
-    const key = `${user.id}\n${identityEmails(user)
-      .map((e) => `${e.emailAddress}:${e.verified}`)
-      .join(',')}`;
-    const now = this.ctx.now();
-    const at = this.seen.get(key);
-    if (at !== undefined && now - at < SEEN_TTL_MS) return;
-    await this.sync(user);
+    if (this.isKnown(user)) return;
+    await this.ctx.db.transaction(async (tx) => {
+      await tx.execute(sql`SET LOCAL synchronous_commit = off`);
+      await this.sync(user, tx);
+    });
     if (this.seen.size >= SEEN_MAX) this.seen.delete(this.seen.keys().next().value!);
-    this.seen.set(key, now);
+    this.seen.set(seenKey(user), this.ctx.now());
+  }
+
+  /** Whether this process wrote the person, as they are now, to the directory recently. */
+  isKnown(user: AuthenticatedUser): boolean {
+    const at = this.seen.get(seenKey(user));
+    return at !== undefined && this.ctx.now() - at < SEEN_TTL_MS;
+  }
+
+  /** Forgets that the person was written (e.g. their user was deleted since), so the next sync writes. */
+  forget(user: AuthenticatedUser): void {
+    this.seen.delete(seenKey(user));
   }
 
   /**

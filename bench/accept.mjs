@@ -1,0 +1,232 @@
+#!/usr/bin/env node
+// Accept benchmark: POST /frontend/v1/tickets/accept on PostgreSQL, each request a different invitee
+// with their own session token and accept token, so every request is a real, exactly-once accept.
+//
+//   npx -y pnpm@10 run build && node bench/accept.mjs
+//
+// 1. Drops and recreates the database `invitekit_bench_accept` and starts the built server
+//    (apps/server/dist/main.js) on it, with an HS256 JWT secret.
+// 2. Seeds, through the Backend API: one admin and organization, then N pending invitations (bulk, 10 per
+//    request, notify false) for N addresses; keeps each invitation's token from its `url`.
+// 3. Signs one session token per invitee (sub user_bench_<i>, their address, email_verified: true).
+// 4. Reference, same run: N Backend API creates (POST /v1/organizations/{org}/invitations, new address
+//    each), so the accept figures can be read against a workload measured on the same machine state.
+// 5. Drives N accepts with autocannon (C connections), one prepared (token, JWT) pair per request, and
+//    reports accepts/s, p50, p99; then checks every answer was 200 and the organization has N + 1 members.
+//
+// Environment: BENCH_ACCEPTS (N, default 4000), BENCH_CONNECTIONS (C, default 32), BENCH_PG_URL (default
+// postgres://postgres@127.0.0.1:5432/postgres, the server for the bench database), BENCH_PORT (default
+// 4710), BENCH_POOL (server pool size, default 32). Results also go to bench/results/accept-latest.json.
+
+import { spawn } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const SERVER_DIR = join(BENCH_DIR, '..', 'apps', 'server');
+const N = Number(process.env.BENCH_ACCEPTS ?? 4000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PORT = Number(process.env.BENCH_PORT ?? 4710);
+const DB = 'invitekit_bench_accept';
+const KEY = `sk_bench_${randomBytes(12).toString('hex')}`;
+const JWT_SECRET = randomBytes(32).toString('base64url');
+const BASE = `http://127.0.0.1:${PORT}`;
+
+const log = (...args) => console.error('==>', ...args);
+
+async function recreateDatabase() {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${DB}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(PG_URL);
+  url.pathname = `/${DB}`;
+  return url.toString();
+}
+
+async function startServer(databaseUrl) {
+  const server = spawn(process.execPath, ['dist/main.js'], {
+    cwd: SERVER_DIR,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_SIZE: process.env.BENCH_POOL ?? '32',
+      INVITEKIT_SECRET_KEY: KEY,
+      INVITEKIT_JWT_SECRET: JWT_SECRET,
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let i = 0; i < 300; i++) {
+    if (server.exitCode !== null) throw new Error('server exited; is it built (pnpm run build)?');
+    try {
+      if ((await fetch(`${BASE}/healthz`)).ok) return server;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('server not ready after 60 s');
+}
+
+async function api(method, path, body) {
+  const res = await fetch(BASE + path, {
+    method,
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} -> HTTP ${res.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** An HS256 session token, as an identity provider would sign it. */
+function sessionToken(sub, email) {
+  const now = Math.floor(Date.now() / 1000);
+  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub, email, email_verified: true, iat: now, exp: now + 3600 })}`;
+  return `${unsigned}.${createHmac('sha256', JWT_SECRET).update(unsigned).digest('base64url')}`;
+}
+
+async function seed() {
+  const admin = await api('POST', '/v1/users', { email_address: ['admin@bench.example.com'] });
+  const org = await api('POST', '/v1/organizations', { name: 'Accept bench', created_by: admin.id });
+  const pairs = new Array(N);
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < N) {
+      const from = next;
+      next += 10;
+      const items = [];
+      for (let i = from; i < Math.min(N, from + 10); i++) {
+        items.push({
+          email_address: `invitee-${i}@bench.example.com`,
+          role: 'org:member',
+          inviter_user_id: admin.id,
+          notify: false,
+        });
+      }
+      const created = await api('POST', `/v1/organizations/${org.id}/invitations/bulk`, items);
+      created.data.forEach((inv, k) => {
+        const i = from + k;
+        pairs[i] = {
+          body: JSON.stringify({ token: new URL(inv.url).searchParams.get('invitation_token') }),
+          authorization: `Bearer ${sessionToken(`user_bench_${i}`, inv.email_address)}`,
+        };
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  log(`seeded ${N} invitations in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return { orgId: org.id, adminId: admin.id, pairs };
+}
+
+/** `amount` requests to `path`, C connections; `next(i)` gives request i's body and authorization. */
+function run(path, amount, next) {
+  let i = 0;
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${BASE}${path}`,
+        connections: CONNECTIONS,
+        amount,
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (request) => {
+              const { body, authorization } = next(i++);
+              return {
+                ...request,
+                body,
+                headers: { 'content-type': 'application/json', authorization },
+              };
+            },
+          },
+        ],
+      },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
+    autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false });
+  });
+}
+
+const figures = (result) => ({
+  per_second: Math.round(result.requests.total / result.duration),
+  p50_ms: result.latency.p50,
+  p90_ms: result.latency.p90,
+  p99_ms: result.latency.p99,
+  max_ms: result.latency.max,
+  status_2xx: result['2xx'],
+  non_2xx: result.non2xx,
+  errors: result.errors + result.timeouts,
+});
+
+const databaseUrl = await recreateDatabase();
+const server = await startServer(databaseUrl);
+try {
+  const { orgId, adminId, pairs } = await seed();
+  // Reference measured in the same run, same server and connections (the machine is shared and noisy):
+  // Backend API creates, each a new address, into another organization.
+  const refOrg = await api('POST', '/v1/organizations', { name: 'Create reference', created_by: adminId });
+  const createBody = (i) =>
+    JSON.stringify({ email_address: `ref-${i}@bench.example.com`, role: 'org:member', notify: false });
+  log(`reference: ${N} Backend API creates with ${CONNECTIONS} connections`);
+  const create = figures(
+    await run(`/v1/organizations/${refOrg.id}/invitations`, N, (i) => ({
+      body: createBody(i),
+      authorization: `Bearer ${KEY}`,
+    })),
+  );
+  log(`accepting ${N} invitations with ${CONNECTIONS} connections`);
+  const result = await run('/frontend/v1/tickets/accept', N, (i) => pairs[i % N]);
+  const accept = figures(result);
+  const members = await api('GET', `/v1/organizations/${orgId}/memberships?limit=1`);
+  const summary = {
+    accepts: N,
+    connections: CONNECTIONS,
+    seconds: result.duration,
+    accepts_per_second: accept.per_second,
+    p50_ms: accept.p50_ms,
+    p90_ms: accept.p90_ms,
+    p99_ms: accept.p99_ms,
+    max_ms: accept.max_ms,
+    status_2xx: accept.status_2xx,
+    non_2xx: accept.non_2xx,
+    errors: accept.errors,
+    members_after: members.total_count,
+    members_expected: N + 1,
+    reference_create: create,
+    accept_vs_create: Number((accept.per_second / create.per_second).toFixed(3)),
+    load_average: (await import('node:os')).loadavg().map((l) => Number(l.toFixed(2))),
+  };
+  mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
+  writeFileSync(join(BENCH_DIR, 'results', 'accept-latest.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  console.log(JSON.stringify(summary, null, 2));
+  const ok =
+    summary.status_2xx === N &&
+    summary.non_2xx === 0 &&
+    summary.members_after === N + 1 &&
+    create.status_2xx === N;
+  if (!ok) {
+    console.error('bench: not every accept succeeded exactly once (see non_2xx / members_after)');
+    process.exitCode = 1;
+  }
+} finally {
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+  await admin.end();
+}
