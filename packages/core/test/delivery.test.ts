@@ -445,6 +445,58 @@ describe.each(testDatabases())('delivery on $name', (kind) => {
   });
 
   it.runIf(kind.name === 'postgres')(
+    'a send that outlives its lease is taken over by another process, and its late outcome is ignored',
+    async () => {
+      const smtp = await startSmtpServer();
+      cleanups.push(smtp.close);
+      const created = await kind.create();
+      cleanups.push(created.drop);
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let stuck = false;
+      // Process A: its send hangs past its short lease (as if it crashed before recording the outcome).
+      const a = await open(
+        {
+          mailer: {
+            send: async () => {
+              stuck = true;
+              await gate;
+            },
+          },
+          // It claims only when woken by its own write: no poll comes back for the message.
+          delivery: { leaseMs: 300, sendTimeoutMs: 120_000, pollIntervalMs: 600_000 },
+        },
+        created.config,
+      );
+      const { orgId } = await seed(a);
+      a.start();
+      const invitation = await a.services.organizationInvitations.create(orgId, {
+        emailAddress: 'lease@example.com',
+        role: 'org:member',
+      });
+      await waitFor('A to start sending', () => stuck);
+      const [leased] = await outbox(a);
+      expect(leased).toMatchObject({ status: 'pending', attempts: 1 });
+      // Process B takes the message over once A's lease has run out, and delivers it.
+      const b = await open({ smtpUrl: smtp.url }, created.config);
+      b.start();
+      await waitFor('B to deliver', () => smtp.received[0]);
+      const [delivered] = await waitFor('the delivered mark', async () => {
+        const m = await outbox(b);
+        return m[0]?.status === 'delivered' && m;
+      });
+      expect(delivered).toMatchObject({ attempts: 2, link: null });
+      // A finishes late: its outcome is fenced off by the attempt number.
+      release();
+      await a.close();
+      const [after] = await outbox(b);
+      expect(after).toMatchObject({ status: 'delivered', attempts: 2 });
+      expect((await events(b, invitation.id)).map((e) => e.type)).toEqual(['created', 'emailed']);
+      expect(smtp.received).toHaveLength(1);
+    },
+  );
+
+  it.runIf(kind.name === 'postgres')(
     'two instances on one database deliver 200 emails exactly once in total',
     async () => {
       const smtp = await startSmtpServer({ parse: false });

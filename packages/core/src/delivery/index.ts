@@ -56,7 +56,9 @@ export function createBackground(
   for (const endpoint of deps.lifecycle.webhooks) checkWebhookSecret(endpoint);
   let devMailer: DevMailer | null = null;
   let mailer = config.mailer;
-  if (!mailer && config.smtpUrl) mailer = smtpMailer(config.smtpUrl);
+  // A mailer made here is closed by stop(); one handed in belongs to the host.
+  const ownSmtp = !mailer && config.smtpUrl ? smtpMailer(config.smtpUrl) : null;
+  if (ownSmtp) mailer = ownSmtp;
   if (!mailer) {
     devMailer = new DevMailer({
       keep: config.devMailboxSize,
@@ -101,7 +103,7 @@ export function createBackground(
     wake: () => dispatcher.wake(),
     async stop() {
       await Promise.all([dispatcher.stop(), sweeper.stop()]);
-      await mailer.close?.();
+      await ownSmtp?.close?.();
     },
   };
 }

@@ -15,7 +15,7 @@ export interface EmailMessage {
 /** Sends email. `send` resolves once the message is accepted for delivery, and rejects otherwise. */
 export interface Mailer {
   send(message: EmailMessage): Promise<void>;
-  /** Releases connections; called by `invitekit.close()`. */
+  /** Releases connections. `invitekit.close()` calls it for the SMTP mailer it made from `smtpUrl`. */
   close?(): Promise<void> | void;
 }
 
@@ -52,7 +52,7 @@ export function smtpMailer(
     return createTransport({
       url,
       pool: true,
-      maxConnections: options.maxConnections ?? 5,
+      maxConnections: options.maxConnections ?? 10,
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout,

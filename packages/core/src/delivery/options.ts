@@ -16,7 +16,7 @@ export interface DeliveryOptions {
    * Keep it above the send timeouts.
    */
   leaseMs?: number;
-  /** Messages sent at once by one process (default 16). */
+  /** Messages sent at once by one process (default 32). */
   concurrency?: number;
   /** Timeout of one webhook request in ms (default 10 000). */
   webhookTimeoutMs?: number;
@@ -50,7 +50,7 @@ export const resolveDelivery = (o: DeliveryOptions = {}): ResolvedDeliveryOption
   retryBaseMs: o.retryBaseMs ?? 15_000,
   retryMaxMs: o.retryMaxMs ?? 3_600_000,
   leaseMs: o.leaseMs ?? 120_000,
-  concurrency: Math.max(1, o.concurrency ?? 16),
+  concurrency: Math.max(1, o.concurrency ?? 32),
   webhookTimeoutMs: o.webhookTimeoutMs ?? 10_000,
   sendTimeoutMs: o.sendTimeoutMs ?? 30_000,
   shutdownTimeoutMs: o.shutdownTimeoutMs ?? 10_000,

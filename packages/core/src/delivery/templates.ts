@@ -63,8 +63,12 @@ export const escapeHtml = (value: unknown): string =>
 /** A subject is one header line: no line breaks, whatever a name contains. */
 const oneLine = (s: string) => s.replace(/[\r\n]+/g, ' ').trim();
 
-const formatExpiry = (ms: number) =>
-  `${new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(ms)} UTC`;
+const expiryFormat = new Intl.DateTimeFormat('en-US', {
+  dateStyle: 'long',
+  timeStyle: 'short',
+  timeZone: 'UTC',
+});
+const formatExpiry = (ms: number) => `${expiryFormat.format(ms)} UTC`;
 
 function layout(heading: string, paragraphs: string[], link: string, button: string, footer: string) {
   const href = escapeHtml(link);

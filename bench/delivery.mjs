@@ -1,0 +1,245 @@
+// Email delivery benchmark: how fast the outbox dispatcher empties a backlog, and how long an invitation
+// waits between its creation and its email arriving, with 1 and with 2 dispatcher processes.
+//
+//   npx -y pnpm@10 run build && node bench/delivery.mjs
+//
+// For each process count, on a fresh PostgreSQL database:
+//   1. seeds BENCH_DELIVERY_N invitations (default 5,000, notify on) through the service API, nothing started;
+//   2. starts a local SMTP server (smtp-server) on 127.0.0.1 that records when each recipient's message ends;
+//   3. starts P dispatcher processes (`createInvitekit({ smtpUrl }).start()`, default settings) at once;
+//   4. waits until every email has arrived, then reports emails/s (N / time from start to the last
+//      receipt), the delay from each invitation's created_at to its receipt (p50/p99/max), and checks
+//      exactly once: N messages received, N distinct recipients, N `delivered` rows, N `emailed` events.
+// Backlog delays grow with N by construction (the last email waits for the N-1 before it), so the
+// `live` phase also measures the delay while the dispatchers run: BENCH_DELIVERY_LIVE (default 1,000)
+// more invitations created while they run, 10 per bulk call, 4 calls in flight.
+//
+// Environment: BENCH_PG_URL (admin connection, default postgres://$PGUSER@127.0.0.1:5432/postgres, PGUSER
+// defaulting to root as in run.sh), BENCH_DELIVERY_N, BENCH_DELIVERY_LIVE, BENCH_DELIVERY_PROCESSES
+// (default "1,2"), BENCH_DELIVERY_CONCURRENCY (the dispatcher's `delivery.concurrency`, default 32).
+// Prints one `BENCH_DELIVERY {json}` line per run.
+
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { SMTPServer } from 'smtp-server';
+
+const self = fileURLToPath(import.meta.url);
+const coreDist = fileURLToPath(new URL('../packages/core/dist/index.js', import.meta.url));
+if (!existsSync(coreDist)) {
+  console.error('Build first: npx -y pnpm@10 run build');
+  process.exit(1);
+}
+const { createInvitekit } = await import('@invitekit/core');
+
+// ---- worker: one dispatcher process ------------------------------------------------------------------
+if (process.argv[2] === 'worker') {
+  const [, , , databaseUrl, smtpUrl] = process.argv;
+  const concurrency = process.env.BENCH_DELIVERY_CONCURRENCY;
+  const ik = await createInvitekit({
+    database: { url: databaseUrl, poolSize: 8 },
+    smtpUrl,
+    ...(concurrency ? { delivery: { concurrency: Number(concurrency) } } : {}),
+  });
+  process.once('SIGTERM', () => ik.close().then(() => process.exit(0)));
+  // The parent writes a line to stdin once every worker is ready: then all start together.
+  process.stdin.once('data', () => ik.start());
+  process.stdout.write('ready\n');
+} else {
+  await main();
+}
+
+async function main() {
+  const adminUrl =
+    process.env.BENCH_PG_URL ?? `postgres://${process.env.PGUSER ?? 'root'}@127.0.0.1:5432/postgres`;
+  const N = Number(process.env.BENCH_DELIVERY_N ?? 5000);
+  const LIVE = Number(process.env.BENCH_DELIVERY_LIVE ?? 1000);
+  const counts = (process.env.BENCH_DELIVERY_PROCESSES ?? '1,2').split(',').map(Number);
+  const results = [];
+  for (const processes of counts) results.push(await run(adminUrl, N, LIVE, processes));
+  console.log(
+    '\nprocesses | phase   | emails | emails/s | p50 delay ms | p99 delay ms | max ms | exactly once',
+  );
+  for (const r of results) {
+    for (const phase of ['backlog', 'live']) {
+      const p = r[phase];
+      if (!p) continue;
+      console.log(
+        `${String(r.processes).padStart(9)} | ${phase.padEnd(7)} | ${String(p.emails).padStart(6)} | ${p.per_second.toFixed(0).padStart(8)} | ${p.p50_ms.toFixed(0).padStart(12)} | ${p.p99_ms.toFixed(0).padStart(12)} | ${p.max_ms.toFixed(0).padStart(6)} | ${r.exactly_once}`,
+      );
+    }
+  }
+  const load = (await import('node:os')).loadavg();
+  console.log(
+    `load average at the end: ${load.map((l) => l.toFixed(2)).join(' ')} (2 cores; other work inflates it)`,
+  );
+}
+
+function quantile(sorted, q) {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+async function run(adminUrl, N, LIVE, processes) {
+  const dbName = `invitekit_bench_delivery_${process.pid}_${processes}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  const databaseUrl = url.toString();
+
+  // The SMTP server: receipt time per recipient.
+  const receipts = new Map();
+  let received = 0;
+  let onReceipt = () => {};
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      stream.on('data', () => {});
+      stream.on('end', () => {
+        const at = Date.now();
+        for (const r of session.envelope.rcptTo) {
+          receipts.set(r.address, (receipts.get(r.address) ?? []).concat(at));
+          received++;
+        }
+        callback();
+        onReceipt();
+      });
+    },
+  });
+  await new Promise((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const smtpUrl = `smtp://127.0.0.1:${smtp.server.address().port}`;
+
+  // Seed the backlog with nothing started.
+  const seeder = await createInvitekit({ database: { url: databaseUrl, poolSize: 8 } });
+  const adminUser = await seeder.services.users.create({
+    emailAddresses: ['admin@bench.example.com'],
+    firstName: 'Ada',
+  });
+  const org = await seeder.services.organizations.create({ name: 'Bench Inc', createdBy: adminUser.id });
+  const createdAt = new Map();
+  const create = async (prefix, total, concurrency) => {
+    let next = 0;
+    const worker = async () => {
+      while (next < total) {
+        const start = next;
+        next += 10;
+        const items = [];
+        for (let i = start; i < Math.min(total, start + 10); i++) {
+          items.push({
+            emailAddress: `${prefix}-${i}@bench.example.com`,
+            role: 'org:member',
+            inviterUserId: adminUser.id,
+          });
+        }
+        const made = await seeder.services.organizationInvitations.createMany(org.id, items);
+        for (const m of made) createdAt.set(m.emailAddress, m.createdAt);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  };
+  const seedStart = performance.now();
+  await create('backlog', N, 8);
+  console.error(`[${processes}p] seeded ${N} in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+
+  const workers = [];
+  for (let i = 0; i < processes; i++) {
+    const prof = process.env.BENCH_DELIVERY_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_DELIVERY_CPU_PROF}`]
+      : [];
+    const child = spawn(process.execPath, [...prof, self, 'worker', databaseUrl, smtpUrl], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    await new Promise((resolve, reject) => {
+      child.stdout.once('data', resolve);
+      child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+    });
+    workers.push(child);
+  }
+  const waitFor = (count) =>
+    new Promise((resolve) => {
+      if (received >= count) return resolve();
+      onReceipt = () => received >= count && resolve();
+    });
+
+  const stats = (prefix, startedAt) => {
+    const delays = [];
+    let last = 0;
+    for (const [address, times] of receipts) {
+      if (!address.startsWith(prefix)) continue;
+      delays.push(times[0] - createdAt.get(address));
+      last = Math.max(last, times[0]);
+    }
+    delays.sort((a, b) => a - b);
+    return {
+      emails: delays.length,
+      seconds: (last - startedAt) / 1000,
+      per_second: delays.length / ((last - startedAt) / 1000),
+      p50_ms: quantile(delays, 0.5),
+      p99_ms: quantile(delays, 0.99),
+      max_ms: delays[delays.length - 1],
+    };
+  };
+
+  const startedAt = Date.now();
+  for (const w of workers) w.stdin.write('start\n');
+  await waitFor(N);
+  const backlog = stats('backlog', startedAt);
+  console.error(`[${processes}p] backlog of ${N} delivered in ${backlog.seconds.toFixed(1)} s`);
+
+  let live = null;
+  if (LIVE > 0) {
+    const liveStart = Date.now();
+    await create('live', LIVE, 4);
+    await waitFor(N + LIVE);
+    live = stats('live', liveStart);
+  }
+
+  // Exactly once: at the SMTP server and in the database (outcomes are recorded just after receipt).
+  const total = N + LIVE;
+  const check = new pg.Client({ connectionString: databaseUrl });
+  await check.connect();
+  const countsNow = async () =>
+    (
+      await check.query(`SELECT
+    (SELECT count(*)::int FROM outbox WHERE status = 'delivered') AS delivered,
+    (SELECT count(*)::int FROM invitation_events WHERE type = 'emailed') AS emailed`)
+    ).rows[0];
+  let delivered = await countsNow();
+  for (const deadline = Date.now() + 60_000; delivered.delivered < total && Date.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 100));
+    delivered = await countsNow();
+  }
+  await check.end();
+  const duplicates = [...receipts.values()].filter((t) => t.length > 1).length;
+  const exactlyOnce =
+    received === total && receipts.size === total && duplicates === 0 && delivered.delivered === total;
+
+  for (const w of workers) w.kill('SIGTERM');
+  await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r() : w.once('exit', r)))));
+  await seeder.close();
+  await new Promise((r) => smtp.close(r));
+  const a = new pg.Client({ connectionString: adminUrl });
+  await a.connect();
+  await a.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await a.end();
+
+  const result = {
+    processes,
+    backlog,
+    live,
+    received,
+    distinct_recipients: receipts.size,
+    delivered_rows: delivered.delivered,
+    emailed_events: delivered.emailed,
+    exactly_once: exactlyOnce,
+  };
+  console.log(`BENCH_DELIVERY ${JSON.stringify(result)}`);
+  return result;
+}
