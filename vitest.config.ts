@@ -17,6 +17,20 @@ export default defineConfig({
       { extends: true, test: { name: 'server', include: ['apps/server/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'nestjs', include: ['packages/nestjs/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'nest-example', include: ['apps/nest-example/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'client', include: ['packages/client/test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'react',
+          include: ['packages/react/test/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+          globalSetup: ['packages/react/test/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'react-example', include: ['apps/react-example/test/**/*.test.ts'] },
+      },
     ],
   },
 });

@@ -42,7 +42,7 @@ async function spawnServer() {
   };
   try {
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no start: ${output.out}${output.err}`)), 20_000);
+      const timer = setTimeout(() => reject(new Error(`no start: ${output.out}${output.err}`)), 60_000);
       child.stdout.on('data', () => {
         const m = /"url":"(http:[^"]+)"/.exec(output.out);
         if (m) {
@@ -72,7 +72,7 @@ describe('the server process', () => {
     } finally {
       cleanup();
     }
-  });
+  }, 90_000); // a limit for a busy machine (starting a process, PGlite, tsx), not a measurement
 
   it('stops promptly and cleanly on SIGTERM while under keep-alive load', async () => {
     const { child, url, output, cleanup } = await spawnServer();
@@ -109,7 +109,7 @@ describe('the server process', () => {
     } finally {
       cleanup();
     }
-  });
+  }, 90_000); // a limit for a busy machine (starting a process, PGlite, tsx), not a measurement
 
   it('reads its configuration from the environment', () => {
     const c = configFromEnv({ PORT: '8080', INVITEKIT_SECRET_KEY: 'a, b', DATABASE_URL: 'postgres://x/y' });

@@ -1,0 +1,134 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DEMO_ADMIN, type RunningDemo, startDemo } from '../scripts/demo.js';
+
+// The whole flow in a real browser (Debian's chromium through playwright-core): the admin invites an
+// address, the test reads the link from the development mailbox, the invitee opens it, signs in,
+// accepts, and sees themselves on the members page. A screenshot lands in test-results/.
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+const results = join(appDir, 'test-results');
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.CI) {
+  // In CI a missing browser is a failure, never a skip (.ci/run installs it).
+  throw new Error(`Chromium not found at ${CHROMIUM}; install it (apt-get install -y chromium).`);
+}
+
+describe.skipIf(!haveChromium)('react-example in Chromium', () => {
+  let work: string;
+  let demo: RunningDemo;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'invitekit-e2e-'));
+    await build({ root: appDir, logLevel: 'warn', build: { outDir: join(work, 'dist'), emptyOutDir: true } });
+    demo = await startDemo({
+      port: 0,
+      dataDir: join(work, 'data'),
+      staticDir: join(work, 'dist'),
+      log: () => {},
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      // Playwright gives every launch a fresh temporary profile (user data dir).
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-sync',
+      ],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  async function signIn(page: Page, email: string) {
+    await page.getByLabel('Email address', { exact: true }).fill(email);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByTestId('signed-in-as').filter({ hasText: email }).waitFor();
+  }
+
+  /** The accept link of the newest email to `to`, once the dispatcher has sent it. */
+  async function linkFor(to: string): Promise<string> {
+    for (;;) {
+      const res = await fetch(`${demo.url}/dev/mailbox.json`);
+      expect(res.status).toBe(200);
+      const messages = (await res.json()) as { to: string; subject: string; link: string | null }[];
+      const message = messages.find((m) => m.to.includes(to));
+      if (message?.link) return message.link;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  /** On failure, what each page showed, next to the screenshot of success. */
+  async function onFailure(pages: Page[], error: unknown): Promise<never> {
+    mkdirSync(results, { recursive: true });
+    for (const [i, page] of pages.entries()) {
+      await page.screenshot({ path: join(results, `e2e-failure-${i}.png`), fullPage: true }).catch(() => {});
+    }
+    throw error;
+  }
+
+  test('invite, read the email, accept as the invitee, see the new member', async () => {
+    const pages: Page[] = [];
+    await flow(pages).catch((error: unknown) => onFailure(pages, error));
+  }, 120_000);
+
+  async function flow(pages: Page[]) {
+    const invitee = `bob-${Date.now()}@example.test`;
+
+    // The admin invites one address and sees it pending.
+    const admin = await browser.newContext();
+    const adminPage = await admin.newPage();
+    pages.push(adminPage);
+    await adminPage.goto(demo.url);
+    await signIn(adminPage, DEMO_ADMIN.email);
+    await adminPage.getByRole('heading', { name: /Acme/ }).waitFor();
+    await adminPage.getByLabel('Email addresses').fill(invitee);
+    await adminPage.getByRole('button', { name: 'Send invitation' }).click();
+    await adminPage
+      .getByRole('status')
+      .filter({ hasText: `Invitation sent to ${invitee}` })
+      .waitFor();
+    await adminPage.getByTestId('pending').getByText(invitee).waitFor();
+
+    // The email's link opens the accept page in another browser profile.
+    const link = await linkFor(invitee);
+    expect(link).toContain(`${demo.url}/accept?invitation_token=`);
+    const guest = await browser.newContext();
+    const page = await guest.newPage();
+    pages.push(page);
+    await page.goto(link);
+    await page.getByRole('heading', { name: /Join Acme/ }).waitFor();
+    await signIn(page, invitee);
+    await page.getByRole('button', { name: `Accept as ${invitee}` }).click();
+    await page.getByRole('status').filter({ hasText: 'You joined Acme' }).waitFor();
+
+    // The new member is on the members page.
+    await page.getByRole('link', { name: 'Go to the members page' }).click();
+    await page.getByTestId('members').getByText(invitee).waitFor();
+    mkdirSync(results, { recursive: true });
+    await page.screenshot({ path: join(results, 'e2e-members.png'), fullPage: true });
+
+    // And the admin's pending list no longer shows the invitation.
+    await adminPage.reload();
+    await adminPage.getByTestId('members').getByText(invitee).waitFor();
+    expect(await adminPage.getByTestId('pending').getByText(invitee).count()).toBe(0);
+    await admin.close();
+    await guest.close();
+  }
+});

@@ -1,0 +1,13 @@
+export type { BackendClient, BackendClientOptions } from './backend.js';
+export { createBackendClient } from './backend.js';
+export { InvitekitApiError, isInvitekitApiError } from './errors.js';
+export type { FrontendClient, FrontendClientOptions } from './frontend.js';
+export { createFrontendClient } from './frontend.js';
+export type { FetchLike, RequestOptions } from './request.js';
+export type {
+  InvitationStatus,
+  ListInvitationsParams,
+  ListParams,
+  Page,
+} from './types.js';
+export type * from './wire.gen.js';

@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type Standalone, startStandalone } from '../../../test/support/standalone.js';
+import {
+  createBackendClient,
+  createFrontendClient,
+  type InvitekitApiError,
+  isInvitekitApiError,
+} from '../src/index.js';
+
+let api: Standalone;
+beforeAll(async () => {
+  api = await startStandalone();
+});
+afterAll(() => api?.stop());
+
+const frontend = (token: string | null) => createFrontendClient({ baseUrl: api.url, getToken: () => token });
+
+/** The rejection of `promise`, which must be an InvitekitApiError. */
+async function apiError(promise: Promise<unknown>): Promise<InvitekitApiError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (e: unknown) => e,
+  );
+  expect(isInvitekitApiError(error)).toBe(true);
+  return error as InvitekitApiError;
+}
+
+describe('Backend API client', () => {
+  test('creates and lists invitations, typed', async () => {
+    const { admin, org } = await api.organization('bapi');
+    const created = await api.backend.organizationInvitations.create(org.id, {
+      email_address: 'Bob@Example.test',
+      role: 'org:member',
+      inviter_user_id: admin.id,
+      private_metadata: { seat: 3 },
+    });
+    expect(created).toMatchObject({ object: 'organization_invitation', email_address: 'bob@example.test' });
+    expect(created.private_metadata).toEqual({ seat: 3 });
+    const page = await api.backend.organizationInvitations.list(org.id, { status: ['pending'], limit: 5 });
+    expect(page.total_count).toBe(1);
+    expect(page.data[0]!.id).toBe(created.id);
+  });
+
+  test('API errors are InvitekitApiErrors carrying the ClerkErrors body', async () => {
+    const { org } = await api.organization('errors');
+    await api.backend.organizationInvitations.create(org.id, {
+      email_address: 'dup@example.test',
+      role: 'org:member',
+    });
+    const duplicate = await apiError(
+      api.backend.organizationInvitations.create(org.id, {
+        email_address: 'dup@example.test',
+        role: 'org:member',
+      }),
+    );
+    expect(duplicate.status).toBe(400);
+    expect(duplicate.code).toBe('duplicate_record');
+    expect(duplicate.errors[0]).toMatchObject({ code: 'duplicate_record', message: expect.any(String) });
+
+    const wrongKey = createBackendClient({ baseUrl: api.url, secretKey: 'sk_wrong' });
+    const unauthorised = await apiError(wrongKey.users.list());
+    expect(unauthorised).toMatchObject({ status: 401, code: 'authentication_invalid' });
+  });
+
+  test('a body that is not ClerkErrors still surfaces as a typed error', async () => {
+    const client = createBackendClient({
+      baseUrl: api.url,
+      secretKey: 'x',
+      fetch: async () => new Response('<html>bad gateway</html>', { status: 502 }),
+    });
+    const error = await apiError(client.users.list());
+    expect(error).toMatchObject({ status: 502, code: 'unexpected_response' });
+  });
+});
+
+describe('Frontend API client', () => {
+  test('an admin invites, lists, bulk-invites and revokes; no private metadata leaves', async () => {
+    const { admin, org } = await api.organization('fapi');
+    const client = frontend(admin.token);
+    const one = await client.createOrganizationInvitation(org.id, {
+      email_address: 'one@example.test',
+      role: 'org:member',
+    });
+    expect(one).toMatchObject({
+      object: 'organization_invitation',
+      status: 'pending',
+      organization_id: org.id,
+    });
+    expect(one).not.toHaveProperty('private_metadata');
+    const many = await client.createOrganizationInvitations(org.id, {
+      email_address: ['two@example.test', 'three@example.test'],
+      role: 'org:admin',
+    });
+    expect(many.map((i) => i.email_address).sort()).toEqual(['three@example.test', 'two@example.test']);
+
+    const page = await client.listOrganizationInvitations(org.id, { status: 'pending', limit: 2 });
+    expect(page.total_count).toBe(3);
+    expect(page.data).toHaveLength(2);
+
+    const revoked = await client.revokeOrganizationInvitation(org.id, one.id);
+    expect(revoked.status).toBe('revoked');
+    const again = await apiError(client.revokeOrganizationInvitation(org.id, one.id));
+    expect(again).toMatchObject({ status: 400, code: 'invitation_not_pending' });
+  });
+
+  test('signed out is 401, a plain member is 403', async () => {
+    const { org } = await api.organization('authz');
+    expect(await apiError(frontend(null).listOrganizationInvitations(org.id))).toMatchObject({
+      status: 401,
+      code: 'authentication_invalid',
+    });
+    const member = await api.user('member');
+    await api.backend.memberships.create(org.id, { user_id: member.id, role: 'org:member' });
+    expect(await apiError(frontend(member.token).listOrganizationInvitations(org.id))).toMatchObject({
+      status: 403,
+      code: 'not_an_admin_in_organization',
+    });
+  });
+
+  test('the invitee lists, accepts and declines their invitations', async () => {
+    const { org } = await api.organization('mine');
+    const { org: other } = await api.organization('other');
+    const invitee = await api.user('invitee');
+    const first = await api.backend.organizationInvitations.create(org.id, {
+      email_address: invitee.email,
+      role: 'org:member',
+    });
+    await api.backend.organizationInvitations.create(other.id, {
+      email_address: invitee.email,
+      role: 'org:member',
+    });
+    const client = frontend(invitee.token);
+
+    const mine = await client.listMyInvitations({ status: 'pending' });
+    expect(mine.total_count).toBe(2);
+    expect(mine.data.map((i) => i.public_organization_data.name).sort()).toEqual(['mine Inc', 'other Inc']);
+
+    const accepted = await client.acceptMyInvitation(first.id);
+    expect(accepted.status).toBe('accepted');
+    const declined = await client.declineMyInvitation(
+      mine.data.find((i) => i.organization_id === other.id)!.id,
+    );
+    expect(declined.status).not.toBe('pending');
+    expect((await client.listMyInvitations({ status: 'pending' })).total_count).toBe(0);
+    const members = await api.backend.memberships.list(org.id);
+    expect(members.data.map((m) => m.public_user_data.user_id)).toContain(invitee.id);
+  });
+
+  test('tickets: preview without a session, accept as the invited user, typed failures', async () => {
+    const { org } = await api.organization('ticket');
+    const invitee = await api.user('ticket-invitee');
+    const invitation = await api.backend.organizationInvitations.create(org.id, {
+      email_address: invitee.email,
+      role: 'org:member',
+    });
+    const token = api.tokenOf(invitation);
+    expect(token).not.toBe('');
+
+    const preview = await frontend(null).previewTicket(token);
+    expect(preview).toMatchObject({
+      object: 'invitation_preview',
+      invitation_id: invitation.id,
+      status: 'pending',
+      organization: { id: org.id, name: 'ticket Inc' },
+    });
+    expect(preview.email_address).not.toBe(invitee.email); // masked
+
+    expect(await apiError(frontend(null).previewTicket('not-a-token'))).toMatchObject({
+      status: 404,
+      code: 'invitation_token_invalid',
+    });
+    const stranger = await api.user('stranger');
+    expect(await apiError(frontend(stranger.token).acceptTicket(token))).toMatchObject({
+      status: 403,
+      code: 'invitation_email_mismatch',
+    });
+    await frontend(invitee.token).acceptTicket(token);
+    const twice = await apiError(frontend(invitee.token).acceptTicket(token));
+    expect(twice).toMatchObject({
+      status: 400,
+      code: 'invitation_not_pending',
+      meta: { status: 'accepted' },
+    });
+  });
+});

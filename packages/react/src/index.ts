@@ -1,0 +1,20 @@
+export {
+  type InvitekitContextValue,
+  InvitekitProvider,
+  type InvitekitProviderProps,
+  useInvitekit,
+  useInvitekitClient,
+} from './context.js';
+export { invitekitKeys } from './keys.js';
+export { isOptimisticInvitation } from './optimistic.js';
+export { type InvitationState, type UseInvitationResult, useInvitation } from './use-invitation.js';
+export {
+  type UseMyInvitationsOptions,
+  type UseMyInvitationsResult,
+  useMyInvitations,
+} from './use-my-invitations.js';
+export {
+  type UseOrgInvitationsOptions,
+  type UseOrgInvitationsResult,
+  useOrgInvitations,
+} from './use-org-invitations.js';

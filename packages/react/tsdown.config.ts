@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsdown';
+
+// Browser and server renderers alike: neutral platform, React and TanStack Query stay external.
+// Every export is a hook or a client component, so the bundle carries 'use client' (React Server Components).
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm', 'cjs'],
+  dts: true,
+  platform: 'neutral',
+  target: 'es2022',
+  external: ['@invitekit/client', '@tanstack/react-query', 'react', 'react/jsx-runtime'],
+  outputOptions: { banner: "'use client';" },
+});
