@@ -21,6 +21,8 @@ const rows = async (ik: Invitekit, query: ReturnType<typeof sql>) =>
   ((await ik.database.db.execute(query)) as unknown as { rows: Row[] }).rows;
 
 describe.each(testDatabases())('delivery on $name', (kind) => {
+  // Registered only where they can run, so they never report as skipped.
+  const itOnPostgres = kind.name === 'postgres' ? it : () => {};
   const cleanups: (() => Promise<unknown>)[] = [];
   afterEach(async () => {
     while (cleanups.length) await cleanups.pop()!();
@@ -448,7 +450,8 @@ describe.each(testDatabases())('delivery on $name', (kind) => {
     }
   });
 
-  it.runIf(kind.name === 'postgres')(
+  // Several processes claiming from one database: PGlite is embedded in one process, so PostgreSQL only.
+  itOnPostgres(
     'a send that outlives its lease is taken over by another process, and its late outcome is ignored',
     async () => {
       const smtp = await startSmtpServer();
@@ -500,7 +503,7 @@ describe.each(testDatabases())('delivery on $name', (kind) => {
     },
   );
 
-  it.runIf(kind.name === 'postgres')(
+  itOnPostgres(
     'two instances on one database deliver 200 emails exactly once in total',
     async () => {
       const smtp = await startSmtpServer({ parse: false });
