@@ -23,7 +23,8 @@ export interface DatabaseConfig {
 
 /**
  * A hand-written statement for a hot path the query builder cannot express in one round trip. On
- * PostgreSQL it is a named prepared statement (parsed and planned once per connection).
+ * PostgreSQL it is a named prepared statement, parsed and planned once per connection: its connections
+ * run with `plan_cache_mode = force_generic_plan`, so write it so that one plan suits every parameter.
  */
 export interface Statement {
   name: string;
@@ -70,18 +71,30 @@ async function openPostgres(url: string, max: number): Promise<OpenDatabase> {
     await client.end();
   }
   const pool = new pg.Pool({ connectionString: url, max });
+  // The prepared statements get connections of their own that always reuse the statement's generic plan.
+  // By default PostgreSQL plans a statement anew on every execution when its first five custom plans
+  // look cheaper than the generic one, as a LIMIT $n query's always do: planning the list page took
+  // 0.2 ms, executing it 0.08 ms. The query builder's statements keep the default on the other pool.
+  const prepared = new pg.Pool({
+    connectionString: url,
+    max,
+    options: '-c plan_cache_mode=force_generic_plan',
+  });
   // An idle client that loses its connection emits here; without a listener it would crash the process.
   pool.on('error', () => {});
+  prepared.on('error', () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Database;
   return {
     db,
     driver: 'postgres',
     run: async <R>(statement: Statement, params: unknown[]) =>
-      (await pool.query({ name: statement.name, text: statement.text, values: params })).rows as R[],
+      (await prepared.query({ name: statement.name, text: statement.text, values: params })).rows as R[],
     ping: async () => {
       await pool.query('SELECT 1');
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([pool.end(), prepared.end()]);
+    },
   };
 }
 
