@@ -13,7 +13,7 @@ import {
 } from '../storage/schema.js';
 import { atItem, checkBulkSize, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
-import { likePattern, type OrderBy, orderClause, type Page, statusFilter } from './listing.js';
+import { containsText, type OrderBy, orderClause, type Page, statusFilter } from './listing.js';
 import { insertPendingInvitations } from './pending-insert.js';
 
 export interface CreateApplicationInvitationInput {
@@ -71,9 +71,7 @@ export class ApplicationInvitationsService {
       .where(
         and(
           statusFilter(ai, input.statuses ?? [], now),
-          query
-            ? or(eq(ai.id, query), sql`${ai.emailAddress} ilike ${likePattern(query.toLowerCase())}`)
-            : undefined,
+          query ? or(eq(ai.id, query), containsText(ai.emailAddress, query)) : undefined,
         ),
       )
       .orderBy(...orderClause(orderColumn[order.field], order.direction, ai.createdAt, ai.id))

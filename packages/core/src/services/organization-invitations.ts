@@ -27,7 +27,7 @@ import {
 import { atItem, checkBulkSize, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
 import {
-  likePattern,
+  containsText,
   type OrderBy,
   orderClause,
   type Page,
@@ -180,9 +180,7 @@ export class OrganizationInvitationsService {
     return this.listWithOrganization(
       and(
         statusFilter(oi, input.statuses ?? [], this.ctx.now()),
-        input.query
-          ? sql`${oi.emailAddress} ilike ${likePattern(input.query.trim().toLowerCase())}`
-          : undefined,
+        input.query?.trim() ? containsText(oi.emailAddress, input.query.trim()) : undefined,
       ),
       input,
     );
