@@ -143,8 +143,9 @@ export const organizationInvitations = pgTable(
 
 /**
  * Exact number of invitations per organization, kept by triggers in the same transaction as each insert
- * or delete (migration 0003), so the unfiltered list's `total_count` needs no count over every row.
- * Spread over 16 shards so concurrent creates in one organization do not queue on one row.
+ * or delete (migrations 0003 and 0006), so the unfiltered list's `total_count` needs no count over every
+ * row. Spread over up to 64 shards, one per connection (by process id), so concurrent creates in one
+ * organization do not queue on one row.
  */
 export const organizationInvitationCounts = pgTable(
   'organization_invitation_counts',
