@@ -17,7 +17,10 @@ export interface DatabaseConfig {
   url?: string;
   /** Folder for the embedded database; `memory://` keeps it in memory. Default `./.invitekit`. */
   dataDir?: string;
-  /** Maximum pool size for PostgreSQL. Default 32: more concurrent commits share each WAL flush. */
+  /**
+   * Maximum size of each of the two PostgreSQL pools (the prepared hot statements, everything else).
+   * Default 16.
+   */
   poolSize?: number;
 }
 
