@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +64,22 @@ export async function openDatabase(config: DatabaseConfig = {}): Promise<OpenDat
     : openPglite(config.dataDir ?? './.invitekit');
 }
 
+/** Shards of organization_invitation_counts (migration 0006). */
+const COUNT_SHARDS = 64;
+let nextCountShard = randomInt(COUNT_SHARDS);
+
+/**
+ * A connection that tells the invitation counter trigger which shard to add to (`invitekit.count_shard`):
+ * each connection of this process a different one, so two creates in one organization never wait for each
+ * other's counter row (held until commit). Other processes start at another random shard.
+ */
+class ShardedClient extends pg.Client {
+  constructor(config: pg.ClientConfig = {}) {
+    const shard = `-c invitekit.count_shard=${nextCountShard++ % COUNT_SHARDS}`;
+    super({ ...config, options: config.options ? `${config.options} ${shard}` : shard });
+  }
+}
+
 async function openPostgres(url: string, max: number): Promise<OpenDatabase> {
   // Migrate over one dedicated connection holding a session advisory lock.
   const client = new pg.Client({ connectionString: url });
@@ -73,7 +90,7 @@ async function openPostgres(url: string, max: number): Promise<OpenDatabase> {
   } finally {
     await client.end();
   }
-  const pool = new pg.Pool({ connectionString: url, max });
+  const pool = new pg.Pool({ connectionString: url, max, Client: ShardedClient });
   // The prepared statements get connections of their own that always reuse the statement's generic plan.
   // By default PostgreSQL plans a statement anew on every execution when its first five custom plans
   // look cheaper than the generic one, as a LIMIT $n query's always do: planning the list page took
@@ -82,6 +99,7 @@ async function openPostgres(url: string, max: number): Promise<OpenDatabase> {
     connectionString: url,
     max,
     options: '-c plan_cache_mode=force_generic_plan',
+    Client: ShardedClient,
   });
   // An idle client that loses its connection emits here; without a listener it would crash the process.
   pool.on('error', () => {});
