@@ -121,27 +121,87 @@ async function openPostgres(url: string, max: number): Promise<OpenDatabase> {
 
 async function openPglite(dataDir: string): Promise<OpenDatabase> {
   // Loaded only when used: a PostgreSQL deployment never pays for the embedded database's code.
-  const [{ PGlite }, { pg_trgm }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all(
-    [
-      import('@electric-sql/pglite'),
-      import('@electric-sql/pglite/contrib/pg_trgm'),
-      import('drizzle-orm/pglite'),
-      import('drizzle-orm/pglite/migrator'),
-    ],
-  );
+  const [
+    { PGlite, parse, protocol, types },
+    { pg_trgm },
+    { drizzle: drizzlePglite },
+    { migrate: migratePglite },
+  ] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) mkdirSync(resolve(dataDir), { recursive: true });
   const client = await PGlite.create(inMemory ? dataDir : resolve(dataDir), { extensions: { pg_trgm } });
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: migrationsFolder() });
+  // Hand-written statements are prepared once and then only bound and executed, in one protocol message:
+  // PGlite runs in this thread, and query() parses, describes and plans the statement on every call
+  // (create: 0.99 ms a call through query(), 0.22 ms prepared; list: 2.7 ms, 0.37 ms).
+  const { serialize } = protocol;
+  const FORCE_GENERIC_PLAN = serialize.query('SET plan_cache_mode = force_generic_plan');
+  const RESET_PLAN_MODE = serialize.query('RESET plan_cache_mode');
+  const preparedNames = new Set<string>();
+  const run = async <R>(statement: Statement, params: unknown[]): Promise<R[]> => {
+    const parsing = !preparedNames.has(statement.name);
+    const parts = [
+      // As on PostgreSQL (see openPostgres), reuse one generic plan rather than planning every call; the
+      // setting is PGlite's one session's, so it is set for this statement only.
+      FORCE_GENERIC_PLAN,
+      ...(parsing ? [serialize.parse({ name: statement.name, text: statement.text })] : []),
+      serialize.bind({ statement: statement.name, values: params.map(toText) }),
+      serialize.describe({ type: 'P' }),
+      serialize.execute({}),
+      serialize.sync(),
+      RESET_PLAN_MODE,
+    ];
+    preparedNames.add(statement.name);
+    const execute = async () => {
+      try {
+        return await client.execProtocol(concat(parts));
+      } catch (err) {
+        if (parsing) {
+          // Whether the parse or a later step failed, leave the name unprepared for the next call.
+          preparedNames.delete(statement.name);
+          const close = concat([serialize.close({ type: 'S', name: statement.name }), serialize.sync()]);
+          await client.execProtocol(close).catch(() => {});
+        }
+        throw err;
+      }
+    };
+    // Both of PGlite's locks, as its own query() takes them: never inside someone else's transaction.
+    const { messages } = await client._runExclusiveTransaction(() => client._runExclusiveQuery(execute));
+    // Three results: the SET, the statement, the RESET.
+    return (parse.parseResults(messages, types.parsers)[1]?.rows ?? []) as R[];
+  };
   return {
     db: db as unknown as Database,
     driver: 'pglite',
-    run: async <R>(statement: Statement, params: unknown[]) =>
-      (await client.query<R>(statement.text, params)).rows,
+    run,
     ping: async () => {
       await db.execute(sql`SELECT 1`);
     },
     close: () => client.close(),
   };
+}
+
+/** A bind parameter in PostgreSQL's text format, as PGlite's query() would send it. */
+function toText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (Array.isArray(value))
+    return `{${value.map((v) => `"${String(v).replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+  return String(value);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
