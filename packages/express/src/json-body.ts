@@ -46,7 +46,10 @@ export function readJsonBody(limit: string | number) {
     const length = req.headers['content-length'];
     const encoding = req.headers['content-encoding'];
     // No body at all (a GET): nothing to read, as body-parser decides from the same two headers.
-    if (length === undefined && req.headers['transfer-encoding'] === undefined) return next();
+    if (length === undefined && req.headers['transfer-encoding'] === undefined) {
+      next();
+      return;
+    }
     const plain =
       maxBytes !== undefined &&
       req.body === undefined &&
@@ -56,7 +59,10 @@ export function readJsonBody(limit: string | number) {
       Number(length) <= maxBytes &&
       (encoding === undefined || encoding.toLowerCase() === 'identity') &&
       PLAIN_JSON.test(req.headers['content-type'] ?? '');
-    if (!plain) return bodyParser(req, res, next);
+    if (!plain) {
+      bodyParser(req, res, next);
+      return;
+    }
 
     const chunks: Buffer[] = [];
     let settled = false;
