@@ -91,8 +91,13 @@ start_server() {
   local prof=()
   # Opt-in CPU profile of the server (slows it down: numbers from such a run are for diagnosis only).
   if [[ ${BENCH_CPU_PROF:-} == 1 ]]; then prof=(--cpu-prof --cpu-prof-dir="$RUN_DIR/cpuprof-$backend"); fi
+  # The node flags of apps/server's start:dist script (heap sizing, see apps/server/README.md), so the bench
+  # measures the server as it is started in production.
+  local flags
+  read -ra flags <<<"$(node -p 'require(process.argv[1]).scripts["start:dist"].replace(/^node\s+/, "").replace(/\s*dist\/main\.js$/, "")' \
+    "$SERVER_DIR/package.json")"
   (cd "$SERVER_DIR" && exec env "$@" PORT="$PORT" HOST="$HOST" INVITEKIT_SECRET_KEY="$KEY" LOG_LEVEL=warn \
-    node "${prof[@]}" dist/main.js) >"$RUN_DIR/$backend-server.log" 2>&1 &
+    node "${flags[@]}" "${prof[@]}" dist/main.js) >"$RUN_DIR/$backend-server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 300); do
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$RUN_DIR/$backend-server.log" >&2; die "server exited"; }

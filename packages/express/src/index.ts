@@ -1,6 +1,7 @@
 import type { Invitekit, InvitekitRequest, InvitekitResponse } from '@invitekit/core';
 import { toErrorResponse } from '@invitekit/core';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { readJsonBody } from './json-body.js';
 
 export interface InvitekitRouterOptions {
   /** Largest JSON body accepted (body-parser syntax). Default `100kb`. */
@@ -19,22 +20,34 @@ export function toInvitekitRequest(req: Request): InvitekitRequest {
   };
 }
 
-/** Core's plain response → Express. `end` rather than `json`: the body is serialised once, no ETag. */
+/**
+ * Core's plain response → Express. Node's own `writeHead` and `end` rather than Express's `status`, `set`
+ * and `json`: the body is serialised once, no ETag, and headers set earlier (by the host) are kept.
+ */
 export function sendInvitekitResponse(res: Response, response: InvitekitResponse): void {
-  res.status(response.status).set(response.headers).end(JSON.stringify(response.body));
+  res.writeHead(response.status, response.headers).end(JSON.stringify(response.body));
 }
 
 /**
  * An Express Router serving Invitekit's routes (Backend API under `/v1`, `/healthz`, `/v1/openapi.json`).
  * Mount it anywhere: `app.use('/invitekit', invitekitRouter(invitekit))`. Works with Express 4 and 5.
+ *
+ * One middleware does the work (read the JSON body, hand the request to core, write the answer): each
+ * Router layer costs every request a few microseconds, and the server's time per request is the budget.
  */
 export function invitekitRouter(invitekit: Invitekit, options: InvitekitRouterOptions = {}): Router {
+  const readBody = readJsonBody(options.bodyLimit ?? '100kb');
   const router = express.Router();
-  router.use(express.json({ limit: options.bodyLimit ?? '100kb' }));
   router.use((req: Request, res: Response, next: NextFunction) => {
-    invitekit.handle(toInvitekitRequest(req)).then((response) => sendInvitekitResponse(res, response), next);
+    readBody(req, res, (err?: unknown) => {
+      // Body-parser failures (malformed JSON, oversize) are the caller's: core maps them to ClerkErrors.
+      if (err) return sendInvitekitResponse(res, toErrorResponse(err));
+      invitekit
+        .handle(toInvitekitRequest(req))
+        .then((response) => sendInvitekitResponse(res, response), next);
+    });
   });
-  // Body-parser failures (malformed JSON, oversize) and anything unexpected: core maps them.
+  // Last resort: core's handler never rejects, but anything unexpected still gets a ClerkErrors body.
   router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     sendInvitekitResponse(res, toErrorResponse(err));
   });

@@ -355,7 +355,7 @@ export class AcceptanceService {
           organizationId,
           invitationId,
           now,
-          tokenHash,
+          tokenHash?.toString('hex') ?? null,
           user.id,
           newId('membership', now),
           lifecycle.keepInvitationsOfFormerAdmins,

@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, or } from 'drizzle-orm';
 import { normalizeEmail } from '../domain/email.js';
 import { invalidParam, notFound, notPending } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -16,7 +16,7 @@ import {
 import { atItem, checkBulkSize, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
 import { type InvitationEventSpec, recordEvents } from './effects.js';
-import { likePattern, type OrderBy, orderClause, type Page, statusFilter } from './listing.js';
+import { containsText, type OrderBy, orderClause, type Page, statusFilter } from './listing.js';
 import { insertPendingInvitations } from './pending-insert.js';
 
 export interface CreateApplicationInvitationInput {
@@ -74,9 +74,7 @@ export class ApplicationInvitationsService {
       .where(
         and(
           statusFilter(ai, input.statuses ?? [], now),
-          query
-            ? or(eq(ai.id, query), sql`${ai.emailAddress} ilike ${likePattern(query.toLowerCase())}`)
-            : undefined,
+          query ? or(eq(ai.id, query), containsText(ai.emailAddress, query)) : undefined,
         ),
       )
       .orderBy(...orderClause(orderColumn[order.field], order.direction, ai.createdAt, ai.id))

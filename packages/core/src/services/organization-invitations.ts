@@ -31,7 +31,7 @@ import type { ServiceContext } from './context.js';
 import { effectRows, type InvitationEventSpec, recordEvents } from './effects.js';
 import { checkInvitationLimits } from './limits.js';
 import {
-  likePattern,
+  containsText,
   type OrderBy,
   orderClause,
   type Page,
@@ -111,7 +111,7 @@ export class OrganizationInvitationsService {
       row.notify,
       row.expiresAt,
       row.createdAt,
-      row.tokenHash,
+      row.tokenHash!.toString('hex'),
       JSON.stringify(effects.events),
       JSON.stringify(effects.outbox),
     ]);
@@ -198,9 +198,7 @@ export class OrganizationInvitationsService {
     return this.listWithOrganization(
       and(
         statusFilter(oi, input.statuses ?? [], this.ctx.now()),
-        input.query
-          ? sql`${oi.emailAddress} ilike ${likePattern(input.query.trim().toLowerCase())}`
-          : undefined,
+        input.query?.trim() ? containsText(oi.emailAddress, input.query.trim()) : undefined,
       ),
       input,
     );

@@ -12,7 +12,7 @@ import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows
  * organization_memberships_user_uidx, a user missing from the directory with a foreign-key violation;
  * either way nothing is written.
  *
- * $1 organization_id, $2 invitation id, $3 now (ms), $4 token_hash (null: accept by id), $5 user id,
+ * $1 organization_id, $2 invitation id, $3 now (ms), $4 token_hash as hex (null: accept by id), $5 user id,
  * $6 membership id, $7 keep invitations of former admins, $8 admin role keys, $9 event rows, $10 outbox
  * rows (the jsonb of services/effects.ts effectRows).
  */
@@ -24,7 +24,7 @@ WITH inv AS (
   SET status = 'accepted', token_hash = NULL, updated_at = $3::bigint
   WHERE oi.organization_id = $1::text AND oi.id = $2::text
     AND oi.status = 'pending' AND oi.expires_at > $3::bigint
-    AND ($4::bytea IS NULL OR oi.token_hash = $4::bytea)
+    AND ($4::text IS NULL OR oi.token_hash = decode($4::text, 'hex'))
     AND ($7::boolean OR oi.inviter_id IS NULL OR EXISTS (
       SELECT 1 FROM organization_memberships im
       WHERE im.organization_id = oi.organization_id AND im.user_id = oi.inviter_id

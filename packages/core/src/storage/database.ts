@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,13 +18,17 @@ export interface DatabaseConfig {
   url?: string;
   /** Folder for the embedded database; `memory://` keeps it in memory. Default `./.invitekit`. */
   dataDir?: string;
-  /** Maximum pool size for PostgreSQL. Default 32: more concurrent commits share each WAL flush. */
+  /**
+   * Maximum size of each of the two PostgreSQL pools (the prepared hot statements, everything else).
+   * Default 16.
+   */
   poolSize?: number;
 }
 
 /**
  * A hand-written statement for a hot path the query builder cannot express in one round trip. On
- * PostgreSQL it is a named prepared statement (parsed and planned once per connection).
+ * PostgreSQL it is a named prepared statement, parsed and planned once per connection: its connections
+ * run with `plan_cache_mode = force_generic_plan`, so write it so that one plan suits every parameter.
  */
 export interface Statement {
   name: string;
@@ -59,6 +64,22 @@ export async function openDatabase(config: DatabaseConfig = {}): Promise<OpenDat
     : openPglite(config.dataDir ?? './.invitekit');
 }
 
+/** Shards of organization_invitation_counts (migration 0006). */
+const COUNT_SHARDS = 64;
+let nextCountShard = randomInt(COUNT_SHARDS);
+
+/**
+ * A connection that tells the invitation counter trigger which shard to add to (`invitekit.count_shard`):
+ * each connection of this process a different one, so two creates in one organization never wait for each
+ * other's counter row (held until commit). Other processes start at another random shard.
+ */
+class ShardedClient extends pg.Client {
+  constructor(config: pg.ClientConfig = {}) {
+    const shard = `-c invitekit.count_shard=${nextCountShard++ % COUNT_SHARDS}`;
+    super({ ...config, options: config.options ? `${config.options} ${shard}` : shard });
+  }
+}
+
 async function openPostgres(url: string, max: number): Promise<OpenDatabase> {
   // Migrate over one dedicated connection holding a session advisory lock.
   const client = new pg.Client({ connectionString: url });
@@ -69,45 +90,118 @@ async function openPostgres(url: string, max: number): Promise<OpenDatabase> {
   } finally {
     await client.end();
   }
-  const pool = new pg.Pool({ connectionString: url, max });
+  const pool = new pg.Pool({ connectionString: url, max, Client: ShardedClient });
+  // The prepared statements get connections of their own that always reuse the statement's generic plan.
+  // By default PostgreSQL plans a statement anew on every execution when its first five custom plans
+  // look cheaper than the generic one, as a LIMIT $n query's always do: planning the list page took
+  // 0.2 ms, executing it 0.08 ms. The query builder's statements keep the default on the other pool.
+  const prepared = new pg.Pool({
+    connectionString: url,
+    max,
+    options: '-c plan_cache_mode=force_generic_plan',
+    Client: ShardedClient,
+  });
   // An idle client that loses its connection emits here; without a listener it would crash the process.
   pool.on('error', () => {});
+  prepared.on('error', () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Database;
   return {
     db,
     driver: 'postgres',
     run: async <R>(statement: Statement, params: unknown[]) =>
-      (await pool.query({ name: statement.name, text: statement.text, values: params })).rows as R[],
+      (await prepared.query({ name: statement.name, text: statement.text, values: params })).rows as R[],
     ping: async () => {
       await pool.query('SELECT 1');
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([pool.end(), prepared.end()]);
+    },
   };
 }
 
 async function openPglite(dataDir: string): Promise<OpenDatabase> {
   // Loaded only when used: a PostgreSQL deployment never pays for the embedded database's code.
-  const [{ PGlite }, { pg_trgm }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all(
-    [
-      import('@electric-sql/pglite'),
-      import('@electric-sql/pglite/contrib/pg_trgm'),
-      import('drizzle-orm/pglite'),
-      import('drizzle-orm/pglite/migrator'),
-    ],
-  );
+  const [
+    { PGlite, parse, protocol, types },
+    { pg_trgm },
+    { drizzle: drizzlePglite },
+    { migrate: migratePglite },
+  ] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ]);
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) mkdirSync(resolve(dataDir), { recursive: true });
   const client = await PGlite.create(inMemory ? dataDir : resolve(dataDir), { extensions: { pg_trgm } });
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: migrationsFolder() });
+  // Hand-written statements are prepared once and then only bound and executed, in one protocol message:
+  // PGlite runs in this thread, and query() parses, describes and plans the statement on every call
+  // (create: 0.99 ms a call through query(), 0.22 ms prepared; list: 2.7 ms, 0.37 ms).
+  const { serialize } = protocol;
+  const FORCE_GENERIC_PLAN = serialize.query('SET plan_cache_mode = force_generic_plan');
+  const RESET_PLAN_MODE = serialize.query('RESET plan_cache_mode');
+  const preparedNames = new Set<string>();
+  const run = async <R>(statement: Statement, params: unknown[]): Promise<R[]> => {
+    const parsing = !preparedNames.has(statement.name);
+    const parts = [
+      // As on PostgreSQL (see openPostgres), reuse one generic plan rather than planning every call; the
+      // setting is PGlite's one session's, so it is set for this statement only.
+      FORCE_GENERIC_PLAN,
+      ...(parsing ? [serialize.parse({ name: statement.name, text: statement.text })] : []),
+      serialize.bind({ statement: statement.name, values: params.map(toText) }),
+      serialize.describe({ type: 'P' }),
+      serialize.execute({}),
+      serialize.sync(),
+      RESET_PLAN_MODE,
+    ];
+    preparedNames.add(statement.name);
+    const execute = async () => {
+      try {
+        return await client.execProtocol(concat(parts));
+      } catch (err) {
+        if (parsing) {
+          // Whether the parse or a later step failed, leave the name unprepared for the next call.
+          preparedNames.delete(statement.name);
+          const close = concat([serialize.close({ type: 'S', name: statement.name }), serialize.sync()]);
+          await client.execProtocol(close).catch(() => {});
+        }
+        throw err;
+      }
+    };
+    // Both of PGlite's locks, as its own query() takes them: never inside someone else's transaction.
+    const { messages } = await client._runExclusiveTransaction(() => client._runExclusiveQuery(execute));
+    // Three results: the SET, the statement, the RESET.
+    return (parse.parseResults(messages, types.parsers)[1]?.rows ?? []) as R[];
+  };
   return {
     db: db as unknown as Database,
     driver: 'pglite',
-    run: async <R>(statement: Statement, params: unknown[]) =>
-      (await client.query<R>(statement.text, params)).rows,
+    run,
     ping: async () => {
       await db.execute(sql`SELECT 1`);
     },
     close: () => client.close(),
   };
+}
+
+/** A bind parameter in PostgreSQL's text format, as PGlite's query() would send it. */
+function toText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (Array.isArray(value))
+    return `{${value.map((v) => `"${String(v).replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+  return String(value);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }

@@ -13,7 +13,7 @@ import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows
  *
  * $1 organization_id, $2 id, $3 email_address (normalised), $4 role, $5 admin role keys,
  * $6 inviter_id (nullable), $7 public_metadata, $8 private_metadata (JSON text), $9 redirect_url,
- * $10 notify, $11 expires_at, $12 created_at (ms), $13 token_hash, $14 event rows, $15 outbox rows (the
+ * $10 notify, $11 expires_at, $12 created_at (ms), $13 token_hash (hex text: both drivers pass text parameters alike), $14 event rows, $15 outbox rows (the
  * jsonb of services/effects.ts effectRows).
  */
 export const createOrganizationInvitation: Statement = {
@@ -37,7 +37,7 @@ WITH ctx AS (
   INSERT INTO organization_invitations AS oi (organization_id, id, email_address, role, status, inviter_id,
     public_metadata, private_metadata, redirect_url, notify, token_hash, expires_at, created_at, updated_at)
   SELECT $1::text, $2::text, $3::text, $4::text, 'pending', $6::text, $7::jsonb, $8::jsonb, $9::text,
-    $10::boolean, $13::bytea, $11::bigint, $12::bigint, $12::bigint
+    $10::boolean, decode($13::text, 'hex'), $11::bigint, $12::bigint, $12::bigint
   FROM ctx
   WHERE NOT ctx.already_member AND ($6::text IS NULL OR ctx.inviter_role = ANY($5::text[]))
   ON CONFLICT DO NOTHING
