@@ -67,6 +67,7 @@ const errorText = (err: unknown) =>
  */
 export class Dispatcher {
   private running = false;
+  private soonTimer: NodeJS.Timeout | undefined;
   private timer: NodeJS.Timeout | undefined;
   private claiming: Promise<void> | null = null;
   private claimAgain = false;
@@ -86,7 +87,16 @@ export class Dispatcher {
     this.wake();
   }
 
-  /** Looks for due messages now (called after every write to the outbox, and on the poll timer). */
+  /** After a write to the outbox: looks for due messages shortly, once for all writes until then. */
+  soon(): void {
+    if (!this.running || this.soonTimer) return;
+    this.soonTimer = setTimeout(() => {
+      this.soonTimer = undefined;
+      this.wake();
+    }, this.deps.options.wakeDelayMs);
+  }
+
+  /** Looks for due messages now (on the poll timer, and when a backlog frees slots). */
   wake(): void {
     if (!this.running) return;
     if (this.claiming) {
@@ -102,6 +112,8 @@ export class Dispatcher {
   async stop(): Promise<void> {
     this.running = false;
     clearInterval(this.timer);
+    clearTimeout(this.soonTimer);
+    this.soonTimer = undefined;
     const settled = (async () => {
       await this.claiming;
       while (this.active.size > 0) await Promise.allSettled([...this.active]);

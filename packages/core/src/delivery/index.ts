@@ -100,7 +100,7 @@ export function createBackground(
       dispatcher.start();
       sweeper.start();
     },
-    wake: () => dispatcher.wake(),
+    wake: () => dispatcher.soon(),
     async stop() {
       await Promise.all([dispatcher.stop(), sweeper.stop()]);
       await ownSmtp?.close?.();

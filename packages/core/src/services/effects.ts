@@ -15,6 +15,9 @@ export const invitationEventTypes = [
 ] as const;
 export type InvitationEventType = (typeof invitationEventTypes)[number];
 
+/** Event types that notify nobody: they record no snapshot (only notifications are rendered from one). */
+const SILENT_EVENTS: InvitationEventType[] = ['emailed', 'delivery_failed', 'expired'];
+
 /** Event types that host applications hear about through webhooks. */
 const WEBHOOK_EVENTS: ReadonlySet<InvitationEventType> = new Set([
   'created',
@@ -116,7 +119,8 @@ export async function recordEvents(
 WITH ev AS (
   INSERT INTO invitation_events (id, invitation_id, organization_id, type, data, snapshot, created_at)
   SELECT s.id, s.invitation_id, s.organization_id, s.type, s.data,
-    CASE WHEN s.organization_id IS NOT NULL
+    CASE WHEN s.type IN (${sql.raw(SILENT_EVENTS.map((t) => `'${t}'`).join(', '))}) THEN NULL
+      WHEN s.organization_id IS NOT NULL
       THEN (SELECT invitekit_organization_invitation_snapshot(to_jsonb(oi)) FROM organization_invitations oi
             WHERE oi.organization_id = s.organization_id AND oi.id = s.invitation_id)
       ELSE (SELECT invitekit_application_invitation_snapshot(to_jsonb(ai)) FROM application_invitations ai
