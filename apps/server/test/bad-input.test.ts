@@ -1,16 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../test/support/databases.js';
+import { type BadInputCase, badInputMismatch } from './bad-input-case.js';
 import { seedOrganization, startTestServer, type TestServer } from './harness.js';
 
-interface Case {
-  name: string;
-  method: string;
-  path: string;
-  body?: unknown;
-  status: number;
-  code: string;
-  param?: string;
-}
+type Case = BadInputCase;
 
 const big = { blob: 'x'.repeat(9000) };
 
@@ -560,15 +553,8 @@ describe.each(testDatabases())('bad input on $name', (kind) => {
     );
     const failures: string[] = [];
     for (const c of cases(ids)) {
-      const res = await api.call(null, c.method, c.path, c.body);
-      const first = (res.body as { errors?: { code: string; meta?: { param_name?: string } }[] }).errors?.[0];
-      if (
-        res.status !== c.status ||
-        first?.code !== c.code ||
-        (c.param && first?.meta?.param_name !== c.param)
-      ) {
-        failures.push(`${c.name}: got ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
-      }
+      const mismatch = badInputMismatch(c, await api.call(null, c.method, c.path, c.body));
+      if (mismatch) failures.push(mismatch);
     }
     expect(failures).toEqual([]);
     const after = await api.call(

@@ -1,17 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../test/support/databases.js';
+import { type BadInputCase, badInputMismatch } from './bad-input-case.js';
 import { asUser, seedOrganization, startTestServer, type TestServer } from './harness.js';
 
-interface Case {
-  name: string;
-  method: string;
-  path: string;
-  body?: unknown;
+interface Case extends BadInputCase {
   /** `admin` (default), `member`, or `anonymous` (no session token). */
   as?: 'admin' | 'member' | 'anonymous';
-  status: number;
-  code: string;
-  param?: string;
 }
 
 const F = '/frontend/v1';
@@ -334,15 +328,11 @@ describe.each(testDatabases())('Frontend API bad input on $name', (kind) => {
     const before = await list();
     const failures: string[] = [];
     for (const c of cases(ids)) {
-      const res = await api.call(null, c.method, c.path, c.body, headers[c.as ?? 'admin']);
-      const first = (res.body as { errors?: { code: string; meta?: { param_name?: string } }[] }).errors?.[0];
-      if (
-        res.status !== c.status ||
-        first?.code !== c.code ||
-        (c.param && first?.meta?.param_name !== c.param)
-      ) {
-        failures.push(`${c.name}: got ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
-      }
+      const mismatch = badInputMismatch(
+        c,
+        await api.call(null, c.method, c.path, c.body, headers[c.as ?? 'admin']),
+      );
+      if (mismatch) failures.push(mismatch);
     }
     expect(failures).toEqual([]);
     expect((await list()).body).toEqual(before.body);
