@@ -77,9 +77,8 @@ function findResponse(id: string, doc: Doc, operationId: string, status: number)
 
 const cache = new Map<string, ReturnType<typeof ajv.compile>>();
 
-/** Throws with Ajv's errors when `body` does not match the contract's schema for this response. */
-export function assertContract(operationId: string, status: number, body: unknown): void {
-  const ref = responseSchemaRef(operationId, status);
+/** Validates `body` against the schema at `ref` (compiled once); throws `what` with Ajv's errors otherwise. */
+function check(ref: string, what: string, body: unknown, excerpt = 600): void {
   let validate = cache.get(ref);
   if (!validate) {
     validate = ajv.compile({ $ref: ref });
@@ -87,9 +86,14 @@ export function assertContract(operationId: string, status: number, body: unknow
   }
   if (!validate(body)) {
     throw new Error(
-      `${operationId} ${status} does not match the contract:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(body).slice(0, 600)}`,
+      `${what}:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(body).slice(0, excerpt)}`,
     );
   }
+}
+
+/** Throws with Ajv's errors when `body` does not match the contract's schema for this response. */
+export function assertContract(operationId: string, status: number, body: unknown): void {
+  check(responseSchemaRef(operationId, status), `${operationId} ${status} does not match the contract`, body);
 }
 
 /**
@@ -97,29 +101,14 @@ export function assertContract(operationId: string, status: number, body: unknow
  * bodies reuse Clerk's shapes (decline and tickets/accept answer `Client.ClientWrappedOrganizationInvitationUserContext`).
  */
 export function assertFapiSchema(schemaName: string, body: unknown): void {
-  const ref = `fapi#/components/schemas/${pointerEscape(schemaName)}`;
-  let validate = cache.get(ref);
-  if (!validate) {
-    validate = ajv.compile({ $ref: ref });
-    cache.set(ref, validate);
-  }
-  if (!validate(body)) {
-    throw new Error(
-      `${schemaName} does not match:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(body).slice(0, 600)}`,
-    );
-  }
+  check(`fapi#/components/schemas/${pointerEscape(schemaName)}`, `${schemaName} does not match`, body);
 }
 
 /** Every error body is a ClerkErrors object with a stable code. */
 export function assertClerkErrors(body: unknown): asserts body is {
   errors: { code: string; message: string; long_message: string; meta?: Record<string, unknown> }[];
 } {
-  let validate = cache.get('errors');
-  if (!validate) {
-    validate = ajv.compile({ $ref: 'bapi#/components/schemas/ClerkErrors' });
-    cache.set('errors', validate);
-  }
-  if (!validate(body)) throw new Error(`Not a ClerkErrors body: ${JSON.stringify(body)}`);
+  check('bapi#/components/schemas/ClerkErrors', 'Not a ClerkErrors body', body);
 }
 
 /** Whether the vendored contract defines this operation (Invitekit's own additions are not in it). */
@@ -141,28 +130,18 @@ export function assertOwnDocument(
   status: number,
   body: unknown,
 ): void {
-  const key = `own:${operationId}:${status}`;
-  let validate = cache.get(key);
-  if (!validate) {
-    const doc = document as Doc;
-    const found = Object.entries(doc.paths).flatMap(([path, methods]) =>
-      Object.entries(methods)
-        .filter(([, op]) => op.operationId === operationId)
-        .map(
-          ([method]) =>
-            `/paths/${pointerEscape(path)}/${method}/responses/${status}/content/application~1json/schema`,
-        ),
-    );
-    if (!found[0]) throw new Error(`Operation ${operationId} is not in the server's OpenAPI document`);
-    if (!ajv.getSchema('own')) ajv.addSchema(nullableToJsonSchema(doc) as object, 'own');
-    validate = ajv.compile({ $ref: `own#${found[0]}` });
-    cache.set(key, validate);
-  }
-  if (!validate(body)) {
-    throw new Error(
-      `${operationId} ${status} does not match the OpenAPI document:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(body).slice(0, 600)}`,
-    );
-  }
+  const doc = document as Doc;
+  const found = Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods)
+      .filter(([, op]) => op.operationId === operationId)
+      .map(
+        ([method]) =>
+          `/paths/${pointerEscape(path)}/${method}/responses/${status}/content/application~1json/schema`,
+      ),
+  );
+  if (!found[0]) throw new Error(`Operation ${operationId} is not in the server's OpenAPI document`);
+  if (!ajv.getSchema('own')) ajv.addSchema(nullableToJsonSchema(doc) as object, 'own');
+  check(`own#${found[0]}`, `${operationId} ${status} does not match the OpenAPI document`, body);
 }
 
 // ---- webhooks -----------------------------------------------------------------------------------------
@@ -221,14 +200,5 @@ ajv.addSchema(webhooks as object, 'webhooks');
 export function assertWebhookContract(eventType: string, body: unknown): void {
   if (!(eventType in webhooks['x-webhooks'])) throw new Error(`${eventType} is not in the webhooks contract`);
   const ref = `webhooks#/x-webhooks/${pointerEscape(eventType)}/post/requestBody/content/application~1json/schema`;
-  let validate = cache.get(ref);
-  if (!validate) {
-    validate = ajv.compile({ $ref: ref });
-    cache.set(ref, validate);
-  }
-  if (!validate(body)) {
-    throw new Error(
-      `${eventType} webhook does not match the contract:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(body).slice(0, 800)}`,
-    );
-  }
+  check(ref, `${eventType} webhook does not match the contract`, body, 800);
 }
