@@ -7,6 +7,7 @@
 --   BENCH_KEY      Backend API secret key (sent as a Bearer token)
 --   BENCH_INVITER  user id of an org admin (inviter_user_id)
 --   BENCH_RUN_ID   makes addresses unique across runs against the same database
+--   BENCH_NOTIFY   "false" sends notify: false (no email), to measure the invitation write without delivery
 --   BENCH_DEBUG    if set, print the first few non-2xx responses to stderr (adds per-response Lua cost)
 -- done() prints one line starting with BENCH_RESULT that bench/lib/report.mjs parses.
 
@@ -22,12 +23,13 @@ end
 -- Per-thread state. Globals so that done() can read them back with thread:get().
 sent = 0
 bad = 0
-local path, headers, run_id, inviter
+local path, headers, run_id, inviter, extra
 
 function init(args)
   path = os.getenv("BENCH_PATH") or wrk.path
   run_id = os.getenv("BENCH_RUN_ID") or tostring(os.time())
   inviter = os.getenv("BENCH_INVITER")
+  extra = os.getenv("BENCH_NOTIFY") == "false" and ',"notify":false' or ""
   headers = {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. (os.getenv("BENCH_KEY") or ""),
@@ -50,8 +52,8 @@ end
 function request()
   sent = sent + 1
   local body = string.format(
-    '{"email_address":"c-%s-t%d-%d@bench.example.com","role":"org:member","inviter_user_id":"%s"}',
-    run_id, tid, sent, inviter)
+    '{"email_address":"c-%s-t%d-%d@bench.example.com","role":"org:member","inviter_user_id":"%s"%s}',
+    run_id, tid, sent, inviter, extra)
   return wrk.format("POST", path, headers, body)
 end
 

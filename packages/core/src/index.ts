@@ -78,7 +78,13 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
   const database = await openDatabase(config.database);
   const lifecycle = new Lifecycle(config);
   const now = config.now ?? Date.now;
-  const background = createBackground(config, { db: database.db, lifecycle, roles, now });
+  const background = createBackground(config, {
+    db: database.db,
+    run: database.run,
+    lifecycle,
+    roles,
+    now,
+  });
   const services = createServices({
     db: database.db,
     run: database.run,
@@ -86,6 +92,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     now,
     lifecycle,
     onOutboxWrite: background.wake,
+    delivery: background.dispatcher,
   });
 
   let document: OpenApiDocument | undefined;

@@ -1,12 +1,13 @@
-import { sql } from 'drizzle-orm';
 import { TOKEN_PARAM } from '../domain/links.js';
 import type { Roles } from '../domain/roles.js';
 import { parseToken, secretMatches } from '../domain/tokens.js';
-import { type InvitationEventSpec, type InvitationEventType, recordEvents } from '../services/effects.js';
+import type { DirectDelivery, DirectEmail } from '../services/context.js';
+import { effectRows, type InvitationEventSpec, type InvitationEventType } from '../services/effects.js';
 import type { Lifecycle } from '../services/lifecycle-config.js';
-import type { Database } from '../storage/database.js';
+import type { OpenDatabase } from '../storage/database.js';
 import { type EmailMessage, isPermanent, type Mailer } from './mailer.js';
 import type { DeliveryLog, ResolvedDeliveryOptions } from './options.js';
+import { claimDue, recordOutcomes } from './outbox-statements.js';
 import { type EventSnapshot, invitationFromSnapshot } from './snapshot.js';
 import type {
   ApplicationInvitationEmailVars,
@@ -16,7 +17,8 @@ import type {
 import { type DeliveryEvent, postWebhook, webhookPayload } from './webhooks.js';
 
 export interface DispatcherDeps {
-  db: Database;
+  /** Prepared statements (storage/database.ts): the outbox statements run on every claim and record. */
+  run: OpenDatabase['run'];
   lifecycle: Lifecycle;
   roles: Roles;
   now: () => number;
@@ -54,7 +56,9 @@ interface Mark {
   done: () => void;
 }
 
-const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
+/** Handed-over and reserved emails one process holds at most, as a multiple of `concurrency`. */
+const DIRECT_QUEUE_FACTOR = 8;
+
 const errorText = (err: unknown) =>
   (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 500);
 
@@ -62,10 +66,15 @@ const errorText = (err: unknown) =>
  * Delivers the outbox: claims due messages in a short statement that leases them (FOR UPDATE SKIP LOCKED;
  * the lease pushes `next_attempt_at` forward and counts the attempt), sends outside any transaction, then
  * records the outcome. Records are fenced by the attempt number, so a process whose lease ran out cannot
- * overwrite a newer attempt's outcome. Outcomes are written in batches, one transaction each, with the
+ * overwrite a newer attempt's outcome. Outcomes are written in batches, one statement each, with the
  * `emailed` / `delivery_failed` events of emails.
+ *
+ * The direct path (DirectDelivery): a write that emails can reserve a slot here first. Its outbox row is
+ * then written already claimed by this process (attempt 1, leased), and handed over after the commit, so
+ * the invitation email costs no claim: no scan of the outbox and no second update of its row. If this
+ * process dies before recording the outcome, the lease runs out and any dispatcher claims the row as usual.
  */
-export class Dispatcher {
+export class Dispatcher implements DirectDelivery {
   private running = false;
   private soonTimer: NodeJS.Timeout | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -74,6 +83,10 @@ export class Dispatcher {
   /** The last claim filled every free slot: more may be due. */
   private backlog = false;
   private readonly active = new Set<Promise<void>>();
+  /** Handed-over emails waiting for a free slot. */
+  private direct: Claimed[] = [];
+  /** Slots reserved by writes not yet committed. */
+  private reserved = 0;
   private marks: Mark[] = [];
   private flushing: Promise<void> | null = null;
 
@@ -94,6 +107,43 @@ export class Dispatcher {
       this.soonTimer = undefined;
       this.wake();
     }, this.deps.options.wakeDelayMs);
+  }
+
+  /**
+   * Reserves the sending of one email for a write about to commit; returns the lease's end to write on its
+   * outbox row, or null when this process is not delivering or already holds enough (then the row is
+   * written due, for any dispatcher to claim). Follow with handoff() after the commit, or release().
+   */
+  reserve(): number | null {
+    if (!this.running) return null;
+    const { concurrency, leaseMs } = this.deps.options;
+    // Enough to keep every slot busy without holding many leased messages in memory.
+    if (this.active.size + this.direct.length + this.reserved >= concurrency * DIRECT_QUEUE_FACTOR) return null;
+    this.reserved++;
+    return this.deps.now() + leaseMs;
+  }
+
+  /** The write did not commit (or emailed no one): frees its reservation. */
+  release(): void {
+    this.reserved = Math.max(0, this.reserved - 1);
+  }
+
+  /** The write committed: sends its email (now, or when a slot frees). */
+  handoff(email: DirectEmail): void {
+    this.release();
+    const row: Claimed = {
+      id: email.messageId,
+      kind: 'email',
+      target: email.to,
+      link: email.link,
+      attempts: 1,
+      event: { ...email.event, snapshot: email.event.snapshot as EventSnapshot | null },
+      current: { status: 'pending', expiresAt: email.expiresAt, tokenHash: email.tokenHash },
+    };
+    // After stop() has finished, nothing sends it here: the lease runs out and a dispatcher claims it.
+    if (!this.running && this.active.size === 0) return;
+    if (this.active.size < this.deps.options.concurrency) this.track(row);
+    else this.direct.push(row);
   }
 
   /** Looks for due messages now (on the poll timer, and when a backlog frees slots). */
@@ -158,6 +208,9 @@ export class Dispatcher {
   private track(row: Claimed): void {
     const p = this.deliver(row).finally(() => {
       this.active.delete(p);
+      // Handed-over emails first (they are leased to this process already), also while stopping.
+      const next = this.direct.shift();
+      if (next) return this.track(next);
       // Under a backlog, claim again once half the slots are free: fewer, larger claims.
       if (this.backlog && this.active.size <= this.deps.options.concurrency / 2) this.wake();
     });
@@ -167,29 +220,8 @@ export class Dispatcher {
   private async claim(limit: number): Promise<Claimed[]> {
     const now = this.deps.now();
     const leaseUntil = now + this.deps.options.leaseMs;
-    const result = await this.deps.db.execute(sql`
-WITH due AS (
-  SELECT id FROM outbox
-  WHERE status = 'pending' AND next_attempt_at <= ${now}
-  ORDER BY next_attempt_at
-  LIMIT ${limit}
-  FOR UPDATE SKIP LOCKED
-)
-UPDATE outbox o
-SET attempts = o.attempts + 1, next_attempt_at = ${leaseUntil}, updated_at = ${now}
-FROM due, invitation_events e
-WHERE o.id = due.id AND e.id = o.event_id
-RETURNING o.id, o.kind, o.target, o.link, o.attempts,
-  e.id AS event_id, e.invitation_id, e.organization_id, e.type, e.data, e.snapshot, e.created_at,
-  CASE WHEN o.kind = 'email' THEN COALESCE(
-    (SELECT jsonb_build_object('status', i.status, 'expires_at', i.expires_at, 'token_hash', encode(i.token_hash, 'hex'))
-     FROM organization_invitations i
-     WHERE e.organization_id IS NOT NULL AND i.organization_id = e.organization_id AND i.id = e.invitation_id),
-    (SELECT jsonb_build_object('status', a.status, 'expires_at', a.expires_at, 'token_hash', encode(a.token_hash, 'hex'))
-     FROM application_invitations a
-     WHERE e.organization_id IS NULL AND a.id = e.invitation_id)
-  ) END AS current`);
-    return rowsOf<Record<string, unknown>>(result).map((r) => {
+    const rows = await this.deps.run<Record<string, unknown>>(claimDue, [now, limit, leaseUntil]);
+    return rows.map((r) => {
       const current = r.current as { status: string; expires_at: number; token_hash: string | null } | null;
       return {
         id: String(r.id),
@@ -346,7 +378,7 @@ RETURNING o.id, o.kind, o.target, o.link, o.attempts,
     });
   }
 
-  /** Writes queued outcomes, one transaction per batch; outcomes that arrive meanwhile form the next. */
+  /** Writes queued outcomes, one statement per batch; outcomes that arrive meanwhile form the next. */
   private flush(): void {
     if (this.flushing) return;
     this.flushing = (async () => {
@@ -376,37 +408,26 @@ RETURNING o.id, o.kind, o.target, o.link, o.attempts,
       next_attempt_at: outcome.status === 'pending' ? outcome.nextAttemptAt : null,
       last_error: outcome.status === 'delivered' ? null : outcome.error,
     }));
-    await this.deps.db.transaction(async (tx) => {
-      // Fenced by `attempts`: only the attempt that holds the current lease records its outcome.
-      const result = await tx.execute(sql`
-UPDATE outbox o SET
-  status = r.status,
-  link = CASE WHEN r.status = 'pending' THEN o.link END,
-  next_attempt_at = COALESCE(r.next_attempt_at, o.next_attempt_at),
-  last_error = r.last_error,
-  delivered_at = CASE WHEN r.status = 'delivered' THEN ${now}::bigint END,
-  updated_at = ${now}
-FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb)
-  AS r(id text, attempts integer, status text, next_attempt_at bigint, last_error text)
-WHERE o.id = r.id AND o.attempts = r.attempts AND o.status = 'pending'
-RETURNING o.id`);
-      const applied = new Set(rowsOf<{ id: string }>(result).map((r) => r.id));
-      const events: InvitationEventSpec[] = [];
-      for (const { row, outcome } of batch) {
-        if (row.kind !== 'email' || outcome.status === 'pending' || !applied.has(row.id)) continue;
-        events.push({
-          invitationId: row.event.invitationId,
-          organizationId: row.event.organizationId,
-          type: outcome.status === 'delivered' ? 'emailed' : 'delivery_failed',
-          data: {
-            message_id: row.id,
-            to: row.target,
-            attempts: row.attempts,
-            ...(outcome.status === 'failed' ? { error: outcome.error } : {}),
-          },
-        });
-      }
-      await recordEvents(tx, this.deps.lifecycle, events, now);
-    });
+    const specs: InvitationEventSpec[] = [];
+    for (const { row, outcome } of batch) {
+      if (row.kind !== 'email' || outcome.status === 'pending') continue;
+      specs.push({
+        invitationId: row.event.invitationId,
+        organizationId: row.event.organizationId,
+        type: outcome.status === 'delivered' ? 'emailed' : 'delivery_failed',
+        data: {
+          message_id: row.id,
+          to: row.target,
+          attempts: row.attempts,
+          ...(outcome.status === 'failed' ? { error: outcome.error } : {}),
+        },
+      });
+    }
+    // These events email no one and no webhook subscribes to them: effectRows gives them no outbox rows.
+    const events = effectRows(this.deps.lifecycle, specs, now).events.map((e) => ({
+      ...e,
+      message_id: e.data.message_id,
+    }));
+    await this.deps.run(recordOutcomes, [JSON.stringify(records), now, JSON.stringify(events)]);
   }
 }

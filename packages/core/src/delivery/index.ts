@@ -1,6 +1,6 @@
 import type { Roles } from '../domain/roles.js';
 import type { Lifecycle } from '../services/lifecycle-config.js';
-import type { Database } from '../storage/database.js';
+import type { Database, OpenDatabase } from '../storage/database.js';
 import { Dispatcher } from './dispatcher.js';
 import { DevMailer, type Mailer, smtpMailer } from './mailer.js';
 import {
@@ -50,7 +50,7 @@ export interface Background {
 
 export function createBackground(
   config: DeliveryConfig,
-  deps: { db: Database; lifecycle: Lifecycle; roles: Roles; now: () => number },
+  deps: { db: Database; run: OpenDatabase['run']; lifecycle: Lifecycle; roles: Roles; now: () => number },
 ): Background {
   const log: DeliveryLog = config.log ?? (() => {});
   for (const endpoint of deps.lifecycle.webhooks) checkWebhookSecret(endpoint);

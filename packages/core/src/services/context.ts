@@ -13,4 +13,39 @@ export interface ServiceContext {
   lifecycle: Lifecycle;
   /** Call after a write to the outbox has committed: wakes the dispatcher in this process. */
   onOutboxWrite?: () => void;
+  /** This process's dispatcher, for writes that send their email themselves. */
+  delivery?: DirectDelivery;
+}
+
+/**
+ * Sending a write's email from the process that wrote it, right after the commit, instead of leaving the
+ * outbox row for a dispatcher to claim (delivery/dispatcher.ts).
+ */
+export interface DirectDelivery {
+  /** Before the write: the lease's end to write on the email's outbox row, or null to leave it due. */
+  reserve(): number | null;
+  /** After the commit: send it. */
+  handoff(email: DirectEmail): void;
+  /** The write did not happen, or wrote no email: free the reservation. */
+  release(): void;
+}
+
+/** A committed email outbox row, leased to this process, with what rendering it needs. */
+export interface DirectEmail {
+  messageId: string;
+  to: string;
+  link: string;
+  /** The invitation's expiry and token hash (hex), as just written. */
+  expiresAt: number;
+  tokenHash: string;
+  event: {
+    id: string;
+    invitationId: string;
+    organizationId: string | null;
+    type: 'created' | 'resent';
+    data: Record<string, unknown>;
+    /** The event's snapshot as written (delivery/snapshot.ts EventSnapshot). */
+    snapshot: unknown;
+    createdAt: number;
+  };
 }

@@ -41,8 +41,13 @@ export interface InvitationEventSpec {
   type: InvitationEventType;
   /** Facts about the event, e.g. `{ user_id }` on accept. */
   data?: Record<string, unknown>;
-  /** Email this accept link to the invitee (created and resent, when the invitation notifies). */
-  email?: { to: string; link: string };
+  /**
+   * Email this accept link to the invitee (created and resent, when the invitation notifies). With
+   * `leaseUntil`, the email is written already claimed (attempt 1, leased until then) because this
+   * process sends it right after the commit (delivery/dispatcher.ts `reserve`); other dispatchers take
+   * it only if that lease runs out.
+   */
+  email?: { to: string; link: string; leaseUntil?: number | null };
 }
 
 export interface EventRowJson {
@@ -61,6 +66,8 @@ export interface OutboxRowJson {
   target: string;
   link: string | null;
   at: number;
+  /** Set when the row is written claimed by this process: see InvitationEventSpec.email. */
+  lease_until: number | null;
 }
 
 /** The event rows and the outbox rows (emails, webhook deliveries) that a batch of events writes. */
@@ -77,9 +84,22 @@ export function effectRows(lifecycle: Lifecycle, specs: InvitationEventSpec[], n
       data: spec.data ?? {},
       created_at: now,
     });
-    const message = (kind: OutboxRowJson['kind'], target: string, link: string | null = null) =>
-      outbox.push({ id: newId('message', now), event_id: eventId, kind, target, link, at: now });
-    if (spec.email) message('email', spec.email.to, spec.email.link);
+    const message = (
+      kind: OutboxRowJson['kind'],
+      target: string,
+      link: string | null = null,
+      leaseUntil: number | null = null,
+    ) =>
+      outbox.push({
+        id: newId('message', now),
+        event_id: eventId,
+        kind,
+        target,
+        link,
+        at: now,
+        lease_until: leaseUntil,
+      });
+    if (spec.email) message('email', spec.email.to, spec.email.link, spec.email.leaseUntil ?? null);
     if (WEBHOOK_EVENTS.has(spec.type)) {
       for (const url of lifecycle.webhookTargets(webhookEventName(spec.organizationId, spec.type))) {
         message('webhook', url);
@@ -96,10 +116,11 @@ export function effectRows(lifecycle: Lifecycle, specs: InvitationEventSpec[], n
  */
 export const OUTBOX_INSERT = {
   head: `
-  INSERT INTO outbox (id, event_id, kind, target, link, next_attempt_at, created_at, updated_at)
-  SELECT o.id, o.event_id, o.kind, o.target, o.link, o.at, o.at, o.at
+  INSERT INTO outbox (id, event_id, kind, target, link, attempts, next_attempt_at, created_at, updated_at)
+  SELECT o.id, o.event_id, o.kind, o.target, o.link, CASE WHEN o.lease_until IS NULL THEN 0 ELSE 1 END,
+    COALESCE(o.lease_until, o.at), o.at, o.at
   FROM jsonb_to_recordset(`,
-  tail: `::jsonb) AS o(id text, event_id text, kind text, target text, link text, at bigint)
+  tail: `::jsonb) AS o(id text, event_id text, kind text, target text, link text, at bigint, lease_until bigint)
   WHERE EXISTS (SELECT 1 FROM ev WHERE ev.id = o.event_id)`,
 };
 

@@ -97,26 +97,56 @@ export class OrganizationInvitationsService {
     }
     const now = this.ctx.now();
     const { row, link, event } = this.issue(organizationId, input, now);
+    // The email is sent by this process right after the commit when its dispatcher has room.
+    const delivery = event.email ? this.ctx.delivery : undefined;
+    const leaseUntil = delivery?.reserve() ?? null;
+    if (event.email) event.email.leaseUntil = leaseUntil;
     const effects = effectRows(lifecycle, [event], now);
-    const [result] = await this.ctx.run<CreateOrganizationInvitationRow>(createOrganizationInvitation, [
-      organizationId,
-      row.id,
-      row.emailAddress,
-      row.role,
-      this.ctx.roles.adminKeys(),
-      row.inviterId,
-      JSON.stringify(row.publicMetadata),
-      JSON.stringify(row.privateMetadata),
-      row.redirectUrl,
-      row.notify,
-      row.expiresAt,
-      row.createdAt,
-      row.tokenHash!.toString('hex'),
-      JSON.stringify(effects.events),
-      JSON.stringify(effects.outbox),
-    ]);
+    let result: CreateOrganizationInvitationRow | undefined;
+    try {
+      [result] = await this.ctx.run<CreateOrganizationInvitationRow>(createOrganizationInvitation, [
+        organizationId,
+        row.id,
+        row.emailAddress,
+        row.role,
+        this.ctx.roles.adminKeys(),
+        row.inviterId,
+        JSON.stringify(row.publicMetadata),
+        JSON.stringify(row.privateMetadata),
+        row.redirectUrl,
+        row.notify,
+        row.expiresAt,
+        row.createdAt,
+        row.tokenHash!.toString('hex'),
+        JSON.stringify(effects.events),
+        JSON.stringify(effects.outbox),
+      ]);
+    } finally {
+      if (leaseUntil !== null && !result?.inserted) delivery!.release();
+    }
     if (result?.inserted) {
-      this.ctx.onOutboxWrite?.();
+      if (leaseUntil !== null) {
+        const [created] = effects.events;
+        const email = effects.outbox.find((o) => o.kind === 'email')!;
+        delivery!.handoff({
+          messageId: email.id,
+          to: email.target,
+          link,
+          expiresAt: row.expiresAt,
+          tokenHash: row.tokenHash!.toString('hex'),
+          event: {
+            id: created!.id,
+            invitationId: row.id,
+            organizationId,
+            type: 'created',
+            data: created!.data,
+            snapshot: result.snapshot,
+            createdAt: now,
+          },
+        });
+      }
+      // Webhook deliveries, and the email when it was not handed over, are claimed by the dispatcher.
+      if (effects.outbox.length > (leaseUntil === null ? 0 : 1)) this.ctx.onOutboxWrite?.();
       const inviter = toPublicUser({
         userId: row.inviterId,
         firstName: result.first_name,
@@ -125,6 +155,7 @@ export class OrganizationInvitationsService {
       });
       return this.toDomain(row, inviter, now, link);
     }
+    // The general path validates again, says why not, and leaves its email to the dispatcher.
     const [invitation] = await this.insert(organizationId, [input], false);
     return invitation!;
   }

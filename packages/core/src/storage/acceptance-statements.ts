@@ -17,7 +17,7 @@ import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows
  * rows (the jsonb of services/effects.ts effectRows).
  */
 export const acceptOrganizationInvitation: Statement = {
-  name: 'invitekit_accept_organization_invitation_v1',
+  name: 'invitekit_accept_organization_invitation_v2',
   text: `
 WITH inv AS (
   UPDATE organization_invitations AS oi
