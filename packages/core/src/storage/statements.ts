@@ -3,73 +3,108 @@ import type { Statement } from './database.js';
 import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows.js';
 
 /**
- * Creates one organization invitation in one round trip, for the common single-create request: it reads
- * the organization, the inviter's membership and public data, checks that the address is not a member's,
- * and inserts only if all rules hold and no pending invitation holds the address (ON CONFLICT against the
- * partial unique index); with the invitation, its `created` event (with its snapshot) and that event's
- * outbox rows (the email, the webhook deliveries), all or none. No row back: no such organization.
- * `inserted` false: a rule or the unique index refused, and the general path in
- * OrganizationInvitationsService names the reason.
+ * Creates organization invitations in one round trip and one transaction, each item on its own: for each,
+ * it reads the organization, the inviter's membership and public data, checks that the address is not a
+ * member's, and inserts only if all rules hold and no pending invitation holds the address (ON CONFLICT
+ * against the partial unique index, which also sees the items inserted before it by this statement). With
+ * each invitation go its `created` event (with its snapshot) and that event's outbox rows (the email, the
+ * webhook deliveries). One row back per item, in order: `inserted` false means that a rule or the unique
+ * index refused it (or, with `organization_found` false, that there is no such organization), and the
+ * general path in OrganizationInvitationsService names the reason.
  *
- * The snapshot is the one `invitekit_organization_invitation_snapshot` (migration 0004) builds, built here
- * from what `ctx` already read: calling the SQL function planned its three lookups on every execution,
- * which cost about a seventh of this statement's time. It comes back in `snapshot`, so that the process
- * can send the email without reading it again.
+ * Several concurrent creates share one execution (services/create-batcher.ts): the commit, the round trip
+ * and the statement's fixed cost are paid once for all of them.
  *
- * $1 organization_id, $2 id, $3 email_address (normalised), $4 role, $5 admin role keys,
- * $6 inviter_id (nullable), $7 public_metadata, $8 private_metadata (JSON text), $9 redirect_url,
- * $10 notify, $11 expires_at, $12 created_at (ms), $13 token_hash (hex text: both drivers pass text
- * parameters alike), $14 event rows, $15 outbox rows (the jsonb of services/effects.ts effectRows).
+ * The per-item lookups sit in a LATERAL subquery fenced with OFFSET 0, so that the one generic plan these
+ * connections keep is index lookups per item, whatever the tables held when it was made. The snapshot is
+ * the one `invitekit_organization_invitation_snapshot` (migration 0004) builds, built here from what was
+ * already read: calling the SQL function planned its three lookups on every execution, about a seventh of
+ * the statement's time. It comes back in `snapshot`, so that the process can send the email without
+ * reading it again.
+ *
+ * $1 the items (jsonb array: organization_id, id, email_address (normalised), role, inviter_id,
+ * public_metadata, private_metadata, redirect_url, notify, expires_at, created_at (ms), token_hash (hex),
+ * event_id, event_data), $2 admin role keys, $3 outbox rows (the jsonb of services/effects.ts effectRows).
  */
-export const createOrganizationInvitation: Statement = {
-  name: 'invitekit_create_organization_invitation_v3',
+export const createOrganizationInvitations: Statement = {
+  name: 'invitekit_create_organization_invitations_v1',
   text: `
 WITH ctx AS (
-  SELECT o.name AS organization_name,
-         o.slug AS organization_slug,
-         m.role AS inviter_role,
-         u.id AS inviter_user_id,
-         u.first_name,
-         u.last_name,
-         (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS identifier,
-         EXISTS (
-           SELECT 1 FROM organization_memberships mm
-           JOIN email_addresses me ON me.user_id = mm.user_id
-           WHERE mm.organization_id = o.id AND me.email_address = $3::text
-         ) AS already_member
-  FROM organizations o
-  LEFT JOIN organization_memberships m ON m.organization_id = o.id AND m.user_id = $6::text
-  LEFT JOIN users u ON u.id = m.user_id
-  WHERE o.id = $1::text
+  SELECT j.n, r.*, c.*
+  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(item, n)
+  CROSS JOIN LATERAL jsonb_to_record(j.item) AS r(organization_id text, id text, email_address text,
+    role text, inviter_id text, public_metadata jsonb, private_metadata jsonb, redirect_url text, notify boolean,
+    expires_at bigint, created_at bigint, token_hash text, event_id text, event_data jsonb)
+  LEFT JOIN LATERAL (
+    SELECT o.name AS organization_name,
+           o.slug AS organization_slug,
+           m.role AS inviter_role,
+           u.id AS inviter_user_id,
+           u.first_name,
+           u.last_name,
+           (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS identifier,
+           EXISTS (
+             SELECT 1 FROM organization_memberships mm
+             JOIN email_addresses me ON me.user_id = mm.user_id
+             WHERE mm.organization_id = o.id AND me.email_address = r.email_address
+           ) AS already_member
+    FROM organizations o
+    LEFT JOIN organization_memberships m ON m.organization_id = o.id AND m.user_id = r.inviter_id
+    LEFT JOIN users u ON u.id = m.user_id
+    WHERE o.id = r.organization_id
+    OFFSET 0
+  ) c ON true
 ), ins AS (
   INSERT INTO organization_invitations AS oi (organization_id, id, email_address, role, status, inviter_id,
     public_metadata, private_metadata, redirect_url, notify, token_hash, expires_at, created_at, updated_at)
-  SELECT $1::text, $2::text, $3::text, $4::text, 'pending', $6::text, $7::jsonb, $8::jsonb, $9::text,
-    $10::boolean, decode($13::text, 'hex'), $11::bigint, $12::bigint, $12::bigint
+  SELECT organization_id, id, email_address, role, 'pending', inviter_id, public_metadata, private_metadata,
+    redirect_url, notify, decode(token_hash, 'hex'), expires_at, created_at, created_at
   FROM ctx
-  WHERE NOT ctx.already_member AND ($6::text IS NULL OR ctx.inviter_role = ANY($5::text[]))
+  WHERE organization_name IS NOT NULL AND NOT already_member
+    AND (inviter_id IS NULL OR inviter_role = ANY($2::text[]))
+  ORDER BY n
   ON CONFLICT DO NOTHING
   RETURNING oi.*
 ), ev AS (
   INSERT INTO invitation_events (id, invitation_id, organization_id, type, data, snapshot, created_at)
-  SELECT s.id, ins.id, ins.organization_id, s.type, s.data,
+  SELECT ctx.event_id, ins.id, ins.organization_id, 'created', ctx.event_data,
     jsonb_build_object(
       'invitation', to_jsonb(ins) - 'token_hash',
       'inviter', CASE WHEN ctx.inviter_user_id IS NOT NULL THEN jsonb_build_object('user_id', ctx.inviter_user_id,
         'first_name', ctx.first_name, 'last_name', ctx.last_name, 'identifier', ctx.identifier) END,
       'organization', jsonb_build_object('id', ins.organization_id, 'name', ctx.organization_name,
         'slug', ctx.organization_slug)),
-    s.created_at
-  FROM ins, ctx, jsonb_to_recordset($14::jsonb) AS s(id text, type text, data jsonb, created_at bigint)
-  RETURNING id, snapshot
-), ob AS (${OUTBOX_INSERT.head}$15${OUTBOX_INSERT.tail}
+    ins.created_at
+  FROM ins JOIN ctx ON ctx.id = ins.id
+  RETURNING id, invitation_id, snapshot
+), ob AS (${OUTBOX_INSERT.head}$3${OUTBOX_INSERT.tail}
 )
-SELECT ctx.first_name, ctx.last_name, ctx.identifier, EXISTS (SELECT 1 FROM ins) AS inserted,
-  (SELECT ev.snapshot FROM ev LIMIT 1) AS snapshot
-FROM ctx`,
+SELECT ctx.organization_name IS NOT NULL AS organization_found, ctx.first_name, ctx.last_name, ctx.identifier,
+  ev.invitation_id IS NOT NULL AS inserted, ev.snapshot
+FROM ctx LEFT JOIN ev ON ev.invitation_id = ctx.id
+ORDER BY ctx.n`,
 };
 
+/** One item of createOrganizationInvitations, as its $1 holds it. */
+export interface CreateOrganizationInvitationItem {
+  organization_id: string;
+  id: string;
+  email_address: string;
+  role: string;
+  inviter_id: string | null;
+  public_metadata: Record<string, unknown>;
+  private_metadata: Record<string, unknown>;
+  redirect_url: string | null;
+  notify: boolean;
+  expires_at: number;
+  created_at: number;
+  token_hash: string;
+  event_id: string;
+  event_data: Record<string, unknown>;
+}
+
 export interface CreateOrganizationInvitationRow {
+  organization_found: boolean;
   first_name: string | null;
   last_name: string | null;
   identifier: string | null;
