@@ -503,6 +503,94 @@ describe.each(testDatabases())('delivery on $name', (kind) => {
     },
   );
 
+  /** A mailer that records what it sends, and holds every send until opened (when given a gate). */
+  function recordingMailer(gate?: Promise<void>) {
+    const sent: string[] = [];
+    const mailer: Mailer = {
+      async send(message) {
+        await gate;
+        sent.push(message.to);
+      },
+    };
+    return { mailer, sent };
+  }
+
+  itOnPostgres(
+    'the process that creates an invitation sends its email itself; another dispatcher leaves it alone',
+    async () => {
+      const created = await kind.create();
+      cleanups.push(created.drop);
+      const inA = recordingMailer();
+      const inB = recordingMailer();
+      const a = await open({ mailer: inA.mailer }, created.config);
+      const b = await open({ mailer: inB.mailer }, created.config);
+      const { orgId } = await seed(a);
+      a.start();
+      b.start(); // polls every 50 ms (FAST): it would claim any due email
+      const N = 20;
+      const invitations = await Promise.all(
+        Array.from({ length: N }, (_, i) =>
+          a.services.organizationInvitations.create(orgId, {
+            emailAddress: `direct${i}@example.com`,
+            role: 'org:member',
+          }),
+        ),
+      );
+      await waitFor('20 delivered marks', async () => {
+        const m = await outbox(a);
+        return m.length === N && m.every((r) => r.status === 'delivered');
+      });
+      expect(inA.sent.sort()).toEqual(invitations.map((i) => i.emailAddress).sort());
+      expect(inB.sent).toEqual([]);
+      // Written already claimed: one attempt each, and no claim came after.
+      expect((await outbox(a)).map((r) => r.attempts)).toEqual(Array(N).fill(1));
+      for (const i of invitations) {
+        expect((await events(a, i.id)).map((e) => e.type)).toEqual(['created', 'emailed']);
+      }
+    },
+  );
+
+  itOnPostgres(
+    'emails beyond what the creating process holds are left due, and another dispatcher sends them',
+    async () => {
+      const created = await kind.create();
+      cleanups.push(created.drop);
+      let open_!: () => void;
+      const gate = new Promise<void>((r) => (open_ = r));
+      // A sends one at a time and holds at most 8 (concurrency × 8), and its sends wait for the gate.
+      const inA = recordingMailer(gate);
+      const inB = recordingMailer();
+      const a = await open(
+        { mailer: inA.mailer, delivery: { concurrency: 1, pollIntervalMs: 600_000 } },
+        created.config,
+      );
+      const { orgId } = await seed(a);
+      a.start();
+      const N = 12;
+      await Promise.all(
+        Array.from({ length: N }, (_, i) =>
+          a.services.organizationInvitations.create(orgId, {
+            emailAddress: `overflow${i}@example.com`,
+            role: 'org:member',
+          }),
+        ),
+      );
+      const rowsNow = await outbox(a);
+      expect(rowsNow.filter((r) => r.attempts === 1)).toHaveLength(8); // leased to A
+      expect(rowsNow.filter((r) => r.attempts === 0)).toHaveLength(4); // due for anyone
+      const b = await open({ mailer: inB.mailer }, created.config);
+      b.start();
+      await waitFor('B to send the 4 due emails', () => inB.sent.length === 4);
+      open_();
+      await waitFor('12 delivered marks', async () => {
+        const m = await outbox(a);
+        return m.filter((r) => r.status === 'delivered').length === N;
+      });
+      expect(inA.sent).toHaveLength(8);
+      expect(new Set([...inA.sent, ...inB.sent]).size).toBe(N);
+    },
+  );
+
   itOnPostgres(
     'two instances on one database deliver 200 emails exactly once in total',
     async () => {

@@ -118,7 +118,8 @@ export class Dispatcher implements DirectDelivery {
     if (!this.running) return null;
     const { concurrency, leaseMs } = this.deps.options;
     // Enough to keep every slot busy without holding many leased messages in memory.
-    if (this.active.size + this.direct.length + this.reserved >= concurrency * DIRECT_QUEUE_FACTOR) return null;
+    if (this.active.size + this.direct.length + this.reserved >= concurrency * DIRECT_QUEUE_FACTOR)
+      return null;
     this.reserved++;
     return this.deps.now() + leaseMs;
   }

@@ -114,29 +114,38 @@ export interface CreateOrganizationInvitationRow {
 }
 
 /**
- * The first pages of an organization's invitations in the default order (newest first, no filters),
- * with the inviter's public data and the exact total from organization_invitation_counts, in one round
- * trip. No rows back (an empty organization, a page past the end, or no such organization): the general
- * path answers.
+ * The first pages of organizations' invitations in the default order (newest first, no filters), with the
+ * inviter's public data and the exact total from organization_invitation_counts: one page per item of $1,
+ * several list requests in one round trip under load (storage/batcher.ts). Each row carries `n`, the
+ * 1-based position of its item. An item with no rows (an empty organization, a page past the end, or no
+ * such organization) is answered by the general path.
  *
- * $1 organization_id, $2 limit, $3 offset.
+ * $1 the pages (jsonb array: organization_id, limit, offset).
  */
-export const listOrganizationInvitations: Statement = {
-  name: 'invitekit_list_organization_invitations_v1',
+export const listOrganizationInvitationPages: Statement = {
+  name: 'invitekit_list_organization_invitation_pages_v1',
   text: `
-SELECT oi.organization_id, oi.id, oi.email_address, oi.role, oi.status, oi.inviter_id, oi.public_metadata,
-       oi.private_metadata, oi.redirect_url, oi.notify, oi.expires_at, oi.created_at, oi.updated_at,
-       u.id AS inviter_user_id, u.first_name AS inviter_first_name, u.last_name AS inviter_last_name,
-       (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS inviter_identifier,
-       (SELECT coalesce(sum(c.total), 0) FROM organization_invitation_counts c
-        WHERE c.organization_id = $1::text)::int AS total_count
-FROM organization_invitations oi
-LEFT JOIN users u ON u.id = oi.inviter_id
-WHERE oi.organization_id = $1::text
-ORDER BY oi.created_at DESC, oi.id DESC
-LIMIT $2::int OFFSET $3::int`,
+SELECT j.n, x.*
+FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(item, n)
+CROSS JOIN LATERAL jsonb_to_record(j.item) AS q(organization_id text, "limit" int, "offset" int)
+CROSS JOIN LATERAL (
+  SELECT oi.organization_id, oi.id, oi.email_address, oi.role, oi.status, oi.inviter_id, oi.public_metadata,
+         oi.private_metadata, oi.redirect_url, oi.notify, oi.expires_at, oi.created_at, oi.updated_at,
+         u.id AS inviter_user_id, u.first_name AS inviter_first_name, u.last_name AS inviter_last_name,
+         (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS inviter_identifier,
+         (SELECT coalesce(sum(c.total), 0) FROM organization_invitation_counts c
+          WHERE c.organization_id = q.organization_id)::int AS total_count
+  FROM organization_invitations oi
+  LEFT JOIN users u ON u.id = oi.inviter_id
+  WHERE oi.organization_id = q.organization_id
+  ORDER BY oi.created_at DESC, oi.id DESC
+  LIMIT q."limit" OFFSET q."offset"
+) x
+ORDER BY j.n, x.created_at DESC, x.id DESC`,
 };
 
 export interface ListOrganizationInvitationsRow extends OrganizationInvitationSqlRow, InviterSqlColumns {
+  /** The position of the page's item in $1. */
+  n: number | string;
   total_count: number;
 }
