@@ -49,9 +49,9 @@ export class Batcher<I, O> {
   }
 
   private async execute(calls: typeof this.queue): Promise<void> {
+    let outs: O[];
     try {
-      const outs = await this.exec(calls.map((c) => c.item));
-      calls.forEach((c, i) => c.resolve(outs[i]!));
+      outs = await this.exec(calls.map((c) => c.item));
     } catch (err) {
       if (calls.length === 1) return calls[0]!.reject(err);
       for (const c of calls) {
@@ -60,6 +60,8 @@ export class Batcher<I, O> {
           (e) => c.reject(e),
         );
       }
+      return;
     }
+    for (const [i, c] of calls.entries()) c.resolve(outs[i]!);
   }
 }
