@@ -8,11 +8,11 @@ import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows
  * member's, and inserts only if all rules hold and no pending invitation holds the address (ON CONFLICT
  * against the partial unique index, which also sees the items inserted before it by this statement). With
  * each invitation go its `created` event (with its snapshot) and that event's outbox rows (the email, the
- * webhook deliveries). One row back per item, in order: `inserted` false means that a rule or the unique
- * index refused it (or, with `organization_found` false, that there is no such organization), and the
- * general path in OrganizationInvitationsService names the reason.
+ * webhook deliveries). One row back per item, in order: `inserted` false means that there is no such
+ * organization or that a rule or the unique index refused it, and the general path in
+ * OrganizationInvitationsService names the reason.
  *
- * Several concurrent creates share one execution (services/create-batcher.ts): the commit, the round trip
+ * Several concurrent creates share one execution (storage/batcher.ts): the commit, the round trip
  * and the statement's fixed cost are paid once for all of them.
  *
  * The per-item lookups sit in a LATERAL subquery fenced with OFFSET 0, so that the one generic plan these
@@ -79,7 +79,7 @@ WITH ctx AS (
   RETURNING id, invitation_id, snapshot
 ), ob AS (${OUTBOX_INSERT.head}$3${OUTBOX_INSERT.tail}
 )
-SELECT ctx.organization_name IS NOT NULL AS organization_found, ctx.first_name, ctx.last_name, ctx.identifier,
+SELECT ctx.first_name, ctx.last_name, ctx.identifier,
   ev.invitation_id IS NOT NULL AS inserted, ev.snapshot
 FROM ctx LEFT JOIN ev ON ev.invitation_id = ctx.id
 ORDER BY ctx.n`,
@@ -104,7 +104,6 @@ export interface CreateOrganizationInvitationItem {
 }
 
 export interface CreateOrganizationInvitationRow {
-  organization_found: boolean;
   first_name: string | null;
   last_name: string | null;
   identifier: string | null;
