@@ -42,7 +42,11 @@ interface Claimed {
   /** This attempt's number; also the lease's fencing token (see mark()). */
   attempts: number;
   event: DeliveryEvent;
-  current: { status: string; expiresAt: number; tokenHash: string | null } | null;
+  /**
+   * Emails only: the invitation as the claim read it (null: it is gone), or `handedOver` for an email the
+   * write that made it handed over right after its commit, whose link is the invitation's current one.
+   */
+  current: { status: string; expiresAt: number; tokenHash: string | null } | null | 'handedOver';
 }
 
 type Outcome =
@@ -139,7 +143,7 @@ export class Dispatcher implements DirectDelivery {
       link: email.link,
       attempts: 1,
       event: { ...email.event, snapshot: email.event.snapshot as EventSnapshot | null },
-      current: { status: 'pending', expiresAt: email.expiresAt, tokenHash: email.tokenHash },
+      current: 'handedOver',
     };
     // After stop() has finished, nothing sends it here: the lease runs out and a dispatcher claims it.
     if (!this.running && this.active.size === 0) return;
@@ -279,6 +283,7 @@ export class Dispatcher implements DirectDelivery {
    */
   private staleEmail(row: Claimed): string | null {
     const current = row.current;
+    if (current === 'handedOver') return null;
     if (!current) return 'not sent: the invitation no longer exists';
     if (current.status !== 'pending') return `not sent: the invitation is ${current.status}`;
     if (current.expiresAt <= this.deps.now()) return 'not sent: the invitation has expired';

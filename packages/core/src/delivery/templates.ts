@@ -63,12 +63,33 @@ export const escapeHtml = (value: unknown): string =>
 /** A subject is one header line: no line breaks, whatever a name contains. */
 const oneLine = (s: string) => s.replace(/[\r\n]+/g, ' ').trim();
 
-const expiryFormat = new Intl.DateTimeFormat('en-US', {
-  dateStyle: 'long',
-  timeStyle: 'short',
-  timeZone: 'UTC',
-});
-const formatExpiry = (ms: number) => `${expiryFormat.format(ms)} UTC`;
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/**
+ * "December 22, 2026 at 4:51 PM UTC": what Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeStyle:
+ * 'short', timeZone: 'UTC' }) writes, with plain spaces. Written out because the formatter cost a fortieth
+ * of the server's time per invitation in the create benchmark.
+ */
+export function formatExpiry(ms: number): string {
+  const d = new Date(ms);
+  const hours = d.getUTCHours();
+  const minutes = String(d.getUTCMinutes()).padStart(2, '0');
+  const time = `${hours % 12 || 12}:${minutes} ${hours < 12 ? 'AM' : 'PM'}`;
+  return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()} at ${time} UTC`;
+}
 
 function layout(heading: string, paragraphs: string[], link: string, button: string, footer: string) {
   const href = escapeHtml(link);

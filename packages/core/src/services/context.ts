@@ -35,9 +35,6 @@ export interface DirectEmail {
   messageId: string;
   to: string;
   link: string;
-  /** The invitation's expiry and token hash (hex), as just written. */
-  expiresAt: number;
-  tokenHash: string;
   event: {
     id: string;
     invitationId: string;

@@ -176,8 +176,6 @@ export class OrganizationInvitationsService {
           messageId: email.id,
           to: email.target,
           link,
-          expiresAt: row.expiresAt,
-          tokenHash: row.tokenHash!.toString('hex'),
           event: {
             id: created!.id,
             invitationId: row.id,
