@@ -203,38 +203,15 @@ export class AcceptanceService {
   ): Promise<OrganizationInvitationWithOrganization> {
     const mine = await this.mine(invitationId, user);
     const now = this.ctx.now();
-    const declined = await this.ctx.db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(oi)
-        .set({ status: 'revoked', tokenHash: null, updatedAt: now })
-        .where(
-          and(
-            eq(oi.organizationId, mine.organizationId),
-            eq(oi.id, mine.id),
-            statusFilter(oi, ['pending'], now),
-          ),
-        )
-        .returning({ id: oi.id });
-      if (!row) return false;
-      await recordEvents(
-        tx,
-        this.ctx.lifecycle,
-        [
-          {
-            invitationId: mine.id,
-            organizationId: mine.organizationId,
-            type: 'declined',
-            data: { user_id: user.id },
-          },
-        ],
-        now,
-      );
-      return true;
-    });
+    const declined = await this.deps.organizationInvitations.revokePending(
+      mine.organizationId,
+      mine.id,
+      { type: 'declined', data: { user_id: user.id } },
+      now,
+    );
     const current = await this.deps.organizationInvitations.findWithOrganization(mine.id);
     if (!current) throw notFound('organization invitation', mine.id);
     if (!declined) throw notPending(current.status);
-    this.ctx.onOutboxWrite?.();
     return current;
   }
 

@@ -312,15 +312,7 @@ export class OrganizationInvitationsService {
     emails?: string[],
   ): Promise<OrganizationInvitationWithOrganization | null> {
     if (emails?.length === 0) return null;
-    const [r] = await this.ctx.db
-      .select({
-        invitation: oi,
-        inviter: publicUserColumns(),
-        organization: { id: organizations.id, name: organizations.name, slug: organizations.slug },
-      })
-      .from(oi)
-      .innerJoin(organizations, eq(organizations.id, oi.organizationId))
-      .leftJoin(users, eq(users.id, oi.inviterId))
+    const [r] = await this.selectWithOrganization()
       .where(and(eq(oi.id, invitationId), emails ? inArray(oi.emailAddress, emails) : undefined))
       .limit(1);
     return r
@@ -336,6 +328,22 @@ export class OrganizationInvitationsService {
   ): Promise<OrganizationInvitation> {
     const now = this.ctx.now();
     if (input.requestingUserId) await this.requireAdmin(organizationId, input.requestingUserId);
+    const revoked = await this.revokePending(organizationId, invitationId, { type: 'revoked' }, now);
+    const current = await this.get(organizationId, invitationId);
+    if (!revoked) throw notPending(current.status, 'revoked');
+    return current;
+  }
+
+  /**
+   * @internal Revokes an invitation if it is still pending, recording `event` (revoked by an admin, or
+   * declined by the invitee) in the same transaction. False when it was not pending.
+   */
+  async revokePending(
+    organizationId: string,
+    invitationId: string,
+    event: Pick<InvitationEventSpec, 'type' | 'data'>,
+    now = this.ctx.now(),
+  ): Promise<boolean> {
     const revoked = await this.ctx.db.transaction(async (tx) => {
       const [row] = await tx
         .update(oi)
@@ -348,16 +356,12 @@ export class OrganizationInvitationsService {
           ),
         )
         .returning({ id: oi.id });
-      if (row) {
-        const event = { invitationId, organizationId, type: 'revoked' as const };
-        await recordEvents(tx, this.ctx.lifecycle, [event], now);
-      }
-      return row;
+      if (!row) return false;
+      await recordEvents(tx, this.ctx.lifecycle, [{ invitationId, organizationId, ...event }], now);
+      return true;
     });
     if (revoked) this.ctx.onOutboxWrite?.();
-    const current = await this.get(organizationId, invitationId);
-    if (!revoked) throw notPending(current.status, 'revoked');
-    return current;
+    return revoked;
   }
 
   /**
@@ -555,6 +559,19 @@ export class OrganizationInvitationsService {
       .leftJoin(users, eq(users.id, oi.inviterId));
   }
 
+  /** As selectWithInviter, with the organization's public data. */
+  private selectWithOrganization() {
+    return this.ctx.db
+      .select({
+        invitation: oi,
+        inviter: publicUserColumns(),
+        organization: { id: organizations.id, name: organizations.name, slug: organizations.slug },
+      })
+      .from(oi)
+      .innerJoin(organizations, eq(organizations.id, oi.organizationId))
+      .leftJoin(users, eq(users.id, oi.inviterId));
+  }
+
   private async count(where: SQL | undefined): Promise<number> {
     const [row] = await this.ctx.db.select({ total: count() }).from(oi).where(where);
     return row?.total ?? 0;
@@ -567,15 +584,7 @@ export class OrganizationInvitationsService {
     const now = this.ctx.now();
     const order = input.orderBy ?? DEFAULT_ORDER;
     const [rows, total] = await Promise.all([
-      this.ctx.db
-        .select({
-          invitation: oi,
-          inviter: publicUserColumns(),
-          organization: { id: organizations.id, name: organizations.name, slug: organizations.slug },
-        })
-        .from(oi)
-        .innerJoin(organizations, eq(organizations.id, oi.organizationId))
-        .leftJoin(users, eq(users.id, oi.inviterId))
+      this.selectWithOrganization()
         .where(where)
         .orderBy(...orderClause(orderColumn[order.field], order.direction, oi.createdAt, oi.id))
         .limit(input.limit ?? 10)
