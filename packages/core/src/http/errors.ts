@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { type ErrorCode, type ErrorDetail, errorCodes, InvitekitError } from '../domain/errors.js';
 import type { InvitekitResponse } from './types.js';
@@ -5,6 +6,10 @@ import type { InvitekitResponse } from './types.js';
 // Exactly `application/json`, as Clerk sends it: @clerk/backend parses a body as JSON only on that exact value.
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
+/**
+ * Clerk's ClerkErrors envelope: `errors`, an (empty) top-level `meta`, and `clerk_trace_id`, a fresh id per
+ * failed request that @clerk/backend exposes as `ClerkAPIResponseError.clerkTraceId`.
+ */
 function body(errors: ErrorDetail[]) {
   return {
     errors: errors.map((e) => ({
@@ -13,6 +18,8 @@ function body(errors: ErrorDetail[]) {
       code: e.code,
       ...(e.meta ? { meta: e.meta } : {}),
     })),
+    meta: {},
+    clerk_trace_id: randomBytes(16).toString('hex'),
   };
 }
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { InvitekitError, notFound } from '../domain/errors.js';
 import type { SecretKeys } from './auth.js';
 import { jsonResponse, toErrorResponse, validationError } from './errors.js';
+import { normalizeQuery } from './query.js';
 import type { Route, RouteContext } from './route.js';
 import { Router } from './router.js';
 import type { Authenticate, AuthenticatedUser, InvitekitRequest, InvitekitResponse } from './types.js';
@@ -93,7 +94,7 @@ export function createHandler({
       const result = await route.handler(
         {
           params: route.params ? parse(route.params, params, 'path') : params,
-          query: route.query ? parse(route.query, request.query, 'query') : {},
+          query: route.query ? parse(route.query, normalizeQuery(request.query), 'query') : {},
           body: route.body ? parse(route.body, body, 'body') : undefined,
           user,
         },

@@ -21,7 +21,12 @@ const integerParam = (min: number, max: number, fallback: number) =>
 export const limitParam = integerParam(1, 500, 10).describe('Page size, 1–500 (default 10).');
 export const offsetParam = integerParam(0, Number.MAX_SAFE_INTEGER, 0).describe('Rows to skip (default 0).');
 
-export const booleanParam = single(z.enum(['true', 'false']).transform((v) => v === 'true')).optional();
+/** The spellings Go's strconv.ParseBool (Clerk's servers) takes: `true`, `True`, `TRUE`, `t`, `1`, and so on. */
+const TRUE = ['1', 't', 'T', 'true', 'True', 'TRUE'] as const;
+const FALSE = ['0', 'f', 'F', 'false', 'False', 'FALSE'] as const;
+export const booleanParam = single(
+  z.enum([...TRUE, ...FALSE]).transform((v) => (TRUE as readonly string[]).includes(v)),
+).optional();
 
 export const stringParam = single(z.string().max(512)).optional();
 

@@ -1,6 +1,12 @@
 import { and, count, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../domain/email.js';
-import { invalidParam, notAnAdmin, notFound, notPending } from '../domain/errors.js';
+import {
+  alreadyMembers,
+  membershipQuotaExceeded,
+  notAnAdmin,
+  notFound,
+  organizationInvitationNotPending,
+} from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { acceptLink } from '../domain/links.js';
 import { checkMetadata, type Metadata } from '../domain/metadata.js';
@@ -32,6 +38,7 @@ import { atItem, checkBulkSize, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
 import { effectRows, type InvitationEventSpec, type OutboxRowJson, recordEvents } from './effects.js';
 import { checkInvitationLimits } from './limits.js';
+import { checkMembershipQuota } from './membership-quota.js';
 import {
   containsText,
   type OrderBy,
@@ -330,7 +337,7 @@ export class OrganizationInvitationsService {
     if (input.requestingUserId) await this.requireAdmin(organizationId, input.requestingUserId);
     const revoked = await this.revokePending(organizationId, invitationId, { type: 'revoked' }, now);
     const current = await this.get(organizationId, invitationId);
-    if (!revoked) throw notPending(current.status, 'revoked');
+    if (!revoked) throw organizationInvitationNotPending(current.status, 'revoked');
     return current;
   }
 
@@ -402,7 +409,7 @@ export class OrganizationInvitationsService {
       return link;
     });
     const current = await this.get(organizationId, invitationId);
-    if (!link) throw notPending(current.status, 'resent');
+    if (!link) throw organizationInvitationNotPending(current.status, 'resent');
     this.ctx.onOutboxWrite?.();
     return { ...current, url: link };
   }
@@ -436,22 +443,19 @@ export class OrganizationInvitationsService {
       inviterIds,
       rows.map((r) => r.emailAddress),
     );
+    const members = rows.map((r) => r.emailAddress).filter((email) => context.memberEmails.has(email));
     rows.forEach((row, index) => {
       wrap(index, () => {
         if (row.inviterId && !roles.isAdmin(context.inviters.get(row.inviterId)?.role)) {
           throw notAnAdmin(row.inviterId, organizationId, 'inviter_user_id');
         }
-        if (context.memberEmails.has(row.emailAddress)) {
-          throw invalidParam(
-            'email_address',
-            `${row.emailAddress} is already a member of organization ${organizationId}`,
-            'already_a_member_in_organization',
-          );
-        }
+        // Every address of the request that is a member's is named, the first one's item in meta.index.
+        if (context.memberEmails.has(row.emailAddress)) throw alreadyMembers(members, organizationId);
       });
     });
 
     const inserted = await this.ctx.db.transaction(async (tx) => {
+      await checkMembershipQuota(tx, organizationId, rows.length, now);
       await checkInvitationLimits(tx, this.ctx.lifecycle.limits, organizationId, rows, now);
       const { inserted, expired } = await insertPendingInvitations(tx, oi, rows, {
         now,

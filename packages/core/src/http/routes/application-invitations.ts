@@ -11,7 +11,12 @@ import {
   stringParam,
   urlBody,
 } from '../params.js';
-import { InvitationEventsSchema, InvitationListSchema, InvitationSchema } from '../responses.js';
+import {
+  InvitationEventsSchema,
+  InvitationListSchema,
+  InvitationPageSchema,
+  InvitationSchema,
+} from '../responses.js';
 import { defineRoute } from '../route.js';
 import { invitation, invitationEvent, page } from '../serialize.js';
 
@@ -81,19 +86,23 @@ export const applicationInvitationRoutes = [
       status: statusParam,
       query: stringParam,
       order_by: orderByParam(['created_at', 'email_address', 'expires_at'], '-created_at'),
-      paginated: booleanParam.describe('Accepted for compatibility; lists are always paginated.'),
+      paginated: booleanParam.describe(
+        'true: answer `{ data, total_count }` (what @clerk/backend sends); otherwise a bare array.',
+      ),
     }),
-    response: InvitationListSchema,
-    handler: async ({ query }, { services }) =>
-      (
-        await services.invitations.list({
-          limit: query.limit,
-          offset: query.offset,
-          statuses: query.status,
-          query: query.query,
-          orderBy: query.order_by,
-        })
-      ).map(invitation),
+    response: z.union([InvitationListSchema, InvitationPageSchema]),
+    handler: async ({ query }, { services }) => {
+      const input = {
+        limit: query.limit,
+        offset: query.offset,
+        statuses: query.status,
+        query: query.query,
+        orderBy: query.order_by,
+      };
+      return query.paginated
+        ? page(await services.invitations.listPage(input), invitation)
+        : (await services.invitations.list(input)).map(invitation);
+    },
   }),
   defineRoute({
     method: 'POST',
