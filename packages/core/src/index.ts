@@ -161,6 +161,11 @@ export {
   type SweeperOptions,
 } from './delivery/index.js';
 export { smtpMailer } from './delivery/mailer.js';
+export type {
+  InvitekitWebhookEvent,
+  OrganizationInvitationWebhookData,
+  WebhookEventAttributes,
+} from './delivery/webhooks.js';
 export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
 export type * from './domain/models.js';
 export { defaultRoles, type RoleDefinition } from './domain/roles.js';
@@ -171,11 +176,6 @@ export type { OpenApiDocument } from './http/openapi.js';
 export * from './http/responses.js';
 export type { Authenticate, AuthenticatedUser, InvitekitRequest, InvitekitResponse } from './http/types.js';
 export type { AcceptedInvitation, InvitationPreview } from './services/acceptance.js';
-export type {
-  InvitekitWebhookEvent,
-  OrganizationInvitationWebhookData,
-  WebhookEventAttributes,
-} from './delivery/webhooks.js';
 export type { InvitationEventType } from './services/effects.js';
 export type { InvitekitServices } from './services/index.js';
 export type { InvitationLimits, LifecycleOptions, WebhookEndpoint } from './services/lifecycle-config.js';

@@ -73,7 +73,11 @@ export type InvitekitWebhookEvent =
  * organization's public data under `data.data.public_organization_data`, where Clerk's webhook contract
  * puts it; accepted events add `user_id`. `timestamp` is the event's time in Unix milliseconds.
  */
-export function webhookPayload(event: DeliveryEvent, roles: Roles, instanceId: string): InvitekitWebhookEvent {
+export function webhookPayload(
+  event: DeliveryEvent,
+  roles: Roles,
+  instanceId: string,
+): InvitekitWebhookEvent {
   if (!event.snapshot) throw new Error(`event ${event.id} has no snapshot`);
   const found = invitationFromSnapshot(event.snapshot, event.createdAt);
   const envelope = { object: 'event' as const, timestamp: event.createdAt, instance_id: instanceId };

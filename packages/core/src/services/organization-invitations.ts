@@ -38,7 +38,6 @@ import { atItem, checkBulkSize, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
 import { effectRows, type InvitationEventSpec, type OutboxRowJson, recordEvents } from './effects.js';
 import { checkInvitationLimits } from './limits.js';
-import { checkMembershipQuota } from './membership-quota.js';
 import {
   containsText,
   type OrderBy,
@@ -47,6 +46,7 @@ import {
   type Paginated,
   statusFilter,
 } from './listing.js';
+import { checkMembershipQuota } from './membership-quota.js';
 import { requireOrganization } from './organizations.js';
 import { insertPendingInvitations } from './pending-insert.js';
 import { publicUserColumns, toPublicUser } from './public-user.js';
