@@ -2,7 +2,6 @@ import { and, count, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../domain/email.js';
 import {
   alreadyMembers,
-  membershipQuotaExceeded,
   notAnAdmin,
   notFound,
   organizationInvitationNotPending,
