@@ -1,11 +1,6 @@
 import { and, count, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../domain/email.js';
-import {
-  alreadyMembers,
-  notAnAdmin,
-  notFound,
-  organizationInvitationNotPending,
-} from '../domain/errors.js';
+import { alreadyMembers, notAnAdmin, notFound, organizationInvitationNotPending } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { acceptLink } from '../domain/links.js';
 import { checkMetadata, type Metadata } from '../domain/metadata.js';

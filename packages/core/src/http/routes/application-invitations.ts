@@ -36,8 +36,9 @@ const createBody = z.strictObject({
   expires_in_days: expiresInDaysBody,
   template_slug: z
     .enum(['invitation', 'waitlist_invitation'])
+    .nullable()
     .optional()
-    .describe('Accepted for compatibility.'),
+    .describe('Accepted for compatibility; Invitekit has one template per kind (see email.templates).'),
 });
 
 const toInput = (b: z.output<typeof createBody>) => ({
