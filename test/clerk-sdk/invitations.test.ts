@@ -285,13 +285,36 @@ describe.each(testDatabases())('@clerk/backend invitations.* on $name', (kind) =
     });
   });
 
-  it('deleteInvitation (not served by Invitekit) surfaces a ClerkErrors 404', async () => {
-    const invitation = await t.clerk.invitations.createInvitation({ emailAddress: address('del') });
-    const err = await clerkError(
-      t.clerk.invitations.deleteInvitation(invitation.id),
-      404,
-      'resource_not_found',
-    );
-    expect(err.errors[0]?.longMessage).toContain(`/v1/invitations/${invitation.id}`);
+  it('deleteInvitation erases an invitation of any status with its history, answering a DeletedObject', async () => {
+    const pending = await t.clerk.invitations.createInvitation({ emailAddress: address('del') });
+    const revoked = await t.clerk.invitations.createInvitation({ emailAddress: address('del-rev') });
+    await t.clerk.invitations.revokeInvitation(revoked.id);
+    const history = (invitation: Invitation) =>
+      t.server.invitekit.database.run<{ events: number; messages: number }>(
+        {
+          name: 'test_deleted_invitation_history',
+          text: `SELECT (SELECT count(*) FROM invitation_events WHERE invitation_id = $1)::int AS events,
+                        (SELECT count(*) FROM outbox WHERE target = $2)::int AS messages`,
+        },
+        [invitation.id, invitation.emailAddress],
+      );
+    for (const invitation of [pending, revoked]) {
+      const [before] = await history(invitation);
+      expect(before!.events).toBeGreaterThan(0);
+      expect(before!.messages).toBe(1); // its invitation email
+      const deleted = await t.clerk.invitations.deleteInvitation(invitation.id);
+      expectResource(deleted, 'DeletedObject');
+      expect(deleted).toMatchObject({ id: invitation.id, object: 'invitation', deleted: true });
+      const { data } = await t.clerk.invitations.getInvitationList({ query: invitation.id });
+      expect(data).toEqual([]);
+      // Its history (events, and the stored emails with them) is gone too.
+      const events = await t.server.call(null, 'GET', `/v1/invitations/${invitation.id}/events`);
+      expect(events.status).toBe(404);
+      expect(await history(invitation)).toEqual([{ events: 0, messages: 0 }]);
+    }
+    // The address may be invited again.
+    const again = await t.clerk.invitations.createInvitation({ emailAddress: pending.emailAddress });
+    expect(again.status).toBe('pending');
+    await clerkError(t.clerk.invitations.deleteInvitation(pending.id), 404, 'resource_not_found');
   });
 });

@@ -12,6 +12,7 @@ import {
   type ApplicationInvitationRow,
   applicationInvitations as ai,
   emailAddresses,
+  invitationEvents,
 } from '../storage/schema.js';
 import { atItem, checkBulkSize, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
@@ -128,6 +129,21 @@ export class ApplicationInvitationsService {
       return this.toDomain(row, now);
     }
     throw notPending((await this.get(invitationId)).status, 'revoked');
+  }
+
+  /**
+   * Deletes an invitation of any status with its history: its events and their outbox rows (the stored
+   * copies of its emails, webhook deliveries not yet sent), in one transaction. Clerk's data erasure for
+   * someone invited who never signed up; no webhook announces it. An email already being sent when this
+   * commits still goes out; its outcome then has no row to record on.
+   */
+  async delete(invitationId: string): Promise<void> {
+    const deleted = await this.ctx.db.transaction(async (tx) => {
+      const [row] = await tx.delete(ai).where(eq(ai.id, invitationId)).returning({ id: ai.id });
+      if (row) await tx.delete(invitationEvents).where(eq(invitationEvents.invitationId, invitationId));
+      return row;
+    });
+    if (!deleted) throw notFound('invitation', invitationId);
   }
 
   /**

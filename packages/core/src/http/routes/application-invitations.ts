@@ -12,6 +12,7 @@ import {
   urlBody,
 } from '../params.js';
 import {
+  DeletedObjectSchema,
   InvitationEventsSchema,
   InvitationListSchema,
   InvitationPageSchema,
@@ -116,6 +117,21 @@ export const applicationInvitationRoutes = [
     response: InvitationSchema,
     handler: async ({ params }, { services }) =>
       invitation(await services.invitations.revoke(params.invitation_id)),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/v1/invitations/{invitation_id}',
+    operationId: 'DeleteInvitation',
+    summary:
+      'Delete an application invitation of any status, with its history and stored emails (data erasure)',
+    tags,
+    auth: 'secret',
+    params: invitationParams,
+    response: DeletedObjectSchema,
+    handler: async ({ params }, { services }) => {
+      await services.invitations.delete(params.invitation_id);
+      return { object: 'invitation', id: params.invitation_id, deleted: true };
+    },
   }),
   defineRoute({
     method: 'POST',
