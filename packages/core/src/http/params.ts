@@ -52,7 +52,7 @@ export const listParam = <T extends z.ZodType<string>>(item: T, max = 100) =>
     .optional();
 
 export const statusParam = listParam(z.enum(invitationStatuses)).describe(
-  'Filter by status; repeat the parameter or separate values by commas for several.',
+  'Filter by status; for several, repeat the parameter (also as status[]) or separate values by commas.',
 );
 
 /**
