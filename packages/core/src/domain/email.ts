@@ -1,14 +1,31 @@
-import parseAddresses from 'email-addresses';
 import addressparser from 'nodemailer/lib/addressparser';
 import { toASCII } from 'tr46';
+import isEmailModule from 'validator/lib/isEmail.js';
 import { invalidParam } from './errors.js';
 
+// validator's CommonJS module is the function, and its `default` property too: so this holds under ESM
+// interop (the default import is module.exports) and CJS interop (the default import is `.default`).
+const isEmail = isEmailModule.default;
+
 const MAX_INPUT = 320;
-/** RFC 5321: a local part of at most 64 octets, a path of at most 256 (254 without the brackets). */
-const MAX_LOCAL = 64;
+/** RFC 5321: a path of at most 256 octets, 254 without the angle brackets. */
 const MAX_ADDRESS = 254;
-/** Printable ASCII: what a local part may hold (the parser has already kept it to a dot-atom). */
-const ASCII = /^[\x21-\x7e]+$/;
+
+/**
+ * A plain RFC 5322 addr-spec and nothing else: no display name (`foo <a@b.c>`), no quoted local part, no
+ * IP-literal domain, a top-level domain, RFC 5321 lengths (64 for the local part). `validator` refuses
+ * list syntax (`a@b.c,d`) and stray brackets as it checks the domain as a host name.
+ */
+const ADDR_SPEC = {
+  allow_display_name: false,
+  allow_utf8_local_part: false,
+  require_tld: true,
+  allow_ip_domain: false,
+  allow_underscores: false,
+  domain_specific_validation: false,
+  blacklisted_chars: '"',
+  ignore_max_length: false,
+} as const;
 
 /**
  * UTS #46 (non-transitional, as browsers and registries do now), strict: letters, digits and hyphens
@@ -24,31 +41,26 @@ const UTS46 = {
   verifyDNSLength: true,
 } as const;
 
-/** The plain addr-spec `local@domain` in `input`, exactly; null for anything else. */
-function addrSpec(input: string): { local: string; domain: string } | null {
-  // RFC 5322 `mailbox` in strict mode (no obsolete syntax), UTF-8 allowed (RFC 6532) so that IDN domains
-  // reach UTS #46. Then only a bare dot-atom@dot-atom is kept: no display name, angle brackets, comments,
-  // quoted local part or domain literal. A list (`a@b.c,d`) or a stray `>` does not parse at all.
-  const result = parseAddresses({
-    input,
-    startAt: 'mailbox',
-    strict: true,
-    rejectTLD: true,
-    rfc6532: true,
-    oneResult: true,
-  }) as unknown as parseAddresses.ParsedMailbox | null;
-  if (!result || result.type !== 'mailbox' || result.name !== null || result.parts.comments.length) {
-    return null;
+// Domains repeat (a few providers hold most addresses) and UTS #46 processing costs tens of µs.
+const DOMAIN_CACHE_MAX = 1024;
+const domainCache = new Map<string, string | null>();
+
+/** The domain's ASCII form; null when UTS #46 refuses it or it is not a host name with a TLD. */
+function asciiDomain(domain: string): string | null {
+  let ascii = domainCache.get(domain);
+  if (ascii === undefined) {
+    ascii = toASCII(domain, UTS46);
+    // A dotted name whose last label is not all digits (`a@1.2.3.4` is not a host name).
+    if (!ascii || !/\.[^.]*[^\d.][^.]*$/.test(ascii)) ascii = null;
+    if (domainCache.size >= DOMAIN_CACHE_MAX) domainCache.clear();
+    domainCache.set(domain, ascii);
   }
-  const plain = (node: parseAddresses.ASTNode) => node.children.length === 1 && node.children[0]!.name === 'dot-atom';
-  if (!plain(result.parts.local) || !plain(result.parts.domain)) return null;
-  if (`${result.local}@${result.domain}` !== input) return null;
-  return { local: result.local, domain: result.domain };
+  return ascii;
 }
 
 /**
  * The address in its one stored form, or null when it is not one Invitekit accepts:
- * - a strict RFC 5322 addr-spec, alone: `email-addresses` parses it, nothing but `local@domain`;
+ * - a plain addr-spec, alone (`validator`'s isEmail, ADDR_SPEC above);
  * - the local part is ASCII. A non-ASCII local part (SMTPUTF8) is refused rather than normalised: NFKC
  *   or case folding would make a lookalike (`Kate` written with U+212A KELVIN SIGN) equal to someone
  *   else's address, and few mail systems deliver to one anyway. It is lower-cased (RFC 5321 local parts
@@ -59,13 +71,12 @@ function addrSpec(input: string): { local: string; domain: string } | null {
  */
 export function canonicalEmail(raw: string): string | null {
   const input = raw.trim();
-  if (input.length === 0 || input.length > MAX_INPUT) return null;
-  const spec = addrSpec(input);
-  if (!spec || spec.local.length > MAX_LOCAL || !ASCII.test(spec.local)) return null;
-  const domain = toASCII(spec.domain, UTS46);
-  // A dotted name whose last label is not all digits (`a@1.2.3.4` is not a host name).
-  if (!domain || !/\.[^.]*[^\d.][^.]*$/.test(domain)) return null;
-  const email = `${spec.local.toLowerCase()}@${domain}`;
+  if (input.length === 0 || input.length > MAX_INPUT || !isEmail(input, ADDR_SPEC)) return null;
+  const at = input.lastIndexOf('@');
+  const local = input.slice(0, at);
+  const domain = asciiDomain(input.slice(at + 1));
+  if (!domain) return null;
+  const email = `${local.toLowerCase()}@${domain}`;
   if (email.length > MAX_ADDRESS) return null;
   const parsed = addressparser(email);
   if (parsed.length !== 1 || !('address' in parsed[0]!) || parsed[0].address !== email || parsed[0].name) {
