@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import { type ErrorCode, type ErrorDetail, errorCodes, InvitekitError } from '../domain/errors.js';
+import { securityHeaders } from './security-headers.js';
 import type { InvitekitResponse } from './types.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+const HEADERS: Record<string, string> = { ...JSON_HEADERS, ...securityHeaders };
 
 function body(errors: ErrorDetail[]) {
   return {
@@ -20,7 +22,7 @@ export const errorResponse = (err: InvitekitError): InvitekitResponse => {
   return {
     status: err.status,
     headers:
-      typeof retryAfter === 'number' ? { ...JSON_HEADERS, 'retry-after': String(retryAfter) } : JSON_HEADERS,
+      typeof retryAfter === 'number' ? { ...HEADERS, 'retry-after': String(retryAfter) } : HEADERS,
     body: body(err.errors),
   };
 };
@@ -92,7 +94,7 @@ export function toErrorResponse(err: unknown, onUnexpected?: (err: unknown) => v
   onUnexpected?.(err);
   return {
     status: errorCodes.internal_error,
-    headers: JSON_HEADERS,
+    headers: HEADERS,
     body: body([
       { code: 'internal_error', message: 'internal error', longMessage: 'Something went wrong on our side' },
     ]),
@@ -101,6 +103,6 @@ export function toErrorResponse(err: unknown, onUnexpected?: (err: unknown) => v
 
 export const jsonResponse = (status: number, payload: unknown): InvitekitResponse => ({
   status,
-  headers: JSON_HEADERS,
+  headers: HEADERS,
   body: payload,
 });
