@@ -36,7 +36,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     if (stopping) res.setHeader('connection', 'close');
     next();
   });
-  const devMailer = config.devMailbox ? invitekit.devMailer : null;
+  // Never in production, whatever the config says: its links hold live accept tokens.
+  const devMailer = config.devMailbox && process.env.NODE_ENV !== 'production' ? invitekit.devMailer : null;
   if (devMailer) app.use(devMailboxRouter(devMailer));
   app.use(invitekitRouter(invitekit));
 
