@@ -1,4 +1,11 @@
-import { createBackground, type DeliveryConfig, type DevMailer, type Mailer } from './delivery/index.js';
+import {
+  createBackground,
+  type DeliveryConfig,
+  type DevMailer,
+  logsAcceptLinks,
+  type Mailer,
+} from './delivery/index.js';
+import { redactError } from './domain/redact.js';
 import { defaultRoles, type RoleDefinition, Roles } from './domain/roles.js';
 import { SecretKeys } from './http/auth.js';
 import { createHandler, type Handle } from './http/handler.js';
@@ -107,7 +114,12 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     secretKeys: new SecretKeys(config.secretKeys ?? []),
     authenticate: config.authenticate,
     identify: (user) => services.identities.remember(user),
-    onUnexpectedError: config.onUnexpectedError,
+    // A failed statement's error holds its parameters, an outbox row's accept link among them.
+    onUnexpectedError: config.onUnexpectedError
+      ? logsAcceptLinks(config)
+        ? config.onUnexpectedError
+        : (err, request) => config.onUnexpectedError!(redactError(err), request)
+      : undefined,
   });
 
   // close() lets requests in flight finish before the database goes, even when their client has left.
@@ -154,6 +166,7 @@ export {
   type EmailTemplates,
   escapeHtml,
   type KeptMessage,
+  logsAcceptLinks,
   type Mailer,
   type OrganizationInvitationEmailVars,
   PermanentDeliveryError,
@@ -162,6 +175,7 @@ export {
 } from './delivery/index.js';
 export { smtpMailer } from './delivery/mailer.js';
 export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
+export { redactTokens } from './domain/redact.js';
 export type * from './domain/models.js';
 export { defaultRoles, type RoleDefinition } from './domain/roles.js';
 export type { InvitationStatus } from './domain/status.js';
