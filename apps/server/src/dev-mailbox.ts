@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import {
   type DevMailer,
@@ -100,7 +99,11 @@ export function devMailboxRouter(mailer: DevMailer): Router {
       sent_at: m.sentAt,
     }));
     res
-      .writeHead(200, { ...securityHeaders, 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' })
+      .writeHead(200, {
+        ...securityHeaders,
+        'cache-control': 'no-store',
+        'content-type': 'application/json; charset=utf-8',
+      })
       .end(JSON.stringify(body));
   });
   router.get('/dev/mailbox', (_req, res) => {

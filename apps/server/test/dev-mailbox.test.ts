@@ -25,18 +25,20 @@ const outsideAddress = Object.values(networkInterfaces())
 
 /** A GET with full control of the Host header and the local address. */
 function get(url: string, headers: Record<string, string> = {}, localAddress?: string) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-    const req = request(url, { headers, localAddress }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => {
-        body += d;
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+    (resolve, reject) => {
+      const req = request(url, { headers, localAddress }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => {
+          body += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
       });
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+      req.on('error', reject);
+      req.end();
+    },
+  );
 }
 
 /** A template whose HTML tries to run a script and to read its parent; none of it may work. */
@@ -83,7 +85,10 @@ describe('the development mailbox', () => {
       return (await res.json()) as { id: string };
     };
     const org = await call('/v1/organizations', { name: 'Mailbox Co' });
-    await call(`/v1/organizations/${org.id}/invitations`, { email_address: 'reader@example.com', role: 'org:member' });
+    await call(`/v1/organizations/${org.id}/invitations`, {
+      email_address: 'reader@example.com',
+      role: 'org:member',
+    });
     await waitFor('the kept email', () => running.invitekit.devMailer!.messages()[0]);
   });
   afterAll(() => running?.stop());
@@ -119,16 +124,23 @@ describe('the development mailbox', () => {
     expect((await get(`${base}/dev/mailbox`, { host: `app.localhost:${port}` })).status).toBe(200);
   });
 
-  it.skipIf(!outsideAddress)('answers 403 to a client on another address, whatever its Host header', async () => {
-    for (const path of ['/dev/mailbox.json', '/dev/mailbox']) {
-      const res = await get(`http://${outsideAddress}:${port}${path}`, { host: `localhost:${port}` }, outsideAddress);
-      expect(res.status).toBe(403);
-      expect(JSON.parse(res.body).errors[0].code).toBe('authorization_invalid');
-    }
-    // The API itself still answers there: only the mailbox is local.
-    const api = await get(`http://${outsideAddress}:${port}/healthz`, {}, outsideAddress);
-    expect(api.status).toBe(200);
-  });
+  it.skipIf(!outsideAddress)(
+    'answers 403 to a client on another address, whatever its Host header',
+    async () => {
+      for (const path of ['/dev/mailbox.json', '/dev/mailbox']) {
+        const res = await get(
+          `http://${outsideAddress}:${port}${path}`,
+          { host: `localhost:${port}` },
+          outsideAddress,
+        );
+        expect(res.status).toBe(403);
+        expect(JSON.parse(res.body).errors[0].code).toBe('authorization_invalid');
+      }
+      // The API itself still answers there: only the mailbox is local.
+      const api = await get(`http://${outsideAddress}:${port}/healthz`, {}, outsideAddress);
+      expect(api.status).toBe(200);
+    },
+  );
 
   it('tells loopback peers and hosts apart', () => {
     expect(['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1'].map(isLoopbackAddress)).toEqual([
@@ -144,22 +156,12 @@ describe('the development mailbox', () => {
       false,
       false,
     ]);
-    expect(['localhost', 'localhost:3000', 'a.localhost', '127.0.0.1:1', '[::1]:3000'].map(isLoopbackHost)).toEqual([
-      true,
-      true,
-      true,
-      true,
-      true,
-    ]);
-    expect(['localhost.evil.com', 'evil.com', '0.0.0.0', '10.0.0.1', '', undefined, '@'].map(isLoopbackHost)).toEqual([
-      false,
-      false,
-      false,
-      false,
-      false,
-      false,
-      false,
-    ]);
+    expect(
+      ['localhost', 'localhost:3000', 'a.localhost', '127.0.0.1:1', '[::1]:3000'].map(isLoopbackHost),
+    ).toEqual([true, true, true, true, true]);
+    expect(
+      ['localhost.evil.com', 'evil.com', '0.0.0.0', '10.0.0.1', '', undefined, '@'].map(isLoopbackHost),
+    ).toEqual([false, false, false, false, false, false, false]);
   });
 
   describe.skipIf(!haveChromium)('in Chromium', () => {
@@ -200,15 +202,19 @@ describe('the development mailbox', () => {
       });
       await page.goto(`http://localhost:${port}/dev/mailbox`);
       const frame = page.frameLocator('iframe').first();
-      await expect.poll(() => frame.locator('#headline').textContent()).toBe(
-        'Rendered email for reader@example.com',
-      );
+      await expect
+        .poll(() => frame.locator('#headline').textContent())
+        .toBe('Rendered email for reader@example.com');
       // Its inline style applies; its link goes to the accept page, in a new tab.
-      expect(await frame.locator('#headline').evaluate((h) => {
-        const view = globalThis as unknown as { getComputedStyle(e: unknown): { color: string } };
-        return view.getComputedStyle(h).color;
-      })).toBe('rgb(200, 0, 0)');
-      expect(await frame.locator('#join').getAttribute('href')).toMatch(/^http:\/\/localhost:5173\/accept\?invitation_token=/);
+      expect(
+        await frame.locator('#headline').evaluate((h) => {
+          const view = globalThis as unknown as { getComputedStyle(e: unknown): { color: string } };
+          return view.getComputedStyle(h).color;
+        }),
+      ).toBe('rgb(200, 0, 0)');
+      expect(await frame.locator('#join').getAttribute('href')).toMatch(
+        /^http:\/\/localhost:5173\/accept\?invitation_token=/,
+      );
       // The script ran neither in the frame nor against the page.
       expect(await frame.locator('body').getAttribute('data-script-ran')).toBeNull();
       expect(await page.title()).toBe('Invitekit dev mailbox');

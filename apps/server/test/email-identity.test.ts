@@ -55,7 +55,11 @@ describe.each(testDatabases())('email identity on $name', (kind) => {
         ]);
       }
     }
-    const all = await api.call('ListOrganizationInvitations', 'GET', `/v1/organizations/${org.orgId}/invitations`);
+    const all = await api.call(
+      'ListOrganizationInvitations',
+      'GET',
+      `/v1/organizations/${org.orgId}/invitations`,
+    );
     expect(all.body.total_count).toBe(0);
   });
 

@@ -26,7 +26,9 @@ describe('session token checks', () => {
   });
 
   it('refuses a token older than the maximum age, and one without iat when a maximum is set', async () => {
-    const auth = jwtAuthenticate(jwtOptionsFromEnv({ INVITEKIT_JWT_SECRET: JWT_SECRET, INVITEKIT_JWT_MAX_AGE: '15m' })!);
+    const auth = jwtAuthenticate(
+      jwtOptionsFromEnv({ INVITEKIT_JWT_SECRET: JWT_SECRET, INVITEKIT_JWT_MAX_AGE: '15m' })!,
+    );
     const exp = now() + 3600;
     expect(await auth(request(await sign({ sub: 'u2', exp, iat: now() - 60 })))).toMatchObject({ id: 'u2' });
     expect(await auth(request(await sign({ sub: 'u2', exp, iat: now() - 16 * 60 })))).toBeNull();
@@ -34,7 +36,9 @@ describe('session token checks', () => {
     const inSeconds = jwtAuthenticate(
       jwtOptionsFromEnv({ INVITEKIT_JWT_SECRET: JWT_SECRET, INVITEKIT_JWT_MAX_AGE: '30' })!,
     );
-    expect(await inSeconds(request(await sign({ sub: 'u2', exp, iat: now() - 10 })))).toMatchObject({ id: 'u2' });
+    expect(await inSeconds(request(await sign({ sub: 'u2', exp, iat: now() - 10 })))).toMatchObject({
+      id: 'u2',
+    });
     expect(await inSeconds(request(await sign({ sub: 'u2', exp, iat: now() - 60 })))).toBeNull();
   });
 
@@ -60,11 +64,15 @@ describe('session token checks', () => {
         /INVITEKIT_JWT_MAX_AGE/,
       );
     }
-    expect(() => jwtOptionsFromEnv({ INVITEKIT_JWT_SECRET: 's', INVITEKIT_JWT_CLOCK_TOLERANCE: 'x' })).toThrow(
-      /INVITEKIT_JWT_CLOCK_TOLERANCE/,
-    );
+    expect(() =>
+      jwtOptionsFromEnv({ INVITEKIT_JWT_SECRET: 's', INVITEKIT_JWT_CLOCK_TOLERANCE: 'x' }),
+    ).toThrow(/INVITEKIT_JWT_CLOCK_TOLERANCE/);
     expect(
-      jwtOptionsFromEnv({ INVITEKIT_JWT_SECRET: 's', INVITEKIT_JWT_MAX_AGE: '12h', INVITEKIT_JWT_CLOCK_TOLERANCE: '0' }),
+      jwtOptionsFromEnv({
+        INVITEKIT_JWT_SECRET: 's',
+        INVITEKIT_JWT_MAX_AGE: '12h',
+        INVITEKIT_JWT_CLOCK_TOLERANCE: '0',
+      }),
     ).toMatchObject({ maxTokenAge: '12h', clockToleranceSeconds: 0 });
   });
 
@@ -73,9 +81,9 @@ describe('session token checks', () => {
     const emails = ['a@example.com', 'b@example.com'];
     const exp = now() + 60;
     const verified = async (flag: unknown) =>
-      (await auth(request(await sign({ sub: 'u4', exp, email: emails, email_verified: flag }))))?.emailAddresses.map(
-        (e) => e.verified,
-      );
+      (
+        await auth(request(await sign({ sub: 'u4', exp, email: emails, email_verified: flag })))
+      )?.emailAddresses.map((e) => e.verified);
     expect(await verified(true)).toEqual([false, false]); // says nothing about which address
     expect(await verified([true, false])).toEqual([true, false]);
     expect(await verified(['b@example.com'])).toEqual([false, true]);
@@ -100,12 +108,20 @@ describe.each(testDatabases())('session tokens through the server on $name', (ki
   });
 
   const mine = (token: string) =>
-    api.call('FrontendListMyOrganizationInvitations', 'GET', '/frontend/v1/me/organization_invitations', undefined, {
-      authorization: `Bearer ${token}`,
-    });
+    api.call(
+      'FrontendListMyOrganizationInvitations',
+      'GET',
+      '/frontend/v1/me/organization_invitations',
+      undefined,
+      {
+        authorization: `Bearer ${token}`,
+      },
+    );
 
   it('answers 401 to a token without exp', async () => {
-    const res = await mine(await sign({ sub: 'user_noexp', email: 'noexp@example.com', email_verified: true }));
+    const res = await mine(
+      await sign({ sub: 'user_noexp', email: 'noexp@example.com', email_verified: true }),
+    );
     expect(res.status).toBe(401);
     expect(res.body.errors[0].code).toBe('authentication_invalid');
     expect((await api.call('GetUser', 'GET', '/v1/users/user_noexp')).status).toBe(404);
@@ -113,13 +129,22 @@ describe.each(testDatabases())('session tokens through the server on $name', (ki
 
   it('an array claim with a lone email_verified: true cannot see or accept an invitation', async () => {
     const { orgId, adminId } = await seedOrganization(api, 'jwtarr');
-    const invited = await api.call('CreateOrganizationInvitation', 'POST', `/v1/organizations/${orgId}/invitations`, {
-      email_address: 'arr-victim@example.com',
-      role: 'org:member',
-      inviter_user_id: adminId,
-    });
+    const invited = await api.call(
+      'CreateOrganizationInvitation',
+      'POST',
+      `/v1/organizations/${orgId}/invitations`,
+      {
+        email_address: 'arr-victim@example.com',
+        role: 'org:member',
+        inviter_user_id: adminId,
+      },
+    );
     expect(invited.status).toBe(200);
-    const claims = { sub: 'user_arr', exp: now() + 60, email: ['mine@example.com', 'arr-victim@example.com'] };
+    const claims = {
+      sub: 'user_arr',
+      exp: now() + 60,
+      email: ['mine@example.com', 'arr-victim@example.com'],
+    };
     const loose = await mine(await sign({ ...claims, email_verified: true }));
     expect(loose.status).toBe(200);
     expect(loose.body.response.total_count).toBe(0);

@@ -84,12 +84,19 @@ describe.each(testDatabases())('no accept token in a production log, on $name', 
     // A statement that fails while writing the outbox row (which holds the new accept link): a bug, so a
     // 500 whose error goes to the log, parameters and all.
     const db = running.invitekit.database.db;
-    await db.execute(sql.raw(`CREATE FUNCTION invitekit_test_fail_outbox() RETURNS trigger LANGUAGE plpgsql
-      AS $$ BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$`));
-    await db.execute(sql.raw(`CREATE TRIGGER invitekit_test_fail_outbox BEFORE INSERT ON outbox
-      FOR EACH ROW EXECUTE FUNCTION invitekit_test_fail_outbox()`));
+    await db.execute(
+      sql.raw(`CREATE FUNCTION invitekit_test_fail_outbox() RETURNS trigger LANGUAGE plpgsql
+      AS $$ BEGIN RAISE EXCEPTION 'outbox unavailable'; END $$`),
+    );
+    await db.execute(
+      sql.raw(`CREATE TRIGGER invitekit_test_fail_outbox BEFORE INSERT ON outbox
+      FOR EACH ROW EXECUTE FUNCTION invitekit_test_fail_outbox()`),
+    );
     try {
-      const resent = await call('POST', `/v1/organizations/${org.body.id}/invitations/${invited.body.id}/resend`);
+      const resent = await call(
+        'POST',
+        `/v1/organizations/${org.body.id}/invitations/${invited.body.id}/resend`,
+      );
       expect(resent.status).toBe(500);
     } finally {
       await db.execute(sql.raw('DROP TRIGGER invitekit_test_fail_outbox ON outbox'));
@@ -111,20 +118,24 @@ describe.each(testDatabases())('no accept token in a production log, on $name', 
 describe('the server process with NODE_ENV=production', () => {
   it('keeps accept links out of stdout, and serves no mailbox', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'invitekit-prod-'));
-    const child = spawn(process.execPath, ['--conditions=invitekit-source', '--import', 'tsx', 'src/main.ts'], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'debug',
-        PORT: '0',
-        HOST: '127.0.0.1',
-        INVITEKIT_DATA_DIR: dataDir,
-        INVITEKIT_SECRET_KEY: SECRET_KEY,
-        DATABASE_URL: '',
-        SMTP_URL: '',
+    const child = spawn(
+      process.execPath,
+      ['--conditions=invitekit-source', '--import', 'tsx', 'src/main.ts'],
+      {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          LOG_LEVEL: 'debug',
+          PORT: '0',
+          HOST: '127.0.0.1',
+          INVITEKIT_DATA_DIR: dataDir,
+          INVITEKIT_SECRET_KEY: SECRET_KEY,
+          DATABASE_URL: '',
+          SMTP_URL: '',
+        },
       },
-    });
+    );
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -149,7 +160,9 @@ describe('the server process with NODE_ENV=production', () => {
         role: 'org:member',
       });
       const token = new URL(invited.url!).searchParams.get('invitation_token')!;
-      await waitFor('the dev mailer line', () => out.includes('dev mailer: invitation email to prod@example.com'));
+      await waitFor('the dev mailer line', () =>
+        out.includes('dev mailer: invitation email to prod@example.com'),
+      );
       expect((await fetch(`${url}/dev/mailbox`)).status).toBe(404);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

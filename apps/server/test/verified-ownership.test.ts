@@ -92,7 +92,9 @@ describe.each(testDatabases())('unverified addresses own nothing, on $name', (ki
     expect(created.body.primary_email_address_id).toBe(created.body.email_addresses[0].id);
 
     // A verified owner's address stays theirs: a second create is refused as before.
-    const again = await api.call('CreateUser', 'POST', '/v1/users', { email_address: ['victim2@example.com'] });
+    const again = await api.call('CreateUser', 'POST', '/v1/users', {
+      email_address: ['victim2@example.com'],
+    });
     expect(again.status).toBe(400);
     expect(again.body.errors[0].code).toBe('form_identifier_exists');
   });
@@ -156,7 +158,9 @@ describe.each(testDatabases())('unverified addresses own nothing, on $name', (ki
   });
 
   it('a verified owner keeps an address another session claims verified too (first owner stays)', async () => {
-    const created = await api.call('CreateUser', 'POST', '/v1/users', { email_address: ['owner5@example.com'] });
+    const created = await api.call('CreateUser', 'POST', '/v1/users', {
+      email_address: ['owner5@example.com'],
+    });
     await api.call(
       'FrontendListMyOrganizationInvitations',
       'GET',

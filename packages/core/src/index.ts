@@ -175,8 +175,8 @@ export {
 } from './delivery/index.js';
 export { smtpMailer } from './delivery/mailer.js';
 export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
-export { redactTokens } from './domain/redact.js';
 export type * from './domain/models.js';
+export { redactTokens } from './domain/redact.js';
 export { defaultRoles, type RoleDefinition } from './domain/roles.js';
 export type { InvitationStatus } from './domain/status.js';
 export { toErrorResponse } from './http/errors.js';

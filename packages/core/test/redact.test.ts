@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { newId } from '../src/domain/ids.js';
 import { redactError, redactTokens } from '../src/domain/redact.js';
 import { issueToken } from '../src/domain/tokens.js';
-import { newId } from '../src/domain/ids.js';
 
 describe('token redaction', () => {
   const { token } = issueToken(newId('organizationInvitation'));
@@ -23,8 +23,12 @@ describe('token redaction', () => {
 
   it('redacts an error in place: message, stack, own properties and cause', () => {
     const cause = new Error(`inner ${token}`);
-    const err = Object.assign(new Error(`outer ${token}`, { cause }), { params: [`{"link":"?invitation_token=${token}"}`] });
+    const err = Object.assign(new Error(`outer ${token}`, { cause }), {
+      params: [`{"link":"?invitation_token=${token}"}`],
+    });
     expect(redactError(err)).toBe(err);
-    expect(JSON.stringify([err.message, err.stack, err.params, cause.message, cause.stack])).not.toContain(secret);
+    expect(JSON.stringify([err.message, err.stack, err.params, cause.message, cause.stack])).not.toContain(
+      secret,
+    );
   });
 });

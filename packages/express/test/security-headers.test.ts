@@ -36,8 +36,15 @@ describe('security headers through Express', () => {
       await request(app).get('/ik/v1/nowhere').set(auth),
       await request(app).delete('/ik/v1/organizations').set(auth),
       await request(app).post('/ik/v1/organizations').set(auth).send({ name: 7 }),
-      await request(app).post('/ik/v1/organizations').set(auth).set('content-type', 'application/json').send('{"x'),
-      await request(app).post('/ik/v1/organizations').set(auth).send({ name: 'x'.repeat(2000) }),
+      await request(app)
+        .post('/ik/v1/organizations')
+        .set(auth)
+        .set('content-type', 'application/json')
+        .send('{"x'),
+      await request(app)
+        .post('/ik/v1/organizations')
+        .set(auth)
+        .send({ name: 'x'.repeat(2000) }),
     ];
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 401, 404, 405, 422, 400, 413]);
     for (const res of responses) expectSecurityHeaders(res.headers);

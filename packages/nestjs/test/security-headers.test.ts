@@ -22,7 +22,11 @@ describe('security headers through NestJS', () => {
       await request(server).get('/invitekit/v1/organizations'),
       await request(server).get('/invitekit/v1/nowhere').set(auth),
       await request(server).post('/invitekit/v1/organizations').set(auth).send({ name: 7 }),
-      await request(server).post('/invitekit/v1/organizations').set(auth).set('content-type', 'application/json').send('{"x'),
+      await request(server)
+        .post('/invitekit/v1/organizations')
+        .set(auth)
+        .set('content-type', 'application/json')
+        .send('{"x'),
     ];
     expect(responses.map((r) => r.status)).toEqual([200, 401, 404, 422, 400]);
     for (const res of responses) {

@@ -86,10 +86,14 @@ export function createBackground(
               subject: m.subject,
               link: m.link,
             })
-          : log('info', `dev mailer: invitation email to ${m.to} kept in memory, not sent (link not logged)`, {
-              to: m.to,
-              subject: m.subject,
-            }),
+          : log(
+              'info',
+              `dev mailer: invitation email to ${m.to} kept in memory, not sent (link not logged)`,
+              {
+                to: m.to,
+                subject: m.subject,
+              },
+            ),
     });
     mailer = devMailer;
   }

@@ -21,8 +21,7 @@ export const errorResponse = (err: InvitekitError): InvitekitResponse => {
   const retryAfter = err.errors[0]?.meta?.retry_after;
   return {
     status: err.status,
-    headers:
-      typeof retryAfter === 'number' ? { ...HEADERS, 'retry-after': String(retryAfter) } : HEADERS,
+    headers: typeof retryAfter === 'number' ? { ...HEADERS, 'retry-after': String(retryAfter) } : HEADERS,
     body: body(err.errors),
   };
 };
