@@ -102,7 +102,7 @@ export function devMailboxRouter(mailer: DevMailer): Router {
       .writeHead(200, {
         ...securityHeaders,
         'cache-control': 'no-store',
-        'content-type': 'application/json; charset=utf-8',
+        'content-type': 'application/json',
       })
       .end(JSON.stringify(body));
   });

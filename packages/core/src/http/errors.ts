@@ -3,7 +3,8 @@ import { type ErrorCode, type ErrorDetail, errorCodes, InvitekitError } from '..
 import { securityHeaders } from './security-headers.js';
 import type { InvitekitResponse } from './types.js';
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+// Exactly `application/json`, as Clerk sends it: @clerk/backend parses a body as JSON only on that exact value.
+const JSON_HEADERS = { 'content-type': 'application/json' };
 const HEADERS: Record<string, string> = { ...JSON_HEADERS, ...securityHeaders };
 
 function body(errors: ErrorDetail[]) {
