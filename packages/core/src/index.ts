@@ -1,4 +1,11 @@
-import { createBackground, type DeliveryConfig, type DevMailer, type Mailer } from './delivery/index.js';
+import {
+  createBackground,
+  type DeliveryConfig,
+  type DevMailer,
+  logsAcceptLinks,
+  type Mailer,
+} from './delivery/index.js';
+import { redactError } from './domain/redact.js';
 import { defaultRoles, type RoleDefinition, Roles } from './domain/roles.js';
 import { SecretKeys } from './http/auth.js';
 import { createHandler, type Handle } from './http/handler.js';
@@ -107,7 +114,12 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     secretKeys: new SecretKeys(config.secretKeys ?? []),
     authenticate: config.authenticate,
     identify: (user) => services.identities.remember(user),
-    onUnexpectedError: config.onUnexpectedError,
+    // A failed statement's error holds its parameters, an outbox row's accept link among them.
+    onUnexpectedError: config.onUnexpectedError
+      ? logsAcceptLinks(config)
+        ? config.onUnexpectedError
+        : (err, request) => config.onUnexpectedError!(redactError(err), request)
+      : undefined,
   });
 
   // close() lets requests in flight finish before the database goes, even when their client has left.
@@ -154,6 +166,7 @@ export {
   type EmailTemplates,
   escapeHtml,
   type KeptMessage,
+  logsAcceptLinks,
   type Mailer,
   type OrganizationInvitationEmailVars,
   PermanentDeliveryError,
@@ -168,12 +181,14 @@ export type {
 } from './delivery/webhooks.js';
 export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
 export type * from './domain/models.js';
+export { redactTokens } from './domain/redact.js';
 export { defaultRoles, type RoleDefinition } from './domain/roles.js';
 export type { InvitationStatus } from './domain/status.js';
 export { toErrorResponse } from './http/errors.js';
 export type { Handle } from './http/handler.js';
 export type { OpenApiDocument } from './http/openapi.js';
 export * from './http/responses.js';
+export { securityHeaders } from './http/security-headers.js';
 export type { Authenticate, AuthenticatedUser, InvitekitRequest, InvitekitResponse } from './http/types.js';
 export type { AcceptedInvitation, InvitationPreview } from './services/acceptance.js';
 export type { InvitationEventType } from './services/effects.js';

@@ -1,3 +1,4 @@
+import { redactTokens, redactValue } from '../domain/redact.js';
 import type { Roles } from '../domain/roles.js';
 import type { Lifecycle } from '../services/lifecycle-config.js';
 import type { Database, OpenDatabase } from '../storage/database.js';
@@ -34,7 +35,17 @@ export interface DeliveryConfig {
   log?: DeliveryLog;
   /** Messages the development mailer keeps (default 50). */
   devMailboxSize?: number;
+  /**
+   * Whether accept links (they hold live tokens) may reach the logs: the development mailer logs each
+   * one when this is on. Off, every log line from background work and every error handed to
+   * `onUnexpectedError` has its tokens redacted. Default: on unless `NODE_ENV=production`.
+   */
+  logAcceptLinks?: boolean;
 }
+
+/** Whether accept links may be logged (see DeliveryConfig.logAcceptLinks). */
+export const logsAcceptLinks = (config: Pick<DeliveryConfig, 'logAcceptLinks'>) =>
+  config.logAcceptLinks ?? process.env.NODE_ENV !== 'production';
 
 export interface Background {
   mailer: Mailer;
@@ -52,7 +63,12 @@ export function createBackground(
   config: DeliveryConfig,
   deps: { db: Database; run: OpenDatabase['run']; lifecycle: Lifecycle; roles: Roles; now: () => number },
 ): Background {
-  const log: DeliveryLog = config.log ?? (() => {});
+  const output: DeliveryLog = config.log ?? (() => {});
+  const showLinks = logsAcceptLinks(config);
+  const log: DeliveryLog = showLinks
+    ? output
+    : (level, message, data) =>
+        output(level, redactTokens(message), data && (redactValue(data) as Record<string, unknown>));
   for (const endpoint of deps.lifecycle.webhooks) checkWebhookSecret(endpoint);
   let devMailer: DevMailer | null = null;
   let mailer = config.mailer;
@@ -64,11 +80,20 @@ export function createBackground(
       keep: config.devMailboxSize,
       now: deps.now,
       log: (m) =>
-        log('info', `dev mailer: invitation email to ${m.to}${m.link ? `; accept link ${m.link}` : ''}`, {
-          to: m.to,
-          subject: m.subject,
-          link: m.link,
-        }),
+        showLinks
+          ? log('info', `dev mailer: invitation email to ${m.to}${m.link ? `; accept link ${m.link}` : ''}`, {
+              to: m.to,
+              subject: m.subject,
+              link: m.link,
+            })
+          : log(
+              'info',
+              `dev mailer: invitation email to ${m.to} kept in memory, not sent (link not logged)`,
+              {
+                to: m.to,
+                subject: m.subject,
+              },
+            ),
     });
     mailer = devMailer;
   }

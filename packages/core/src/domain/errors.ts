@@ -4,6 +4,7 @@
  */
 export const errorCodes = {
   authentication_invalid: 401,
+  authorization_invalid: 403,
   malformed_request_body: 400,
   request_body_too_large: 413,
   unsupported_content_type: 415,

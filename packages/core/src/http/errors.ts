@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { type ErrorCode, type ErrorDetail, errorCodes, InvitekitError } from '../domain/errors.js';
+import { securityHeaders } from './security-headers.js';
 import type { InvitekitResponse } from './types.js';
 
 // Exactly `application/json`, as Clerk sends it: @clerk/backend parses a body as JSON only on that exact value.
 const JSON_HEADERS = { 'content-type': 'application/json' };
+const HEADERS: Record<string, string> = { ...JSON_HEADERS, ...securityHeaders };
 
 /**
  * Clerk's ClerkErrors envelope: `errors`, an (empty) top-level `meta`, and `clerk_trace_id`, a fresh id per
@@ -27,8 +29,7 @@ export const errorResponse = (err: InvitekitError): InvitekitResponse => {
   const retryAfter = err.errors[0]?.meta?.retry_after;
   return {
     status: err.status,
-    headers:
-      typeof retryAfter === 'number' ? { ...JSON_HEADERS, 'retry-after': String(retryAfter) } : JSON_HEADERS,
+    headers: typeof retryAfter === 'number' ? { ...HEADERS, 'retry-after': String(retryAfter) } : HEADERS,
     body: body(err.errors),
   };
 };
@@ -100,7 +101,7 @@ export function toErrorResponse(err: unknown, onUnexpected?: (err: unknown) => v
   onUnexpected?.(err);
   return {
     status: errorCodes.internal_error,
-    headers: JSON_HEADERS,
+    headers: HEADERS,
     body: body([
       { code: 'internal_error', message: 'internal error', longMessage: 'Something went wrong on our side' },
     ]),
@@ -109,6 +110,6 @@ export function toErrorResponse(err: unknown, onUnexpected?: (err: unknown) => v
 
 export const jsonResponse = (status: number, payload: unknown): InvitekitResponse => ({
   status,
-  headers: JSON_HEADERS,
+  headers: HEADERS,
   body: payload,
 });

@@ -194,9 +194,12 @@ export class ApplicationInvitationsService {
       .select({ email: emailAddresses.emailAddress })
       .from(emailAddresses)
       .where(
-        inArray(
-          emailAddresses.emailAddress,
-          rows.map((r) => r.emailAddress),
+        and(
+          inArray(
+            emailAddresses.emailAddress,
+            rows.map((r) => r.emailAddress),
+          ),
+          eq(emailAddresses.verified, true),
         ),
       );
     const takenSet = new Set(taken.map((r) => r.email));

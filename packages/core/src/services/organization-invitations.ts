@@ -278,12 +278,12 @@ export class OrganizationInvitationsService {
     );
   }
 
-  /** Invitations sent to any of a user's email addresses. */
+  /** Invitations sent to any of a user's verified email addresses (an unverified one owns nothing). */
   async listForUser(userId: string, input: ListUserOrganizationInvitationsInput = {}) {
     const addresses = this.ctx.db
       .select({ email: emailAddresses.emailAddress })
       .from(emailAddresses)
-      .where(eq(emailAddresses.userId, userId));
+      .where(and(eq(emailAddresses.userId, userId), eq(emailAddresses.verified, true)));
     const page = await this.listWithOrganization(
       and(inArray(oi.emailAddress, addresses), statusFilter(oi, input.statuses ?? [], this.ctx.now())),
       input,
@@ -525,7 +525,11 @@ export class OrganizationInvitationsService {
       .from(memberships)
       .innerJoin(emailAddresses, eq(emailAddresses.userId, memberships.userId))
       .where(
-        and(eq(memberships.organizationId, organizations.id), inArray(emailAddresses.emailAddress, emails)),
+        and(
+          eq(memberships.organizationId, organizations.id),
+          inArray(emailAddresses.emailAddress, emails),
+          eq(emailAddresses.verified, true),
+        ),
       );
     const rows = await db
       .select({

@@ -7,6 +7,7 @@ import type { DeletedObject, User } from '../domain/models.js';
 import { isUniqueViolation } from '../domain/pg-errors.js';
 import { type EmailAddressRow, emailAddresses, type UserRow, users } from '../storage/schema.js';
 import type { ServiceContext } from './context.js';
+import { repointPrimaries } from './email-owners.js';
 import { likePattern, type Page } from './listing.js';
 
 export interface CreateUserInput {
@@ -74,6 +75,17 @@ export class UsersService {
     } satisfies UserRow;
     try {
       await this.ctx.db.transaction(async (tx) => {
+        // Addresses given here are verified: unverified claims on them by other users are released.
+        if (emails.length) {
+          await tx.execute(sql`
+WITH released AS (
+  DELETE FROM email_addresses WHERE email_address IN (${sql.join(
+    emails.map((e) => sql`${e}`),
+    sql`, `,
+  )}) AND NOT verified
+  RETURNING id
+)${repointPrimaries(sql`SELECT id FROM released`)}`);
+        }
         await tx.insert(users).values(row);
         if (emailRows.length) await tx.insert(emailAddresses).values(emailRows);
       });
@@ -89,7 +101,7 @@ export class UsersService {
         const taken = await this.ctx.db
           .select({ email: emailAddresses.emailAddress })
           .from(emailAddresses)
-          .where(inArray(emailAddresses.emailAddress, emails));
+          .where(and(inArray(emailAddresses.emailAddress, emails), eq(emailAddresses.verified, true)));
         throw emailTaken(taken[0]?.email ?? emails.join(', '));
       }
       throw err;
@@ -120,7 +132,9 @@ export class UsersService {
                 this.ctx.db
                   .select({ id: emailAddresses.userId })
                   .from(emailAddresses)
-                  .where(inArray(emailAddresses.emailAddress, emails)),
+                  .where(
+                    and(inArray(emailAddresses.emailAddress, emails), eq(emailAddresses.verified, true)),
+                  ),
               )
             : undefined,
           query
@@ -133,7 +147,12 @@ export class UsersService {
                   this.ctx.db
                     .select({ id: emailAddresses.userId })
                     .from(emailAddresses)
-                    .where(sql`${emailAddresses.emailAddress} ilike ${likePattern(query.toLowerCase())}`),
+                    .where(
+                      and(
+                        sql`${emailAddresses.emailAddress} ilike ${likePattern(query.toLowerCase())}`,
+                        eq(emailAddresses.verified, true),
+                      ),
+                    ),
                 ),
               )
             : undefined,

@@ -48,7 +48,7 @@ WITH ctx AS (
            EXISTS (
              SELECT 1 FROM organization_memberships mm
              JOIN email_addresses me ON me.user_id = mm.user_id
-             WHERE mm.organization_id = o.id AND me.email_address = r.email_address
+             WHERE mm.organization_id = o.id AND me.email_address = r.email_address AND me.verified
            ) AS already_member
     FROM organizations o
     LEFT JOIN organization_memberships m ON m.organization_id = o.id AND m.user_id = r.inviter_id
