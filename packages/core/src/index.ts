@@ -165,6 +165,7 @@ export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
 export type * from './domain/models.js';
 export { defaultRoles, type RoleDefinition } from './domain/roles.js';
 export type { InvitationStatus } from './domain/status.js';
+export { answerClientError, clientErrorResponse } from './http/client-error.js';
 export { toErrorResponse } from './http/errors.js';
 export type { Handle } from './http/handler.js';
 export type { OpenApiDocument } from './http/openapi.js';

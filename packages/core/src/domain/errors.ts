@@ -5,6 +5,9 @@
 export const errorCodes = {
   authentication_invalid: 401,
   malformed_request_body: 400,
+  malformed_request: 400,
+  request_timeout: 408,
+  request_header_fields_too_large: 431,
   request_body_too_large: 413,
   unsupported_content_type: 415,
   form_param_missing: 422,

@@ -1,0 +1,60 @@
+// What PostgreSQL can store, checked before it is asked to. It refuses U+0000 in text and jsonb, and a
+// lone UTF-16 surrogate escaped in jsonb ("\ud800"); both were 500s. Deep nesting overflows the stack of
+// every recursive routine after JSON.parse (JSON.stringify, serialisers), so depth is bounded too.
+
+/** A NUL, or a surrogate half without its partner. */
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export type UnstorableReason = 'nul' | 'surrogate' | 'depth';
+
+export interface Unstorable {
+  reason: UnstorableReason;
+  /** Keys from the root to the offending value (or the object whose key is at fault). */
+  path: (string | number)[];
+}
+
+/** Why `s` cannot be stored as text, or null when it can. */
+export function unstorableText(s: string): 'nul' | 'surrogate' | null {
+  const match = UNSTORABLE.exec(s);
+  if (!match) return null;
+  return match[0] === '\0' ? 'nul' : 'surrogate';
+}
+
+/**
+ * The first string (value or object key) in `value` that PostgreSQL cannot store, or the first value
+ * nested deeper than `maxDepth` levels (the root object or array is level 1, its children's objects level 2).
+ * Iterative, so any depth is safe to walk; it stops at the first finding.
+ */
+export function findUnstorable(value: unknown, maxDepth: number): Unstorable | null {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
+  while (stack.length > 0) {
+    const { value: v, path } = stack.pop()!;
+    if (typeof v === 'string') {
+      const reason = unstorableText(v);
+      if (reason) return { reason, path };
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (path.length >= maxDepth) return { reason: 'depth', path: path.slice(0, maxDepth) };
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: [...path, i] });
+      continue;
+    }
+    const keys = Object.keys(v);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i]!;
+      const reason = unstorableText(key);
+      if (reason) return { reason, path: [...path, key] };
+      stack.push({ value: (v as Record<string, unknown>)[key], path: [...path, key] });
+    }
+  }
+  return null;
+}
+
+/** What is wrong, in words for a long_message. */
+export const unstorableMessage = (reason: UnstorableReason, maxDepth: number) =>
+  reason === 'nul'
+    ? 'contains a NUL character (U+0000), which is not accepted'
+    : reason === 'surrogate'
+      ? 'contains an unpaired UTF-16 surrogate (not a Unicode character), which is not accepted'
+      : `is nested more than ${maxDepth} levels deep`;
