@@ -445,6 +445,7 @@ const authModes = fc.constantFrom(
   'nul-claims',
   'surrogate-claims',
   'odd-claims',
+  'long-claims',
 );
 
 function authHeader(op, mode, ctx, n) {
@@ -464,6 +465,13 @@ function authHeader(op, mode, ctx, n) {
       return session({ sub: `user_s${n}`, email: `s${n}@example.com`, email_verified: true, family_name: '\ud800' });
     case 'odd-claims':
       return session({ sub: `user_o${n}`, email: [`o${n}@example.com`, 42, null, 'x'.repeat(400)], email_verified: 'yes', given_name: { a: 1 } });
+    case 'long-claims':
+      return session({
+        sub: `user_l${n}`.padEnd(255, 'l'),
+        email: `${'l'.repeat(3000)}${n}@example.com`,
+        email_verified: true,
+        given_name: 'g'.repeat(5000),
+      });
     default:
       return op.auth === 'user' ? `Bearer ${ctx.sessionToken}` : `Bearer ${ctx.secretKey}`;
   }

@@ -11,8 +11,14 @@ export const REQUEST_MAX_DEPTH = 64;
 
 type Location = 'path' | 'query' | 'body';
 
+/** For depth, the field the nesting starts in (`public_metadata`, `[2].public_metadata`), not the whole chain. */
+const fieldOf = (path: (string | number)[]) => {
+  const key = path.findIndex((p) => typeof p === 'string');
+  return key < 0 ? path.slice(0, 1) : path.slice(0, key + 1);
+};
+
 function refusal(found: Unstorable, where: Location): InvitekitError {
-  const name = paramName(found.path) || where;
+  const name = paramName(found.reason === 'depth' ? fieldOf(found.path) : found.path) || where;
   return new InvitekitError({
     code: found.reason === 'depth' ? 'form_param_exceeds_allowed_size' : 'form_param_format_invalid',
     message: 'is invalid',
