@@ -22,7 +22,8 @@ const SECRET_KEY = 'sk_fuzz';
 const JWT_SECRET = 'fuzz-jwt-secret-0123456789abcdef';
 const DB = 'invitekit_fuzz';
 const pgUrl = process.env.PGURL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const seed = process.env.FUZZ_SEED === 'random' ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED ?? 20261130);
+const seed =
+  process.env.FUZZ_SEED === 'random' ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED ?? 20261130);
 const runs = Number(process.env.FUZZ_RUNS ?? 10_000);
 const concurrency = Number(process.env.FUZZ_CONCURRENCY ?? 8);
 const serverDir = fileURLToPath(new URL('../apps/server/', import.meta.url));
@@ -90,7 +91,9 @@ try {
   const doc = await (await fetch(`${server.url}/v1/openapi.json`)).json();
   const ctx = await seedFuzzData(server.url, SECRET_KEY, JWT_SECRET);
   const requests = sampleRequests(doc, ctx, seed, runs);
-  console.log(`OpenAPI fuzz: seed ${seed} (FUZZ_SEED=${seed} reproduces), ${runs} requests, ${concurrency} in flight, PostgreSQL`);
+  console.log(
+    `OpenAPI fuzz: seed ${seed} (FUZZ_SEED=${seed} reproduces), ${runs} requests, ${concurrency} in flight, PostgreSQL`,
+  );
   const started = performance.now();
   const figures = await runFuzz(server.url, requests, {
     concurrency,

@@ -64,7 +64,9 @@ const serialise = (value) =>
   JSON.stringify(value).replace(RAW_MARKER, (_m, b64) => Buffer.from(b64, 'base64').toString());
 
 const deepText = (depth, kind) =>
-  kind === 'array' ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  kind === 'array'
+    ? `${'['.repeat(depth)}1${']'.repeat(depth)}`
+    : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 
 /** Weird but well-formed strings: what a careless or hostile caller puts anywhere. */
 const nastyString = fc.oneof(
@@ -82,7 +84,7 @@ const nastyString = fc.oneof(
     '😀',
     '\u202e',
     "' OR 1=1 --",
-    '${jndi:x}',
+    '$'.concat('{jndi:x}'),
     '../../etc/passwd',
     '%00',
     'null',
@@ -98,9 +100,31 @@ const nastyString = fc.oneof(
 
 const numberLike = fc.oneof(
   fc.integer({ min: -5, max: 600 }),
-  fc.constantFrom(0, -1, 1, 365, 366, 500, 501, 2 ** 31 - 1, 2 ** 31, 2 ** 32, 2 ** 53, 2 ** 53 + 2, 1e21, 1e308),
+  fc.constantFrom(
+    0,
+    -1,
+    1,
+    365,
+    366,
+    500,
+    501,
+    2 ** 31 - 1,
+    2 ** 31,
+    2 ** 32,
+    2 ** 53,
+    2 ** 53 + 2,
+    1e21,
+    1e308,
+  ),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.constantFrom(raw('1e400'), raw('-1e400'), raw('1.0'), raw('-0'), raw('1E2'), raw('123456789012345678901234567890')),
+  fc.constantFrom(
+    raw('1e400'),
+    raw('-1e400'),
+    raw('1.0'),
+    raw('-0'),
+    raw('1E2'),
+    raw('123456789012345678901234567890'),
+  ),
 );
 
 /** Any JSON value, small. */
@@ -119,7 +143,8 @@ const metadata = fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), nastyString
 /** Values that fit a field's schema, guided by the field's name where the schema says too little. */
 function validValue(schema, name, ctx) {
   if (!schema) return anyJson;
-  if (schema.anyOf || schema.oneOf) return fc.oneof(...(schema.anyOf ?? schema.oneOf).map((s) => validValue(s, name, ctx)));
+  if (schema.anyOf || schema.oneOf)
+    return fc.oneof(...(schema.anyOf ?? schema.oneOf).map((s) => validValue(s, name, ctx)));
   let arb;
   if (schema.enum) arb = fc.constantFrom(...schema.enum);
   else if (schema.type === 'string') arb = validString(schema, name, ctx);
@@ -129,7 +154,10 @@ function validValue(schema, name, ctx) {
   else if (schema.type === 'boolean') arb = fc.boolean();
   else if (schema.type === 'array') {
     const min = schema.minItems ?? 0;
-    arb = fc.array(validValue(schema.items, name, ctx), { minLength: min, maxLength: Math.max(min, Math.min(schema.maxItems ?? 3, 3)) });
+    arb = fc.array(validValue(schema.items, name, ctx), {
+      minLength: min,
+      maxLength: Math.max(min, Math.min(schema.maxItems ?? 3, 3)),
+    });
   } else if (schema.type === 'object' && schema.properties) {
     const model = Object.fromEntries(
       Object.entries(schema.properties).map(([k, s]) => [k, validValue(s, k, ctx)]),
@@ -148,7 +176,8 @@ function validString(schema, name, ctx) {
   if (name === 'primary_email_address_id') return fc.constantFrom('idn_missing', ids.user_id);
   if (/(^|_)(user_id|created_by)$/.test(name) || name === 'user_id')
     return fc.constantFrom(ids.user_id, ids.member_id, 'user_missing');
-  if (schema.format === 'uri') return fc.constantFrom('https://app.example.com/welcome', 'http://localhost/x');
+  if (schema.format === 'uri')
+    return fc.constantFrom('https://app.example.com/welcome', 'http://localhost/x');
   if (name === 'slug') return fc.stringMatching(/^[a-z0-9-]{1,20}$/);
   if (schema.pattern === '^\\d+$') return fc.integer({ min: 0, max: 600 }).map(String);
   if (name === 'order_by') return fc.constantFrom('created_at', '-created_at', '+email_address', 'name');
@@ -217,7 +246,20 @@ const mutationInputs = fc.record({
   deepKind: fc.constantFrom('object', 'array'),
   text: fc.oneof(
     fc.string({ maxLength: 40 }),
-    fc.constantFrom('not json', '{', '{"a":', "{'a':1}", '[1,2', 'null', '1', '"s"', 'true', '{"a":1}{"b":2}', 'undefined', '\u0000'),
+    fc.constantFrom(
+      'not json',
+      '{',
+      '{"a":',
+      "{'a':1}",
+      '[1,2',
+      'null',
+      '1',
+      '"s"',
+      'true',
+      '{"a":1}{"b":2}',
+      'undefined',
+      '\u0000',
+    ),
   ),
   contentType: fc.constantFrom(
     'text/plain',
@@ -233,7 +275,15 @@ const mutationInputs = fc.record({
     '',
   ),
   encoding: fc.constantFrom('gzip', 'deflate', 'br', 'compress', 'x-unknown', 'identity, gzip'),
-  badBytes: fc.constantFrom([0xff], [0xfe, 0xff], [0xc3, 0x28], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0x80]),
+  badBytes: fc.constantFrom(
+    [0xff],
+    [0xfe, 0xff],
+    [0xc3, 0x28],
+    [0xc0, 0xaf],
+    [0xed, 0xa0, 0x80],
+    [0xf4, 0x90, 0x80, 0x80],
+    [0x80],
+  ),
   topLevel: fc.constantFrom([], 1, 's', true, raw('null'), [{}], [1, 2]),
 });
 
@@ -250,7 +300,11 @@ function bodyFor(op, ctx) {
         return v !== null && typeof v === 'object' && !Array.isArray(v);
       });
       const object = objects.length ? objects[m.pick % objects.length] : null;
-      const json = (value, extra = {}) => ({ body: serialise(value), contentType: 'application/json', ...extra });
+      const json = (value, extra = {}) => ({
+        body: serialise(value),
+        contentType: 'application/json',
+        ...extra,
+      });
       const where = (p) => (p ? p.join('.') : '-');
       switch (m.kind) {
         case 'valid':
@@ -291,7 +345,9 @@ function bodyFor(op, ctx) {
         case 'surrogate': {
           const bad = m.kind === 'nul' ? '\u0000' : '\ud800';
           if (leaf && m.pick % 3 !== 0) {
-            return json(setAt(valid, leaf, `${getAt(valid, leaf)}${bad}`), { mutation: `${m.kind} in ${where(leaf)}` });
+            return json(setAt(valid, leaf, `${getAt(valid, leaf)}${bad}`), {
+              mutation: `${m.kind} in ${where(leaf)}`,
+            });
           }
           const target = object ?? [];
           const base = object ? valid : {};
@@ -306,18 +362,36 @@ function bodyFor(op, ctx) {
             after || text.includes('MARK')
               ? Buffer.concat([Buffer.from(before), Buffer.from(m.badBytes), Buffer.from(after)])
               : Buffer.concat([Buffer.from(text), Buffer.from(m.badBytes)]);
-          return { body, contentType: 'application/json', mutation: `invalid UTF-8 ${m.badBytes} at ${where(leaf ?? at)}` };
+          return {
+            body,
+            contentType: 'application/json',
+            mutation: `invalid UTF-8 ${m.badBytes} at ${where(leaf ?? at)}`,
+          };
         }
         case 'non-json':
-          return { body: m.text, contentType: 'application/json', mutation: `non-JSON ${JSON.stringify(m.text)}` };
+          return {
+            body: m.text,
+            contentType: 'application/json',
+            mutation: `non-JSON ${JSON.stringify(m.text)}`,
+          };
         case 'content-type':
-          return json(valid, { contentType: m.contentType || undefined, mutation: `content-type ${JSON.stringify(m.contentType)}` });
+          return json(valid, {
+            contentType: m.contentType || undefined,
+            mutation: `content-type ${JSON.stringify(m.contentType)}`,
+          });
         case 'content-encoding':
-          return json(valid, { headers: { 'content-encoding': m.encoding }, mutation: `content-encoding ${m.encoding}` });
+          return json(valid, {
+            headers: { 'content-encoding': m.encoding },
+            mutation: `content-encoding ${m.encoding}`,
+          });
         case 'duplicate-keys': {
           const text = serialise(valid);
           if (!object || !text.startsWith('{') || text === '{}') {
-            return { body: `{"a":1,"a":${serialise(m.other)}}`, contentType: 'application/json', mutation: 'duplicate keys (a)' };
+            return {
+              body: `{"a":1,"a":${serialise(m.other)}}`,
+              contentType: 'application/json',
+              mutation: 'duplicate keys (a)',
+            };
           }
           const keys = Object.keys(valid);
           const key = keys.length ? keys[m.pick % keys.length] : 'a';
@@ -332,7 +406,11 @@ function bodyFor(op, ctx) {
         case 'empty':
           return { body: undefined, contentType: undefined, mutation: 'no body' };
         case 'bom':
-          return { body: `\uFEFF${serialise(valid)}`, contentType: 'application/json', mutation: 'byte order mark' };
+          return {
+            body: `\uFEFF${serialise(valid)}`,
+            contentType: 'application/json',
+            mutation: 'byte order mark',
+          };
         default:
           throw new Error(`unknown mutation ${m.kind}`);
       }
@@ -405,22 +483,30 @@ const queryValue = fc.oneof(
 /** A query string for `op`: declared parameters (valid or mutated), repeated keys, unknown ones. */
 function queryFor(op, ctx) {
   const declared = op.queryParams.map((p) =>
-    fc.record({
-      present: fc.nat(3),
-      valid: validValue(p.schema, p.name, ctx).map((v) => (Array.isArray(v) ? v.join(',') : String(v))),
-      mutated: queryValue,
-      repeat: fc.nat(5),
-    }).map(({ present, valid, mutated, repeat }) => {
-      if (present === 0) return [];
-      const value = present === 1 ? mutated : encodeURIComponent(valid);
-      const pairs = [`${p.name}=${value}`];
-      if (repeat === 0) pairs.push(`${p.name}=${value}`);
-      if (repeat === 1) pairs.push(`${p.name}[]=${value}`);
-      return pairs;
-    }),
+    fc
+      .record({
+        present: fc.nat(3),
+        valid: validValue(p.schema, p.name, ctx).map((v) => (Array.isArray(v) ? v.join(',') : String(v))),
+        mutated: queryValue,
+        repeat: fc.nat(5),
+      })
+      .map(({ present, valid, mutated, repeat }) => {
+        if (present === 0) return [];
+        const value = present === 1 ? mutated : encodeURIComponent(valid);
+        const pairs = [`${p.name}=${value}`];
+        if (repeat === 0) pairs.push(`${p.name}=${value}`);
+        if (repeat === 1) pairs.push(`${p.name}[]=${value}`);
+        return pairs;
+      }),
   );
   const extra = fc.array(
-    fc.tuple(fc.oneof(fc.constantFrom('foo', 'limit[a]', '%00', 'a%00b', '__proto__', 'constructor'), fc.string({ maxLength: 6 }).map(encodeURIComponent)), queryValue),
+    fc.tuple(
+      fc.oneof(
+        fc.constantFrom('foo', 'limit[a]', '%00', 'a%00b', '__proto__', 'constructor'),
+        fc.string({ maxLength: 6 }).map(encodeURIComponent),
+      ),
+      queryValue,
+    ),
     { maxLength: 2 },
   );
   return fc.tuple(fc.tuple(...declared), extra).map(([params, more]) => {
@@ -458,13 +544,30 @@ function authHeader(op, mode, ctx, n) {
     case 'malformed':
       return 'Basic eA==';
     case 'new-user':
-      return op.auth === 'secret' ? `Bearer ${ctx.secretKey}` : session({ sub: `user_fuzz_${n}`, email: `fz${n}@example.com`, email_verified: true });
+      return op.auth === 'secret'
+        ? `Bearer ${ctx.secretKey}`
+        : session({ sub: `user_fuzz_${n}`, email: `fz${n}@example.com`, email_verified: true });
     case 'nul-claims':
-      return session({ sub: `user_\u0000${n}`, email: `n\u0000${n}@example.com`, email_verified: true, given_name: 'a\u0000' });
+      return session({
+        sub: `user_\u0000${n}`,
+        email: `n\u0000${n}@example.com`,
+        email_verified: true,
+        given_name: 'a\u0000',
+      });
     case 'surrogate-claims':
-      return session({ sub: `user_s${n}`, email: `s${n}@example.com`, email_verified: true, family_name: '\ud800' });
+      return session({
+        sub: `user_s${n}`,
+        email: `s${n}@example.com`,
+        email_verified: true,
+        family_name: '\ud800',
+      });
     case 'odd-claims':
-      return session({ sub: `user_o${n}`, email: [`o${n}@example.com`, 42, null, 'x'.repeat(400)], email_verified: 'yes', given_name: { a: 1 } });
+      return session({
+        sub: `user_o${n}`,
+        email: [`o${n}@example.com`, 42, null, 'x'.repeat(400)],
+        email_verified: 'yes',
+        given_name: { a: 1 },
+      });
     case 'long-claims':
       return session({
         sub: `user_l${n}`.padEnd(255, 'l'),
@@ -479,7 +582,8 @@ function authHeader(op, mode, ctx, n) {
 
 /** The id a path parameter takes in the seeded data: application invitations under /v1/invitations. */
 function seededId(op, name, ctx) {
-  if (name === 'invitation_id') return op.path.startsWith('/v1/invitations') ? ctx.ids.app_invitation_id : ctx.ids.invitation_id;
+  if (name === 'invitation_id')
+    return op.path.startsWith('/v1/invitations') ? ctx.ids.app_invitation_id : ctx.ids.invitation_id;
   return ctx.ids[name] ?? 'missing';
 }
 
@@ -497,7 +601,10 @@ export function requestArbitrary(doc, ctx) {
         query: queryFor(op, ctx),
         body: op.body ? bodyFor(op, ctx) : fc.constant(null),
         auth: authModes,
-        method: fc.oneof({ weight: 19, arbitrary: fc.constant(op.method) }, fc.constantFrom('PUT', 'PATCH', 'DELETE', 'GET', 'POST', 'OPTIONS', 'HEAD')),
+        method: fc.oneof(
+          { weight: 19, arbitrary: fc.constant(op.method) },
+          fc.constantFrom('PUT', 'PATCH', 'DELETE', 'GET', 'POST', 'OPTIONS', 'HEAD'),
+        ),
         hugeHeader: fc.oneof({ weight: 40, arbitrary: fc.constant(0) }, fc.constantFrom(9_000, 20_000)),
         n: fc.nat(1e9),
       })
@@ -507,7 +614,10 @@ export function requestArbitrary(doc, ctx) {
           const mutated = params[j];
           // Never delete or revoke the seeded records: later requests need them to reach the services.
           const keep = mutated === null && !(op.method === 'DELETE' || op.path.endsWith('/revoke'));
-          path = path.replace(`{${p.name}}`, keep ? encodeURIComponent(seededId(op, p.name, ctx)) : mutated ?? 'fuzz_missing');
+          path = path.replace(
+            `{${p.name}}`,
+            keep ? encodeURIComponent(seededId(op, p.name, ctx)) : (mutated ?? 'fuzz_missing'),
+          );
         });
         const headers = {};
         const authorization = authHeader(op, auth, ctx, n);
@@ -558,26 +668,43 @@ export async function sendAndCheck(baseUrl, req) {
     });
     text = req.method === 'HEAD' ? '' : await res.text();
   } catch (err) {
-    return { status: 0, problem: `dropped: ${err.cause?.code ?? err.cause?.message ?? err.message}`, kind: 'dropped' };
+    return {
+      status: 0,
+      problem: `dropped: ${err.cause?.code ?? err.cause?.message ?? err.message}`,
+      kind: 'dropped',
+    };
   }
-  if (res.status >= 500) return { status: res.status, problem: `${res.status} ${text.slice(0, 300)}`, kind: '5xx' };
+  if (res.status >= 500)
+    return { status: res.status, problem: `${res.status} ${text.slice(0, 300)}`, kind: '5xx' };
   if (req.method === 'HEAD' || res.status === 204) return { status: res.status, problem: null };
   let parsed;
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { status: res.status, problem: `non-JSON ${res.status} body: ${JSON.stringify(text.slice(0, 200))}`, kind: 'non-json' };
+    return {
+      status: res.status,
+      problem: `non-JSON ${res.status} body: ${JSON.stringify(text.slice(0, 200))}`,
+      kind: 'non-json',
+    };
   }
   if (!(res.headers.get('content-type') ?? '').startsWith('application/json')) {
-    return { status: res.status, problem: `content-type ${res.headers.get('content-type')}`, kind: 'non-json' };
+    return {
+      status: res.status,
+      problem: `content-type ${res.headers.get('content-type')}`,
+      kind: 'non-json',
+    };
   }
   if (res.status >= 400) {
     const errors = parsed?.errors;
     const shaped =
       Array.isArray(errors) &&
       errors.length > 0 &&
-      errors.every((e) => typeof e.code === 'string' && typeof e.message === 'string' && typeof e.long_message === 'string');
-    if (!shaped) return { status: res.status, problem: `not ClerkErrors: ${text.slice(0, 200)}`, kind: 'non-json' };
+      errors.every(
+        (e) =>
+          typeof e.code === 'string' && typeof e.message === 'string' && typeof e.long_message === 'string',
+      );
+    if (!shaped)
+      return { status: res.status, problem: `not ClerkErrors: ${text.slice(0, 200)}`, kind: 'non-json' };
   }
   return { status: res.status, problem: null };
 }
@@ -607,7 +734,9 @@ export async function seedFuzzData(baseUrl, secretKey, jwtSecret) {
     role: 'org:member',
     inviter_user_id: admin.id,
   });
-  const appInvitation = await api('POST', '/v1/invitations', { email_address: `fuzz-app-${stamp}@example.com` });
+  const appInvitation = await api('POST', '/v1/invitations', {
+    email_address: `fuzz-app-${stamp}@example.com`,
+  });
   const token = new URL(invitation.url ?? 'http://x/').searchParams.get('invitation_token') ?? 'missing';
   return {
     ids: {

@@ -2,7 +2,14 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../test/support/databases.js';
 import { type BadInputCase, badInputMismatch } from './bad-input-case.js';
-import { asUser, SECRET_KEY, seedOrganization, sessionToken, startTestServer, type TestServer } from './harness.js';
+import {
+  asUser,
+  SECRET_KEY,
+  seedOrganization,
+  sessionToken,
+  startTestServer,
+  type TestServer,
+} from './harness.js';
 
 // Inputs that were 500s (issue 11, items 6, 9, 10, 11), several first found by the OpenAPI fuzz test:
 // integers past PostgreSQL's int4, U+0000 and lone surrogates (which PostgreSQL refuses in text and jsonb)
@@ -285,11 +292,16 @@ describe.each(testDatabases())('input hardening on $name', (kind) => {
       max_allowed_memberships: 2 ** 31 - 1,
     });
     expect(org.body.max_allowed_memberships).toBe(2 ** 31 - 1);
-    const inv = await api.call('CreateOrganizationInvitation', 'POST', `/v1/organizations/${ids.orgId}/invitations`, {
-      email_address: 'deep32@example.com',
-      role: 'org:member',
-      public_metadata: nested(32),
-    });
+    const inv = await api.call(
+      'CreateOrganizationInvitation',
+      'POST',
+      `/v1/organizations/${ids.orgId}/invitations`,
+      {
+        email_address: 'deep32@example.com',
+        role: 'org:member',
+        public_metadata: nested(32),
+      },
+    );
     expect(inv.status).toBe(200);
     expect(inv.body.public_metadata).toEqual(nested(32));
   });
@@ -314,12 +326,20 @@ describe.each(testDatabases())('input hardening on $name', (kind) => {
       'POST',
       `${F}/organizations/${ids.orgId}/invitations`,
       { email_address: 'x@example.com', role: 'org:member' },
-      { authorization: `Bearer ${await sessionToken('user_\u0000', { email: ADMIN_EMAIL, email_verified: true })}` },
+      {
+        authorization: `Bearer ${await sessionToken('user_\u0000', { email: ADMIN_EMAIL, email_verified: true })}`,
+      },
     );
     expect(res.status).toBe(401);
     expect((await api.call(null, 'GET', '/v1/users?limit=500')).body).toEqual(before.body);
     // A clean token still works.
-    const me = await api.call(null, 'GET', `${F}/me/organization_invitations`, undefined, await asUser('user_clean', 'clean@example.com'));
+    const me = await api.call(
+      null,
+      'GET',
+      `${F}/me/organization_invitations`,
+      undefined,
+      await asUser('user_clean', 'clean@example.com'),
+    );
     expect(me.status).toBe(200);
   });
 });
@@ -361,20 +381,23 @@ describe('errors from Node’s HTTP parser (item 11)', () => {
     });
     expect(res.status).toBe(431);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    expect((await res.json()).errors[0]).toMatchObject({ code: 'request_header_fields_too_large' });
+    expect(((await res.json()) as any).errors[0]).toMatchObject({ code: 'request_header_fields_too_large' });
   });
 
   it('answers oversized headers with 431 and a ClerkErrors body', async () => {
     const res = await fetch(`${api.url}/healthz`, { headers: { 'x-big': 'h'.repeat(20_000) } });
     expect(res.status).toBe(431);
-    expect((await res.json()).errors[0].code).toBe('request_header_fields_too_large');
+    expect(((await res.json()) as any).errors[0].code).toBe('request_header_fields_too_large');
   });
 
   it('answers a malformed request with 400 and a ClerkErrors body', async () => {
     const bad = await rawRequest(api.url, 'GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n');
     expect(bad.status).toBe(400);
     expect(bad.contentType).toMatch(/^application\/json/);
-    expect(bad.body.errors[0]).toMatchObject({ code: 'malformed_request', meta: { parser_code: 'HPE_INVALID_HEADER_TOKEN' } });
+    expect(bad.body.errors[0]).toMatchObject({
+      code: 'malformed_request',
+      meta: { parser_code: 'HPE_INVALID_HEADER_TOKEN' },
+    });
     const method = await rawRequest(api.url, 'BREW / HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(method.status).toBe(400);
     expect(method.body.errors[0].code).toBe('malformed_request');

@@ -30,9 +30,13 @@ describe.each(testDatabases())('OpenAPI fuzz on $name', (kind) => {
     const doc = await (await fetch(`${api.url}/v1/openapi.json`)).json();
     const ctx = await seedFuzzData(api.url, SECRET_KEY, JWT_SECRET);
     const requests = sampleRequests(doc, ctx, seed, runs);
-    console.log(`OpenAPI fuzz on ${kind.name}: seed ${seed} (FUZZ_SEED=${seed} reproduces), ${runs} requests`);
+    console.log(
+      `OpenAPI fuzz on ${kind.name}: seed ${seed} (FUZZ_SEED=${seed} reproduces), ${runs} requests`,
+    );
     const figures = await runFuzz(api.url, requests, { concurrency: 4 });
-    console.log(`OpenAPI fuzz on ${kind.name}: ${JSON.stringify({ ...figures, problems: figures.problems.length })}`);
+    console.log(
+      `OpenAPI fuzz on ${kind.name}: ${JSON.stringify({ ...figures, problems: figures.problems.length })}`,
+    );
     const shown = figures.problems.slice(0, 20).map((p) => `#${p.index} ${p.request}\n    → ${p.problem}`);
     expect(shown, `seed ${seed}`).toEqual([]);
     expect(figures.requests).toBe(runs);

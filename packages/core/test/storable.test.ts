@@ -25,7 +25,10 @@ describe('unstorableText', () => {
 describe('findUnstorable', () => {
   it('reports the path of a bad value or key', () => {
     expect(findUnstorable({ a: [1, { b: 'x\u0000' }] }, 10)).toEqual({ reason: 'nul', path: ['a', 1, 'b'] });
-    expect(findUnstorable({ a: { 'k\ud800': 1 } }, 10)).toEqual({ reason: 'surrogate', path: ['a', 'k\ud800'] });
+    expect(findUnstorable({ a: { 'k\ud800': 1 } }, 10)).toEqual({
+      reason: 'surrogate',
+      path: ['a', 'k\ud800'],
+    });
     expect(findUnstorable({ a: 1, b: [true, null, 'ok'] }, 10)).toBeNull();
   });
 
@@ -80,7 +83,13 @@ describe('clientErrorResponse', () => {
     expect(status('ERR_HTTP_REQUEST_TIMEOUT')).toBe(408);
     expect(status('HPE_INVALID_METHOD')).toBe(400);
     expect(clientErrorResponse(new Error('x')).body).toEqual({
-      errors: [{ code: 'malformed_request', message: 'malformed request', long_message: 'The request is not valid HTTP/1.1' }],
+      errors: [
+        {
+          code: 'malformed_request',
+          message: 'malformed request',
+          long_message: 'The request is not valid HTTP/1.1',
+        },
+      ],
     });
   });
 });
