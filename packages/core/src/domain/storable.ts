@@ -26,26 +26,40 @@ export function unstorableText(s: string): 'nul' | 'surrogate' | null {
  * Iterative, so any depth is safe to walk; it stops at the first finding.
  */
 export function findUnstorable(value: unknown, maxDepth: number): Unstorable | null {
-  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
+  // Each entry links to its parent, so a path is built only for a finding, not copied for every node.
+  interface Entry {
+    value: unknown;
+    key: string | number | null;
+    up: Entry | null;
+    depth: number;
+  }
+  const pathOf = (entry: Entry | null, last?: string) => {
+    const path: (string | number)[] = last === undefined ? [] : [last];
+    for (let e = entry; e && e.key !== null; e = e.up) path.unshift(e.key);
+    return path;
+  };
+  const stack: Entry[] = [{ value, key: null, up: null, depth: 0 }];
   while (stack.length > 0) {
-    const { value: v, path } = stack.pop()!;
+    const entry = stack.pop()!;
+    const v = entry.value;
     if (typeof v === 'string') {
       const reason = unstorableText(v);
-      if (reason) return { reason, path };
+      if (reason) return { reason, path: pathOf(entry) };
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
-    if (path.length >= maxDepth) return { reason: 'depth', path: path.slice(0, maxDepth) };
+    if (entry.depth >= maxDepth) return { reason: 'depth', path: pathOf(entry).slice(0, maxDepth) };
+    const depth = entry.depth + 1;
     if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: [...path, i] });
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], key: i, up: entry, depth });
       continue;
     }
     const keys = Object.keys(v);
     for (let i = keys.length - 1; i >= 0; i--) {
       const key = keys[i]!;
       const reason = unstorableText(key);
-      if (reason) return { reason, path: [...path, key] };
-      stack.push({ value: (v as Record<string, unknown>)[key], path: [...path, key] });
+      if (reason) return { reason, path: pathOf(entry, key) };
+      stack.push({ value: (v as Record<string, unknown>)[key], key, up: entry, depth });
     }
   }
   return null;
