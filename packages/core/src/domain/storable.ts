@@ -2,6 +2,8 @@
 // lone UTF-16 surrogate escaped in jsonb ("\ud800"); both were 500s. Deep nesting overflows the stack of
 // every recursive routine after JSON.parse (JSON.stringify, serialisers), so depth is bounded too.
 
+/** A NUL or any surrogate: the cheap test almost every string passes. */
+const SUSPECT = /[\0\uD800-\uDFFF]/;
 /** A NUL, or a surrogate half without its partner. */
 const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -15,6 +17,7 @@ export interface Unstorable {
 
 /** Why `s` cannot be stored as text, or null when it can. */
 export function unstorableText(s: string): 'nul' | 'surrogate' | null {
+  if (!SUSPECT.test(s)) return null;
   const match = UNSTORABLE.exec(s);
   if (!match) return null;
   return match[0] === '\0' ? 'nul' : 'surrogate';
@@ -23,43 +26,37 @@ export function unstorableText(s: string): 'nul' | 'surrogate' | null {
 /**
  * The first string (value or object key) in `value` that PostgreSQL cannot store, or the first value
  * nested deeper than `maxDepth` levels (the root object or array is level 1, its children's objects level 2).
- * Iterative, so any depth is safe to walk; it stops at the first finding.
+ * It recurses, but never past `maxDepth` frames, so any input is safe to walk; it stops at the first finding.
  */
 export function findUnstorable(value: unknown, maxDepth: number): Unstorable | null {
-  // Each entry links to its parent, so a path is built only for a finding, not copied for every node.
-  interface Entry {
-    value: unknown;
-    key: string | number | null;
-    up: Entry | null;
-    depth: number;
+  return walk(value, 0, maxDepth);
+}
+
+function walk(v: unknown, depth: number, maxDepth: number): Unstorable | null {
+  if (typeof v === 'string') {
+    const reason = unstorableText(v);
+    return reason ? { reason, path: [] } : null;
   }
-  const pathOf = (entry: Entry | null, last?: string) => {
-    const path: (string | number)[] = last === undefined ? [] : [last];
-    for (let e = entry; e && e.key !== null; e = e.up) path.unshift(e.key);
-    return path;
-  };
-  const stack: Entry[] = [{ value, key: null, up: null, depth: 0 }];
-  while (stack.length > 0) {
-    const entry = stack.pop()!;
-    const v = entry.value;
-    if (typeof v === 'string') {
-      const reason = unstorableText(v);
-      if (reason) return { reason, path: pathOf(entry) };
-      continue;
+  if (v === null || typeof v !== 'object') return null;
+  if (depth >= maxDepth) return { reason: 'depth', path: [] };
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const found = walk(v[i], depth + 1, maxDepth);
+      if (found) {
+        found.path.unshift(i);
+        return found;
+      }
     }
-    if (v === null || typeof v !== 'object') continue;
-    if (entry.depth >= maxDepth) return { reason: 'depth', path: pathOf(entry).slice(0, maxDepth) };
-    const depth = entry.depth + 1;
-    if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], key: i, up: entry, depth });
-      continue;
-    }
-    const keys = Object.keys(v);
-    for (let i = keys.length - 1; i >= 0; i--) {
-      const key = keys[i]!;
-      const reason = unstorableText(key);
-      if (reason) return { reason, path: pathOf(entry, key) };
-      stack.push({ value: (v as Record<string, unknown>)[key], key, up: entry, depth });
+    return null;
+  }
+  for (const key of Object.keys(v)) {
+    const reason = unstorableText(key);
+    const found = reason
+      ? { reason, path: [] }
+      : walk((v as Record<string, unknown>)[key], depth + 1, maxDepth);
+    if (found) {
+      found.path.unshift(key);
+      return found;
     }
   }
   return null;
