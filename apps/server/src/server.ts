@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, type Server, type ServerOptions, ServerResponse } from 'node:http';
 import { createInvitekit, type Invitekit, logsAcceptLinks } from '@invitekit/core';
-import { invitekitRouter } from '@invitekit/express';
+import { answerClientError, invitekitRouter } from '@invitekit/express';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.js';
@@ -46,6 +46,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     s.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;
+  // Errors Node's parser raises before Express runs (oversized headers, bad HTTP) get a ClerkErrors body.
+  server.on('clientError', answerClientError);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;

@@ -184,6 +184,7 @@ export type * from './domain/models.js';
 export { redactTokens } from './domain/redact.js';
 export { defaultRoles, type RoleDefinition } from './domain/roles.js';
 export type { InvitationStatus } from './domain/status.js';
+export { answerClientError, clientErrorResponse } from './http/client-error.js';
 export { toErrorResponse } from './http/errors.js';
 export type { Handle } from './http/handler.js';
 export type { OpenApiDocument } from './http/openapi.js';

@@ -35,7 +35,7 @@ export const errorResponse = (err: InvitekitError): InvitekitResponse => {
 };
 
 /** The dotted parameter name for a zod path: `[2].role`, `public_metadata.x`. */
-const paramName = (path: PropertyKey[]) =>
+export const paramName = (path: PropertyKey[]) =>
   path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
 
 /** One ClerkError per zod issue; bulk items are named by `meta.index`. */

@@ -3,6 +3,7 @@ import { InvitekitError, notFound } from '../domain/errors.js';
 import type { SecretKeys } from './auth.js';
 import { jsonResponse, toErrorResponse, validationError } from './errors.js';
 import { normalizeQuery } from './query.js';
+import { checkAuthenticatedUser, checkRequestInput } from './input-guard.js';
 import type { Route, RouteContext } from './route.js';
 import { Router } from './router.js';
 import type { Authenticate, AuthenticatedUser, InvitekitRequest, InvitekitResponse } from './types.js';
@@ -79,10 +80,12 @@ export function createHandler({
       }
       const { route, params } = match;
       if (route.auth === 'secret') secretKeys.verify(request.headers.authorization);
+      checkRequestInput({ path: params, query: request.query, body: route.body ? request.body : undefined });
       let user: AuthenticatedUser | null = null;
       if (route.auth === 'user') {
         user = authenticate ? await authenticate(request) : null;
         if (!user) throw notSignedIn();
+        checkAuthenticatedUser(user);
         await identify?.(user);
       }
 

@@ -2,6 +2,12 @@ import { z } from 'zod';
 import { METADATA_MAX_BYTES } from '../domain/metadata.js';
 import { invitationStatuses } from '../domain/status.js';
 
+/** The largest value of a PostgreSQL `integer` (int4): the bound for every integer the API takes. */
+export const PG_INT_MAX = 2 ** 31 - 1;
+
+/** A whole number a PostgreSQL `integer` column or parameter holds, within [min, max]. */
+export const intBody = (min: number, max = PG_INT_MAX) => z.int().min(min).max(Math.min(max, PG_INT_MAX));
+
 // Query strings arrive as string | string[] (a repeated key). These schemas turn them into typed values.
 
 /** A scalar query parameter: a repeated key is an error, not a silent pick. */
@@ -23,7 +29,9 @@ const integerParam = (min: number, max: number, fallback: number) =>
   );
 
 export const limitParam = integerParam(1, 500, 10).describe('Page size, 1–500 (default 10).');
-export const offsetParam = integerParam(0, Number.MAX_SAFE_INTEGER, 0).describe('Rows to skip (default 0).');
+export const offsetParam = integerParam(0, PG_INT_MAX, 0).describe(
+  `Rows to skip, 0–${PG_INT_MAX} (default 0).`,
+);
 
 /** The spellings Go's strconv.ParseBool (Clerk's servers) takes: `true`, `True`, `TRUE`, `t`, `1`, and so on. */
 const TRUE = ['1', 't', 'T', 'true', 'True', 'TRUE'] as const;
@@ -94,10 +102,7 @@ export const metadataBody = z
 
 export const emailBody = z.string().min(1).max(320).describe('An email address; trimmed and lower-cased.');
 
-export const expiresInDaysBody = z
-  .int()
-  .min(1)
-  .max(365)
+export const expiresInDaysBody = intBody(1, 365)
   .nullable()
   .optional()
   .describe('Days until the invitation expires, 1–365 (default 30).');

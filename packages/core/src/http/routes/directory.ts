@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   emailBody,
+  intBody,
   limitParam,
   listParam,
   metadataBody,
@@ -151,7 +152,7 @@ export const directoryRoutes = [
       created_by: z.string().min(1).nullable().optional(),
       public_metadata: metadataBody,
       private_metadata: metadataBody,
-      max_allowed_memberships: z.int().min(0).nullable().optional(),
+      max_allowed_memberships: intBody(0).nullable().optional(),
     }),
     response: OrganizationSchema,
     handler: async ({ body }, { services }) =>
@@ -214,7 +215,7 @@ export const directoryRoutes = [
     body: z.strictObject({
       name: z.string().min(1).max(256).nullable().optional(),
       slug: z.string().min(1).max(64).nullable().optional(),
-      max_allowed_memberships: z.int().min(0).nullable().optional(),
+      max_allowed_memberships: intBody(0).nullable().optional(),
       admin_delete_enabled: z.boolean().nullable().optional(),
     }),
     response: OrganizationSchema,
