@@ -50,7 +50,14 @@ export interface Background {
 
 export function createBackground(
   config: DeliveryConfig,
-  deps: { db: Database; run: OpenDatabase['run']; lifecycle: Lifecycle; roles: Roles; now: () => number },
+  deps: {
+    db: Database;
+    run: OpenDatabase['run'];
+    lifecycle: Lifecycle;
+    roles: Roles;
+    now: () => number;
+    outage: (err: unknown) => boolean;
+  },
 ): Background {
   const log: DeliveryLog = config.log ?? (() => {});
   for (const endpoint of deps.lifecycle.webhooks) checkWebhookSecret(endpoint);

@@ -25,6 +25,7 @@ export const errorCodes = {
   resource_not_found: 404,
   method_not_allowed: 405,
   internal_error: 500,
+  service_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -81,4 +82,13 @@ export const notPending = (status: string, action: string) =>
     message: 'not pending',
     longMessage: `Only pending invitations can be ${action}; this one is ${status}`,
     meta: { status },
+  });
+
+/** A dependency (the database) is down: a clean 503 the caller may retry after `retryAfter` seconds. */
+export const serviceUnavailable = (retryAfter: number) =>
+  new InvitekitError({
+    code: 'service_unavailable',
+    message: 'service unavailable',
+    longMessage: `The database is unavailable; retry in ${retryAfter} s`,
+    meta: { retry_after: retryAfter },
   });

@@ -1,3 +1,5 @@
+import { isDatabaseUnavailable } from '../domain/pg-errors.js';
+
 /**
  * Lets concurrent calls of one statement share an execution. Up to `maxInFlight` executions run at once;
  * calls that arrive while all of them are busy wait, and the next execution takes up to `maxBatch` of
@@ -53,7 +55,11 @@ export class Batcher<I, O> {
     try {
       outs = await this.exec(calls.map((c) => c.item));
     } catch (err) {
-      if (calls.length === 1) return calls[0]!.reject(err);
+      // An outage fails every item alike: running each alone would only make each wait its timeout again.
+      if (calls.length === 1 || isDatabaseUnavailable(err)) {
+        for (const c of calls) c.reject(err);
+        return;
+      }
       for (const c of calls) {
         await this.exec([c.item]).then(
           ([out]) => c.resolve(out!),

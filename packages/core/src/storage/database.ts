@@ -23,7 +23,22 @@ export interface DatabaseConfig {
    * Default 16.
    */
   poolSize?: number;
+  /**
+   * PostgreSQL: how long getting a connection may take, in ms (default 5000): opening one, or waiting for
+   * a free one when the pool is busy. A database that refuses or never answers fails the call then.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * PostgreSQL: longest statement, in ms (default 10 000). The server cancels it then (`statement_timeout`);
+   * should the server not answer at all, the client gives up 250 ms later and drops the connection.
+   */
+  statementTimeoutMs?: number;
 }
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+/** How much longer than statement_timeout the client waits for a server that does not answer at all. */
+const CLIENT_TIMEOUT_GRACE_MS = 250;
 
 /**
  * A hand-written statement for a hot path the query builder cannot express in one round trip. On
@@ -60,7 +75,11 @@ export function migrationsFolder(): string {
 /** Opens the configured database and applies pending migrations before returning. */
 export async function openDatabase(config: DatabaseConfig = {}): Promise<OpenDatabase> {
   return config.url
-    ? openPostgres(config.url, config.poolSize ?? 16)
+    ? openPostgres(config.url, {
+        max: config.poolSize ?? 16,
+        connectTimeoutMs: config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        statementTimeoutMs: config.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+      })
     : openPglite(config.dataDir ?? './.invitekit');
 }
 
@@ -77,12 +96,77 @@ class ShardedClient extends pg.Client {
   constructor(config: pg.ClientConfig = {}) {
     const shard = `-c invitekit.count_shard=${nextCountShard++ % COUNT_SHARDS}`;
     super({ ...config, options: config.options ? `${config.options} ${shard}` : shard });
+    // A connection lost while checked out emits here (its queries get the error too); without a listener
+    // the process would crash. The pool then drops the client when it is released.
+    this.on('error', () => {});
+    dropOnReadTimeout(this);
+    releaseWhenLost(this);
   }
 }
 
-async function openPostgres(url: string, max: number): Promise<OpenDatabase> {
-  // Migrate over one dedicated connection holding a session advisory lock.
-  const client = new pg.Client({ connectionString: url });
+/**
+ * Gives a checked-out client back to the pool, to be dropped, when its connection is lost. drizzle's
+ * transaction() sends BEGIN before its try/finally, so a client whose BEGIN fails is never released: each
+ * outage would leak connections until the pool is exhausted for good, and the pool's end() would wait for
+ * them forever. pg-pool sets `release` on every checkout; here it also becomes idempotent, so the holder's
+ * own release afterwards is a no-op rather than pg-pool's double-release error.
+ */
+function releaseWhenLost(client: pg.Client): void {
+  type Release = (err?: Error | boolean) => void;
+  let poolRelease: Release | undefined;
+  let held = false;
+  const release: Release = (err) => {
+    if (!held) return;
+    held = false;
+    poolRelease?.(err);
+  };
+  Object.defineProperty(client, 'release', {
+    configurable: true,
+    get: () => release,
+    set: (fn: Release) => {
+      poolRelease = fn;
+      held = true;
+    },
+  });
+  client.once('end', () => release(new Error('Connection terminated')));
+}
+
+/**
+ * After node-postgres's client-side `query_timeout`, the client still waits for the unanswered query, so
+ * every later query on it would hang behind it. Closing the socket fails the client (not queryable), and
+ * the pool drops it on release.
+ */
+function dropOnReadTimeout(client: pg.Client): void {
+  type Query = (...args: unknown[]) => unknown;
+  const query = client.query as unknown as Query;
+  const drop = (err: unknown) => {
+    if (err instanceof Error && err.message === 'Query read timeout') {
+      (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    }
+  };
+  (client as unknown as { query: Query }).query = function (this: pg.Client, ...args: unknown[]) {
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === 'function') {
+      args[last] = (err: unknown, result: unknown) => {
+        if (err) drop(err);
+        callback(err, result);
+      };
+      return query.apply(this, args);
+    }
+    const result = query.apply(this, args);
+    if (result instanceof Promise) result.catch(drop);
+    return result;
+  };
+}
+
+async function openPostgres(
+  url: string,
+  { max, connectTimeoutMs, statementTimeoutMs }: { max: number; connectTimeoutMs: number; statementTimeoutMs: number },
+): Promise<OpenDatabase> {
+  // Migrate over one dedicated connection holding a session advisory lock; no statement timeout there, as a
+  // migration may rightly take long.
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
@@ -90,7 +174,14 @@ async function openPostgres(url: string, max: number): Promise<OpenDatabase> {
   } finally {
     await client.end();
   }
-  const pool = new pg.Pool({ connectionString: url, max, Client: ShardedClient });
+  // Neither a database that refuses nor one that never answers can hold a request past these timeouts.
+  const timeouts = {
+    connectionTimeoutMillis: connectTimeoutMs,
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + CLIENT_TIMEOUT_GRACE_MS,
+    keepAlive: true,
+  };
+  const pool = new pg.Pool({ connectionString: url, max, Client: ShardedClient, ...timeouts });
   // The prepared statements get connections of their own that always reuse the statement's generic plan.
   // By default PostgreSQL plans a statement anew on every execution when its first five custom plans
   // look cheaper than the generic one, as a LIMIT $n query's always do: planning the list page took
@@ -100,6 +191,7 @@ async function openPostgres(url: string, max: number): Promise<OpenDatabase> {
     max,
     options: '-c plan_cache_mode=force_generic_plan',
     Client: ShardedClient,
+    ...timeouts,
   });
   // An idle client that loses its connection emits here; without a listener it would crash the process.
   pool.on('error', () => {});
