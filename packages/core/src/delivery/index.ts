@@ -30,7 +30,10 @@ export interface DeliveryConfig {
   delivery?: DeliveryOptions;
   /** The expiry sweeper's interval and batch size. */
   sweeper?: SweeperOptions;
-  /** Log lines from background work (delivery failures, development mailer links). Default: none. */
+  /**
+   * Log lines from background work (delivery failures, development mailer links) and database outages
+   * (one line when one starts, one when it ends). Default: none.
+   */
   log?: DeliveryLog;
   /** Messages the development mailer keeps (default 50). */
   devMailboxSize?: number;
@@ -64,7 +67,9 @@ export function createBackground(
   let devMailer: DevMailer | null = null;
   let mailer = config.mailer;
   // A mailer made here is closed by stop(); one handed in belongs to the host.
-  const ownSmtp = !mailer && config.smtpUrl ? smtpMailer(config.smtpUrl) : null;
+  const options = resolveDelivery(config.delivery);
+  const ownSmtp =
+    !mailer && config.smtpUrl ? smtpMailer(config.smtpUrl, { timeoutMs: options.smtpTimeoutMs }) : null;
   if (ownSmtp) mailer = ownSmtp;
   if (!mailer) {
     devMailer = new DevMailer({
@@ -91,7 +96,7 @@ export function createBackground(
         applicationInvitationEmail(config.email?.appName ?? 'the application'),
     },
     instanceId: config.instanceId ?? 'ins_invitekit',
-    options: resolveDelivery(config.delivery),
+    options,
     log,
   });
   const sweeper = new Sweeper({ ...deps, options: resolveSweeper(config.sweeper), log });
