@@ -7,6 +7,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { limitPgliteWait } from './pglite-turns.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -24,12 +25,13 @@ export interface DatabaseConfig {
    */
   poolSize?: number;
   /**
-   * PostgreSQL: how long getting a connection may take, in ms (default 5000): opening one, or waiting for
-   * a free one when the pool is busy. A database that refuses or never answers fails the call then.
+   * How long getting the database may take, in ms (default 5000). PostgreSQL: opening a connection, or
+   * waiting for a free one when the pool is busy; a database that refuses or never answers fails the call
+   * then. PGlite: waiting for its turn (it runs one call at a time; see storage/pglite-turns.ts).
    */
   connectTimeoutMs?: number;
   /**
-   * PostgreSQL: longest statement, in ms (default 10 000). The server cancels it then (`statement_timeout`);
+   * PostgreSQL only (PGlite cannot interrupt a running statement): longest statement, in ms (default 10 000). The server cancels it then (`statement_timeout`);
    * should the server not answer at all, the client gives up 250 ms later and drops the connection.
    */
   statementTimeoutMs?: number;
@@ -80,7 +82,7 @@ export async function openDatabase(config: DatabaseConfig = {}): Promise<OpenDat
         connectTimeoutMs: config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         statementTimeoutMs: config.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
       })
-    : openPglite(config.dataDir ?? './.invitekit');
+    : openPglite(config.dataDir ?? './.invitekit', config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
 }
 
 /** Shards of organization_invitation_counts (migration 0006). */
@@ -211,7 +213,7 @@ async function openPostgres(
   };
 }
 
-async function openPglite(dataDir: string): Promise<OpenDatabase> {
+async function openPglite(dataDir: string, waitTimeoutMs: number): Promise<OpenDatabase> {
   // Loaded only when used: a PostgreSQL deployment never pays for the embedded database's code.
   const [
     { PGlite, parse, protocol, types },
@@ -229,6 +231,7 @@ async function openPglite(dataDir: string): Promise<OpenDatabase> {
   const client = await PGlite.create(inMemory ? dataDir : resolve(dataDir), { extensions: { pg_trgm } });
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: migrationsFolder() });
+  limitPgliteWait(client, waitTimeoutMs);
   // Hand-written statements are prepared once and then only bound and executed, in one protocol message:
   // PGlite runs in this thread, and query() parses, describes and plans the statement on every call
   // (create: 0.99 ms a call through query(), 0.22 ms prepared; list: 2.7 ms, 0.37 ms).
@@ -237,20 +240,22 @@ async function openPglite(dataDir: string): Promise<OpenDatabase> {
   const RESET_PLAN_MODE = serialize.query('RESET plan_cache_mode');
   const preparedNames = new Set<string>();
   const run = async <R>(statement: Statement, params: unknown[]): Promise<R[]> => {
-    const parsing = !preparedNames.has(statement.name);
-    const parts = [
-      // As on PostgreSQL (see openPostgres), reuse one generic plan rather than planning every call; the
-      // setting is PGlite's one session's, so it is set for this statement only.
-      FORCE_GENERIC_PLAN,
-      ...(parsing ? [serialize.parse({ name: statement.name, text: statement.text })] : []),
-      serialize.bind({ statement: statement.name, values: params.map(toText) }),
-      serialize.describe({ type: 'P' }),
-      serialize.execute({}),
-      serialize.sync(),
-      RESET_PLAN_MODE,
-    ];
-    preparedNames.add(statement.name);
+    // Decided when the call gets its turn, not when it is made: a call ahead of it may have timed out
+    // waiting (pglite-turns.ts) and never parsed the statement.
     const execute = async () => {
+      const parsing = !preparedNames.has(statement.name);
+      const parts = [
+        // As on PostgreSQL (see openPostgres), reuse one generic plan rather than planning every call; the
+        // setting is PGlite's one session's, so it is set for this statement only.
+        FORCE_GENERIC_PLAN,
+        ...(parsing ? [serialize.parse({ name: statement.name, text: statement.text })] : []),
+        serialize.bind({ statement: statement.name, values: params.map(toText) }),
+        serialize.describe({ type: 'P' }),
+        serialize.execute({}),
+        serialize.sync(),
+        RESET_PLAN_MODE,
+      ];
+      preparedNames.add(statement.name);
       try {
         return await client.execProtocol(concat(parts));
       } catch (err) {
