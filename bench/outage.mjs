@@ -11,6 +11,10 @@
 //   - the time from the database's return (pg_ctlcluster start returned) to each process's next 2xx create
 //     (target: under 5 s);
 //   - each process's log: one line when the outage starts, one when it ends, no other error line.
+// OUTAGE_MODE=stall instead freezes the cluster's processes (SIGSTOP, then SIGCONT): a database that stops
+// answering rather than refusing (connections are accepted by the kernel, nothing replies). The servers
+// then run with 2 s connect and statement timeouts (OUTAGE_TIMEOUT_MS), and a further check applies: every
+// request is answered within the statement timeout plus one second.
 // Settings (environment): OUTAGE_S (seconds down, default 7), OUTAGE_LOAD_S (seconds of load before the
 // outage, default 5, and after the return, default 10: OUTAGE_AFTER_S), OUTAGE_WORKERS (concurrent
 // clients per server, default 8), OUTAGE_PG_VERSION (default 15), OUTAGE_KEEP=1 (keep the cluster).
@@ -30,6 +34,8 @@ const BEFORE_S = Number(process.env.OUTAGE_LOAD_S ?? 5);
 const AFTER_S = Number(process.env.OUTAGE_AFTER_S ?? 10);
 const WORKERS = Number(process.env.OUTAGE_WORKERS ?? 8);
 const PG_VERSION = process.env.OUTAGE_PG_VERSION ?? '15';
+const MODE = process.env.OUTAGE_MODE === 'stall' ? 'stall' : 'stop';
+const TIMEOUT_MS = Number(process.env.OUTAGE_TIMEOUT_MS ?? 2000);
 const CLUSTER = `invitekit-outage-${process.pid}`;
 const KEY = `sk_test_outage_${process.pid}`;
 
@@ -94,6 +100,12 @@ try {
           INVITEKIT_SECRET_KEY: KEY,
           LOG_LEVEL: 'info',
           NODE_ENV: 'production',
+          ...(MODE === 'stall'
+            ? {
+                DATABASE_CONNECT_TIMEOUT_MS: String(TIMEOUT_MS),
+                DATABASE_STATEMENT_TIMEOUT_MS: String(TIMEOUT_MS),
+              }
+            : {}),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -163,14 +175,32 @@ try {
   };
   const load = servers.flatMap((s) => Array.from({ length: WORKERS }, () => worker(s)));
 
+  // The cluster's processes, by pid: the postmaster (first line of postmaster.pid) and its children.
+  const clusterPids = () => {
+    const dataDir = sh('pg_conftool', [PG_VERSION, CLUSTER, 'show', '-s', 'data_directory']).trim();
+    const postmaster = sh('head', ['-1', join(dataDir, 'postmaster.pid')]).trim();
+    const children = sh('ps', ['-o', 'pid=', '--ppid', postmaster]).split(/\s+/).filter(Boolean);
+    return [postmaster, ...children].map(Number);
+  };
   await sleep(BEFORE_S * 1000);
+  const frozen = MODE === 'stall' ? clusterPids() : [];
   const downAt = Date.now() - started;
-  console.error(`==> stopping PostgreSQL (t=${downAt} ms)`);
-  pgctl('stop', '-m', 'fast');
+  if (MODE === 'stall') {
+    console.error(`==> freezing PostgreSQL (SIGSTOP; t=${downAt} ms)`);
+    for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+  } else {
+    console.error(`==> stopping PostgreSQL (t=${downAt} ms)`);
+    pgctl('stop', '-m', 'fast');
+  }
   const stoppedAt = Date.now() - started;
   await sleep(OUTAGE_S * 1000);
-  console.error('==> starting PostgreSQL');
-  pgctl('start');
+  if (MODE === 'stall') {
+    console.error('==> thawing PostgreSQL (SIGCONT)');
+    for (const pid of frozen) process.kill(pid, 'SIGCONT');
+  } else {
+    console.error('==> starting PostgreSQL');
+    pgctl('start');
+  }
   const backAt = Date.now() - started; // pg_ctlcluster start waits until the server accepts connections
   console.error(`==> PostgreSQL back (t=${backAt} ms); load goes on for ${AFTER_S} s`);
   await sleep(AFTER_S * 1000);
@@ -189,6 +219,9 @@ try {
 
   // Requests sent after the stop began and answered before the database was back.
   const during = results.filter((r) => r.t >= downAt && r.done <= backAt);
+  // Stall: how long any request took (sent during the freeze, or in flight when it began).
+  const latencies = results.filter((r) => r.done >= downAt && r.t <= backAt).map((r) => r.done - r.t);
+  const slowest = latencies.length ? Math.max(...latencies) : 0;
   const byStatus = (list) =>
     list.reduce((acc, r) => {
       acc[r.status] = (acc[r.status] ?? 0) + 1;
@@ -226,7 +259,10 @@ try {
     }),
   );
   const summary = {
-    command: `node bench/outage.mjs (OUTAGE_S=${OUTAGE_S}, ${WORKERS} clients per server, 2 servers)`,
+    command: `${MODE === 'stall' ? 'OUTAGE_MODE=stall ' : ''}node bench/outage.mjs (OUTAGE_S=${OUTAGE_S}, ${WORKERS} clients per server, 2 servers)`,
+    ...(MODE === 'stall'
+      ? { timeouts_ms: { connect: TIMEOUT_MS, statement: TIMEOUT_MS }, slowest_answer_during_stall_ms: slowest }
+      : {}),
     timeline_ms: { stop_sent: downAt, stopped: stoppedAt, back: backAt, end: Date.now() - started },
     requests: results.length,
     acknowledged_creates: acknowledged.length,
@@ -244,7 +280,8 @@ try {
     summary.dropped_connections === 0 &&
     summary.other_statuses.length === 0 &&
     Object.values(recovery).every((ms) => ms !== null && ms < 5000) &&
-    Object.values(logs).every((l) => l.outage_start === 1 && l.outage_end === 1 && l.other_error_lines === 0);
+    Object.values(logs).every((l) => l.outage_start === 1 && l.outage_end === 1 && l.other_error_lines === 0) &&
+    (MODE !== 'stall' || slowest < TIMEOUT_MS + 1000);
   summary.pass = pass;
   console.log(JSON.stringify(summary, null, 2));
   await cleanup();

@@ -16,6 +16,28 @@ describe('Batcher during a database outage', () => {
     expect(executions).toEqual([[1, 2, 3]]);
   });
 
+  it('fails the calls queued behind a failing execution with it, rather than after a wait of their own', async () => {
+    const executions: number[][] = [];
+    let fail!: () => void;
+    const batcher = new Batcher(
+      async (items: number[]) => {
+        executions.push(items);
+        await new Promise<void>((resolve) => (fail = resolve));
+        throw Object.assign(new Error('Query read timeout'), {});
+      },
+      { maxInFlight: 1, maxBatch: 10 },
+    );
+    const first = batcher.run(1);
+    await new Promise((r) => setImmediate(r));
+    // Arrives while the first execution hangs: it waits in the queue.
+    const queued = batcher.run(2);
+    await new Promise((r) => setImmediate(r));
+    fail();
+    await expect(first).rejects.toThrow('Query read timeout');
+    await expect(queued).rejects.toThrow('Query read timeout');
+    expect(executions).toEqual([[1]]);
+  });
+
   it('still runs each item alone after any other failure, so the error reaches only its call', async () => {
     const executions: number[][] = [];
     const batcher = new Batcher(

@@ -31,8 +31,10 @@ export interface DatabaseConfig {
    */
   connectTimeoutMs?: number;
   /**
-   * PostgreSQL only (PGlite cannot interrupt a running statement): longest statement, in ms (default 10 000). The server cancels it then (`statement_timeout`);
-   * should the server not answer at all, the client gives up 250 ms later and drops the connection.
+   * PostgreSQL only (PGlite cannot interrupt a running statement): the longest a database call may take,
+   * in ms (default 10 000). The server cancels a statement running longer (`statement_timeout`); and the
+   * client gives up 250 ms after it, counted from when the call asked for a connection (waiting for one
+   * included; a transaction's statements together), closing the connection, should the server not answer.
    */
   statementTimeoutMs?: number;
 }
@@ -101,7 +103,7 @@ class ShardedClient extends pg.Client {
     // A connection lost while checked out emits here (its queries get the error too); without a listener
     // the process would crash. The pool then drops the client when it is released.
     this.on('error', () => {});
-    dropOnReadTimeout(this);
+    limitQueries(this, config.query_timeout);
     releaseWhenLost(this);
   }
 }
@@ -133,12 +135,37 @@ function releaseWhenLost(client: pg.Client): void {
   client.once('end', () => release(new Error('Connection terminated')));
 }
 
+/** When the holder of each checked-out client began waiting for it. */
+const checkoutBegan = new WeakMap<object, number>();
+
+/** A pool that stamps each checkout with when it was asked for (see limitQueries). */
+class StampingPool extends pg.Pool {
+  // biome-ignore lint/suspicious/noExplicitAny: pg.Pool's connect() has a promise and a callback overload.
+  override connect(callback?: any): any {
+    const began = Date.now();
+    if (typeof callback === 'function') {
+      return super.connect((err, client, done) => {
+        if (client) checkoutBegan.set(client, began);
+        callback(err, client, done);
+      });
+    }
+    return super.connect().then((client) => {
+      checkoutBegan.set(client, began);
+      return client;
+    });
+  }
+}
+
 /**
+ * The client-side limit: a checkout's statements must be answered within `budgetMs` of when the checkout
+ * was asked for, waiting for the connection included, so that no request waits a connect timeout and then
+ * a statement timeout on top. (The server's statement_timeout, a little shorter, normally cancels first.)
+ *
  * After node-postgres's client-side `query_timeout`, the client still waits for the unanswered query, so
- * every later query on it would hang behind it. Closing the socket fails the client (not queryable), and
- * the pool drops it on release.
+ * every later query on it would hang behind it: the socket is closed, which fails the client (not
+ * queryable), and the pool drops it on release.
  */
-function dropOnReadTimeout(client: pg.Client): void {
+function limitQueries(client: pg.Client, budgetMs: number | undefined): void {
   type Query = (...args: unknown[]) => unknown;
   const query = client.query as unknown as Query;
   const drop = (err: unknown) => {
@@ -147,6 +174,14 @@ function dropOnReadTimeout(client: pg.Client): void {
     }
   };
   (client as unknown as { query: Query }).query = function (this: pg.Client, ...args: unknown[]) {
+    const began = checkoutBegan.get(client);
+    const text = args[0];
+    if (budgetMs && began !== undefined) {
+      const query_timeout = Math.max(1, began + budgetMs - Date.now());
+      // Plain configs only: a Submittable (a cursor) is left with the client's own limit.
+      if (typeof text === 'string') args[0] = { text, query_timeout };
+      else if (text && Object.getPrototypeOf(text) === Object.prototype) args[0] = { ...text, query_timeout };
+    }
     const last = args.length - 1;
     const callback = args[last];
     if (typeof callback === 'function') {
@@ -183,12 +218,12 @@ async function openPostgres(
     query_timeout: statementTimeoutMs + CLIENT_TIMEOUT_GRACE_MS,
     keepAlive: true,
   };
-  const pool = new pg.Pool({ connectionString: url, max, Client: ShardedClient, ...timeouts });
+  const pool = new StampingPool({ connectionString: url, max, Client: ShardedClient, ...timeouts });
   // The prepared statements get connections of their own that always reuse the statement's generic plan.
   // By default PostgreSQL plans a statement anew on every execution when its first five custom plans
   // look cheaper than the generic one, as a LIMIT $n query's always do: planning the list page took
   // 0.2 ms, executing it 0.08 ms. The query builder's statements keep the default on the other pool.
-  const prepared = new pg.Pool({
+  const prepared = new StampingPool({
     connectionString: url,
     max,
     options: '-c plan_cache_mode=force_generic_plan',
