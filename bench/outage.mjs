@@ -168,7 +168,13 @@ try {
         // A client that honours Retry-After would wait; this one retries after 50 ms to see recovery early.
         if (res.status === 503) await sleep(50);
       } catch (err) {
-        results.push({ server: server.name, t, done: Date.now() - started, status: 0, error: String(err.cause ?? err) });
+        results.push({
+          server: server.name,
+          t,
+          done: Date.now() - started,
+          status: 0,
+          error: String(err.cause ?? err),
+        });
         await sleep(50);
       }
     }
@@ -261,7 +267,10 @@ try {
   const summary = {
     command: `${MODE === 'stall' ? 'OUTAGE_MODE=stall ' : ''}node bench/outage.mjs (OUTAGE_S=${OUTAGE_S}, ${WORKERS} clients per server, 2 servers)`,
     ...(MODE === 'stall'
-      ? { timeouts_ms: { connect: TIMEOUT_MS, statement: TIMEOUT_MS }, slowest_answer_during_stall_ms: slowest }
+      ? {
+          timeouts_ms: { connect: TIMEOUT_MS, statement: TIMEOUT_MS },
+          slowest_answer_during_stall_ms: slowest,
+        }
       : {}),
     timeline_ms: { stop_sent: downAt, stopped: stoppedAt, back: backAt, end: Date.now() - started },
     requests: results.length,
@@ -280,7 +289,9 @@ try {
     summary.dropped_connections === 0 &&
     summary.other_statuses.length === 0 &&
     Object.values(recovery).every((ms) => ms !== null && ms < 5000) &&
-    Object.values(logs).every((l) => l.outage_start === 1 && l.outage_end === 1 && l.other_error_lines === 0) &&
+    Object.values(logs).every(
+      (l) => l.outage_start === 1 && l.outage_end === 1 && l.other_error_lines === 0,
+    ) &&
     (MODE !== 'stall' || slowest < TIMEOUT_MS + 1000);
   summary.pass = pass;
   console.log(JSON.stringify(summary, null, 2));

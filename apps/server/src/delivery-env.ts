@@ -11,7 +11,10 @@ const DAY_MS = 24 * HOUR_MS;
  * INVITEKIT_DELIVERY_SEND_TIMEOUT_MS, INVITEKIT_SMTP_TIMEOUT_MS, INVITEKIT_WEBHOOK_TIMEOUT_MS,
  * INVITEKIT_SWEEPER_INTERVAL_MS. See README.md.
  */
-export function deliveryFromEnv(env: NodeJS.ProcessEnv): { delivery: DeliveryOptions; sweeper: SweeperOptions } {
+export function deliveryFromEnv(env: NodeJS.ProcessEnv): {
+  delivery: DeliveryOptions;
+  sweeper: SweeperOptions;
+} {
   const ms = (name: string, min = 1, max = DAY_MS) => envInteger(env, name, { min, max });
   const delivery = defined<DeliveryOptions>({
     maxAttempts: envInteger(env, 'INVITEKIT_DELIVERY_MAX_ATTEMPTS', { min: 1, max: 1000 }),

@@ -64,7 +64,11 @@ describe('delivery, sweeper and database settings from the environment', () => {
 
   it('refuses a retry base above the retry cap', () => {
     expect(() =>
-      configFromEnv({ ...KEY, INVITEKIT_DELIVERY_RETRY_BASE_MS: '5000', INVITEKIT_DELIVERY_RETRY_MAX_MS: '1000' }),
+      configFromEnv({
+        ...KEY,
+        INVITEKIT_DELIVERY_RETRY_BASE_MS: '5000',
+        INVITEKIT_DELIVERY_RETRY_MAX_MS: '1000',
+      }),
     ).toThrow(/RETRY_BASE_MS/);
   });
 

@@ -99,7 +99,9 @@ describe.skipIf(!postgres)('a database outage (PostgreSQL behind a proxy)', () =
     });
     expect(Date.now() - back).toBeLessThan(5000);
     expect((await health()).status).toBe(200);
-    await waitFor('the end of the outage to be logged', () => outageLines().length === 2, { timeoutMs: 5000 });
+    await waitFor('the end of the outage to be logged', () => outageLines().length === 2, {
+      timeoutMs: 5000,
+    });
     expect(outageLines()).toEqual([
       { level: 'error', message: 'database unavailable; answering 503 until it is back' },
       { level: 'info', message: 'database available again' },
@@ -131,7 +133,9 @@ describe.skipIf(!postgres)('a database outage (PostgreSQL behind a proxy)', () =
     await waitFor('a create to succeed again', async () => (await create()).status === 200, {
       timeoutMs: 5000,
     });
-    await waitFor('the end of the outage to be logged', () => outageLines().length === 2, { timeoutMs: 5000 });
+    await waitFor('the end of the outage to be logged', () => outageLines().length === 2, {
+      timeoutMs: 5000,
+    });
     expect(outageLines().map((l) => l.message)).toEqual([
       'database unavailable; answering 503 until it is back',
       'database available again',

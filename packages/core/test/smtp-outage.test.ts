@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../test/support/databases.js';
 import { startSmtpServer, waitFor } from '../../../test/support/smtp.js';
-import { createInvitekit, type Invitekit } from '../src/index.js';
 import { isPermanent } from '../src/delivery/mailer.js';
+import { createInvitekit, type Invitekit } from '../src/index.js';
 
 // An SMTP server that is down (refusing connections, or greeting with 421 or 554) is an outage: the email
 // waits and goes out once the server is back. Only a refusal of the recipient or the message is final.
@@ -11,9 +11,13 @@ const FAST = { pollIntervalMs: 50, retryBaseMs: 50, retryMaxMs: 200, smtpTimeout
 
 type Row = Record<string, any>;
 const outbox = async (ik: Invitekit) =>
-  ((await ik.database.db.execute(sql`SELECT status, attempts, last_error FROM outbox WHERE kind = 'email'`)) as unknown as {
-    rows: Row[];
-  }).rows;
+  (
+    (await ik.database.db.execute(
+      sql`SELECT status, attempts, last_error FROM outbox WHERE kind = 'email'`,
+    )) as unknown as {
+      rows: Row[];
+    }
+  ).rows;
 
 // Opening an embedded database takes seconds on a busy machine: a longer timeout than the default.
 describe.each(testDatabases())('SMTP outages on $name', { timeout: 90_000 }, (kind) => {

@@ -199,7 +199,11 @@ function limitQueries(client: pg.Client, budgetMs: number | undefined): void {
 
 async function openPostgres(
   url: string,
-  { max, connectTimeoutMs, statementTimeoutMs }: { max: number; connectTimeoutMs: number; statementTimeoutMs: number },
+  {
+    max,
+    connectTimeoutMs,
+    statementTimeoutMs,
+  }: { max: number; connectTimeoutMs: number; statementTimeoutMs: number },
 ): Promise<OpenDatabase> {
   // Migrate over one dedicated connection holding a session advisory lock; no statement timeout there, as a
   // migration may rightly take long.

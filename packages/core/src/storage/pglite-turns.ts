@@ -33,9 +33,12 @@ export function limitPgliteWait(
       const timer = setTimeout(() => {
         waiting.splice(waiting.indexOf(waiter), 1);
         reject(
-          Object.assign(new Error(`timeout exceeded when waiting ${waitTimeoutMs} ms for the embedded database`), {
-            code: 'ETIMEDOUT',
-          }),
+          Object.assign(
+            new Error(`timeout exceeded when waiting ${waitTimeoutMs} ms for the embedded database`),
+            {
+              code: 'ETIMEDOUT',
+            },
+          ),
         );
       }, waitTimeoutMs);
       waiting.push(waiter);
