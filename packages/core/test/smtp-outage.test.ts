@@ -70,7 +70,8 @@ describe.each(testDatabases())('SMTP outages on $name', { timeout: 90_000 }, (ki
     await invite(ik, orgId, 'refused@example.com');
     await waitFor('a refused attempt', async () => {
       const rows = await outbox(ik);
-      return rows[0]?.status === 'pending' && rows[0].attempts >= 2 && rows;
+      // A third claim: at least two attempts failed against the closed port.
+      return rows[0]?.status === 'pending' && rows[0].attempts >= 3 && rows;
     });
     const smtp = await startSmtpServer({ port });
     cleanups.push(smtp.close);
@@ -79,7 +80,7 @@ describe.each(testDatabases())('SMTP outages on $name', { timeout: 90_000 }, (ki
       const rows = await outbox(ik);
       return rows[0]?.status === 'delivered' && rows;
     });
-    expect(row!.attempts).toBeGreaterThan(2);
+    expect(row!.attempts).toBeGreaterThanOrEqual(3);
   });
 
   it('gives up at once on a recipient refusal (550)', async () => {
