@@ -143,6 +143,64 @@ describe.skipIf(!postgres)('a database outage (PostgreSQL behind a proxy)', () =
     expect(unexpected).toEqual([]);
   });
 
+  it('records an email sent just before the outage once the database is back, without sending it again', async () => {
+    const created = await postgres!.create();
+    const url = new URL(created.config.url!);
+    const own = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    let release!: () => void;
+    const sending = new Promise<void>((r) => (release = r));
+    const sent: string[] = [];
+    const quiet: string[] = [];
+    const mailer = {
+      send: async (message: { to: string }) => {
+        sent.push(message.to);
+        await sending;
+      },
+    };
+    const kit = await createInvitekit({
+      database: {
+        url: own.url(created.config.url!),
+        connectTimeoutMs: TIMEOUT_MS,
+        statementTimeoutMs: TIMEOUT_MS,
+      },
+      mailer,
+      delivery: { pollIntervalMs: 50 },
+      log: (_level, message) => quiet.push(message),
+    });
+    try {
+      kit.start();
+      const org = await kit.services.organizations.create({ name: 'Sent' });
+      const invitation = await kit.services.organizationInvitations.create(org.id, {
+        emailAddress: 'sent@example.com',
+        role: 'org:member',
+      });
+      await waitFor('the send to start', () => sent.length === 1);
+      // The database goes while the email is with the SMTP server; the send then succeeds.
+      await own.refuse();
+      release();
+      await new Promise((r) => setTimeout(r, 1000));
+      await own.forward();
+      const events = await waitFor(
+        'the emailed event',
+        async () => {
+          const page = await kit.services.invitationEvents
+            .listForOrganizationInvitation(org.id, invitation.id)
+            .catch(() => null);
+          return page?.data.some((e) => e.type === 'emailed') && page;
+        },
+        { timeoutMs: 10_000 },
+      );
+      expect(events.data.map((e) => e.type)).toEqual(['created', 'emailed']);
+      expect(sent).toEqual(['sent@example.com']);
+      expect(quiet.filter((m) => !m.startsWith('database '))).toEqual([]);
+    } finally {
+      await own.forward();
+      await kit.close();
+      await own.close();
+      await created.drop();
+    }
+  });
+
   it('fails to open, within the connect timeout, a database that accepts and never replies', async () => {
     const held = new Set<Socket>();
     const silent = createServer((socket) => {
