@@ -17,6 +17,7 @@ import { metaRoutes } from './http/routes/meta.js';
 import type { Authenticate, InvitekitRequest } from './http/types.js';
 import { createServices, type InvitekitServices } from './services/index.js';
 import { Lifecycle, type LifecycleOptions } from './services/lifecycle-config.js';
+import { Availability } from './storage/availability.js';
 import { type DatabaseConfig, type OpenDatabase, openDatabase } from './storage/database.js';
 
 export interface InvitekitConfig extends LifecycleOptions, DeliveryConfig {
@@ -28,7 +29,10 @@ export interface InvitekitConfig extends LifecycleOptions, DeliveryConfig {
   roles?: RoleDefinition[];
   /** Clock in Unix milliseconds; injectable for tests. */
   now?: () => number;
-  /** Called with errors that are bugs (they become a 500); log them. */
+  /**
+   * Called with errors that are bugs (they become a 500); log them. A database outage is not one: it is
+   * answered 503 with `Retry-After` and logged through `log` once when it starts and once when it ends.
+   */
   onUnexpectedError?: (err: unknown, request: InvitekitRequest) => void;
   /**
    * Resolves the signed-in person for the Frontend API. Without it, Frontend API routes that need a user
@@ -85,12 +89,17 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
   const database = await openDatabase(config.database);
   const lifecycle = new Lifecycle(config);
   const now = config.now ?? Date.now;
+  const log = config.log ?? (() => {});
+  // Outages are logged once when they start and once when they end, whoever meets them.
+  const availability = new Availability(database.ping, log);
+  const outage = (err: unknown) => availability.report(err);
   const background = createBackground(config, {
     db: database.db,
     run: database.run,
     lifecycle,
     roles,
     now,
+    outage,
   });
   const services = createServices({
     db: database.db,
@@ -107,7 +116,12 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     document ??= buildOpenApiDocument(routes, { title: 'Invitekit API', version: '0.1.0' });
     return document;
   };
-  const routes: Route[] = [...metaRoutes(database.ping, openapi, database.driver), ...apiRoutes];
+  const ping = () =>
+    database.ping().catch((err) => {
+      outage(err);
+      throw err;
+    });
+  const routes: Route[] = [...metaRoutes(ping, openapi, database.driver), ...apiRoutes];
   const handleRequest = createHandler({
     routes,
     context: { services, roles },
@@ -120,6 +134,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
         ? config.onUnexpectedError
         : (err, request) => config.onUnexpectedError!(redactError(err), request)
       : undefined,
+    onUnavailable: outage,
   });
 
   // close() lets requests in flight finish before the database goes, even when their client has left.
@@ -148,6 +163,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
       closing ??= (async () => {
         await background.stop();
         if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+        availability.close();
         await database.close();
       })();
       return closing;

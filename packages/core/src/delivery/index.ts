@@ -31,7 +31,10 @@ export interface DeliveryConfig {
   delivery?: DeliveryOptions;
   /** The expiry sweeper's interval and batch size. */
   sweeper?: SweeperOptions;
-  /** Log lines from background work (delivery failures, development mailer links). Default: none. */
+  /**
+   * Log lines from background work (delivery failures, development mailer links) and database outages
+   * (one line when one starts, one when it ends). Default: none.
+   */
   log?: DeliveryLog;
   /** Messages the development mailer keeps (default 50). */
   devMailboxSize?: number;
@@ -61,7 +64,14 @@ export interface Background {
 
 export function createBackground(
   config: DeliveryConfig,
-  deps: { db: Database; run: OpenDatabase['run']; lifecycle: Lifecycle; roles: Roles; now: () => number },
+  deps: {
+    db: Database;
+    run: OpenDatabase['run'];
+    lifecycle: Lifecycle;
+    roles: Roles;
+    now: () => number;
+    outage: (err: unknown) => boolean;
+  },
 ): Background {
   const output: DeliveryLog = config.log ?? (() => {});
   const showLinks = logsAcceptLinks(config);
@@ -73,7 +83,9 @@ export function createBackground(
   let devMailer: DevMailer | null = null;
   let mailer = config.mailer;
   // A mailer made here is closed by stop(); one handed in belongs to the host.
-  const ownSmtp = !mailer && config.smtpUrl ? smtpMailer(config.smtpUrl) : null;
+  const options = resolveDelivery(config.delivery);
+  const ownSmtp =
+    !mailer && config.smtpUrl ? smtpMailer(config.smtpUrl, { timeoutMs: options.smtpTimeoutMs }) : null;
   if (ownSmtp) mailer = ownSmtp;
   if (!mailer) {
     devMailer = new DevMailer({
@@ -109,7 +121,7 @@ export function createBackground(
         applicationInvitationEmail(config.email?.appName ?? 'the application'),
     },
     instanceId: config.instanceId ?? 'ins_invitekit',
-    options: resolveDelivery(config.delivery),
+    options,
     log,
   });
   const sweeper = new Sweeper({ ...deps, options: resolveSweeper(config.sweeper), log });

@@ -31,6 +31,7 @@ export const errorCodes = {
   resource_not_found: 404,
   method_not_allowed: 405,
   internal_error: 500,
+  service_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -129,4 +130,13 @@ export const membershipQuotaExceeded = (limit: number) =>
     message: 'organization membership quota exceeded',
     longMessage: `You have reached your limit of ${limit} organization memberships, including outstanding invitations.`,
     meta: { limit },
+  });
+
+/** A dependency (the database) is down: a clean 503 the caller may retry after `retryAfter` seconds. */
+export const serviceUnavailable = (retryAfter: number) =>
+  new InvitekitError({
+    code: 'service_unavailable',
+    message: 'service unavailable',
+    longMessage: `The database is unavailable; retry in ${retryAfter} s`,
+    meta: { retry_after: retryAfter },
   });

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import { type ErrorCode, type ErrorDetail, errorCodes, InvitekitError } from '../domain/errors.js';
+import {
+  type ErrorCode,
+  type ErrorDetail,
+  errorCodes,
+  InvitekitError,
+  serviceUnavailable,
+} from '../domain/errors.js';
+import { isDatabaseUnavailable } from '../domain/pg-errors.js';
 import { securityHeaders } from './security-headers.js';
 import type { InvitekitResponse } from './types.js';
 
@@ -93,11 +100,25 @@ export function bodyParserError(err: unknown): InvitekitError | undefined {
   }
 }
 
-/** Known errors become their response; anything else is a bug and a 500 without internals. */
-export function toErrorResponse(err: unknown, onUnexpected?: (err: unknown) => void): InvitekitResponse {
+/** Seconds a client is asked to wait (`Retry-After`) while the database is unavailable. */
+export const UNAVAILABLE_RETRY_AFTER_S = 1;
+
+/**
+ * Known errors become their response; a database outage a clean 503 with `Retry-After` (reported to
+ * `onUnavailable`, which logs outages once per edge); anything else is a bug and a 500 without internals.
+ */
+export function toErrorResponse(
+  err: unknown,
+  onUnexpected?: (err: unknown) => void,
+  onUnavailable?: (err: unknown) => void,
+): InvitekitResponse {
   if (err instanceof InvitekitError) return errorResponse(err);
   const parsed = bodyParserError(err);
   if (parsed) return errorResponse(parsed);
+  if (isDatabaseUnavailable(err)) {
+    onUnavailable?.(err);
+    return errorResponse(serviceUnavailable(UNAVAILABLE_RETRY_AFTER_S));
+  }
   onUnexpected?.(err);
   return {
     status: errorCodes.internal_error,

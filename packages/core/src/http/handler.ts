@@ -26,6 +26,8 @@ export interface HandlerOptions {
   identify?: (user: AuthenticatedUser) => Promise<void>;
   /** Called with errors that are bugs (they become a 500). */
   onUnexpectedError?: (err: unknown, request: InvitekitRequest) => void;
+  /** Called with database outage errors (they become a 503). */
+  onUnavailable?: (err: unknown) => void;
 }
 
 export type Handle = (request: InvitekitRequest) => Promise<InvitekitResponse>;
@@ -62,6 +64,7 @@ export function createHandler({
   authenticate,
   identify,
   onUnexpectedError,
+  onUnavailable,
 }: HandlerOptions): Handle {
   const router = new Router(routes);
   return async (request) => {
@@ -107,7 +110,7 @@ export function createHandler({
         ? jsonResponse(result.status, result.body)
         : jsonResponse(200, result);
     } catch (err) {
-      return toErrorResponse(err, (e) => onUnexpectedError?.(e, request));
+      return toErrorResponse(err, (e) => onUnexpectedError?.(e, request), onUnavailable);
     }
   };
 }

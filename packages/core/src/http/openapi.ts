@@ -67,6 +67,11 @@ export function buildOpenApiDocument(routes: Route[], info: { title: string; ver
           content: { 'application/json': { schema: convert(route.response, 'output') } },
         },
         '4XX': errorResponse,
+        '503': {
+          ...errorResponse,
+          description:
+            'ClerkErrors `service_unavailable`: the database is unavailable; retry after `Retry-After` s',
+        },
       },
     };
   }
