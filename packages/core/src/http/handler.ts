@@ -24,6 +24,8 @@ export interface HandlerOptions {
   identify?: (user: AuthenticatedUser) => Promise<void>;
   /** Called with errors that are bugs (they become a 500). */
   onUnexpectedError?: (err: unknown, request: InvitekitRequest) => void;
+  /** Counts a request to a `limitedPerClient` route; throws the 429 once the client's limit is used up. */
+  limitPerClient?: (request: InvitekitRequest) => Promise<void>;
 }
 
 export type Handle = (request: InvitekitRequest) => Promise<InvitekitResponse>;
@@ -60,6 +62,7 @@ export function createHandler({
   authenticate,
   identify,
   onUnexpectedError,
+  limitPerClient,
 }: HandlerOptions): Handle {
   const router = new Router(routes);
   return async (request) => {
@@ -77,6 +80,7 @@ export function createHandler({
         return { ...response, headers: { ...response.headers, allow } };
       }
       const { route, params } = match;
+      if (route.limitedPerClient) await limitPerClient?.(request);
       if (route.auth === 'secret') secretKeys.verify(request.headers.authorization);
       let user: AuthenticatedUser | null = null;
       if (route.auth === 'user') {
