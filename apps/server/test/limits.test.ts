@@ -219,8 +219,12 @@ describe.each(testDatabases())('limits on $name', (kind) => {
       1,
       60,
     );
-    // Other routes are not limited per client.
+    // Other routes are not limited per client; the OpenAPI document names the 429 where it applies.
     expect((await send(server, 'GET', '/healthz')).status).toBe(200);
+    const { paths } = server.invitekit.openapi() as any;
+    expect(paths[`${FAPI}/tickets/preview`].post.responses['429'].headers['Retry-After']).toBeDefined();
+    expect(paths[`${FAPI}/tickets/accept`].post.responses['429']).toBeDefined();
+    expect(paths['/healthz'].get.responses['429']).toBeUndefined();
 
     // Behind one trusted proxy, each client address has its own count, read from X-Forwarded-For's last hop.
     const proxied = await start({ trustedProxies: 1, limits: { maxTokenRequestsPerClientPerMinute: 2 } });
