@@ -3,6 +3,7 @@ import type { InvitekitConfig } from '@invitekit/core';
 import { databaseFromEnv } from './database-env.js';
 import { deliveryFromEnv } from './delivery-env.js';
 import { type JwtAuthOptions, jwtAuthenticate, jwtOptionsFromEnv } from './jwt-auth.js';
+import { limitsFromEnv } from './limits-env.js';
 
 export interface ServerConfig {
   port: number;
@@ -26,8 +27,8 @@ const list = (value: string | undefined) =>
  * Reads the environment: PORT, HOST, DATABASE_URL, INVITEKIT_DATA_DIR, INVITEKIT_SECRET_KEY (comma-separated),
  * SMTP_URL, INVITEKIT_EMAIL_FROM, INVITEKIT_ACCEPT_URL, INVITEKIT_REDIRECT_ORIGINS (comma-separated),
  * INVITEKIT_WEBHOOK_URL with INVITEKIT_WEBHOOK_SECRET, INVITEKIT_INSTANCE_ID, INVITEKIT_FRONTEND_PATH, and
- * the JWT settings of the Frontend API (jwt-auth.ts), the database's (database-env.ts) and delivery's
- * (delivery-env.ts). See README.md.
+ * the JWT settings of the Frontend API (jwt-auth.ts), the database's (database-env.ts), delivery's
+ * (delivery-env.ts) and the limits (limits-env.ts). See README.md.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = Number(env.PORT ?? 3000);
@@ -57,6 +58,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       secretKeys: keys,
       authenticate: jwt ? jwtAuthenticate(jwt) : undefined,
       frontendPath: env.INVITEKIT_FRONTEND_PATH || undefined,
+      ...limitsFromEnv(env),
       ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
       ...(env.INVITEKIT_EMAIL_FROM ? { email: { from: env.INVITEKIT_EMAIL_FROM } } : {}),
       ...(env.INVITEKIT_ACCEPT_URL ? { acceptUrl: env.INVITEKIT_ACCEPT_URL } : {}),

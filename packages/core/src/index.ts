@@ -9,6 +9,7 @@ import { redactError } from './domain/redact.js';
 import { defaultRoles, type RoleDefinition, Roles } from './domain/roles.js';
 import { SecretKeys } from './http/auth.js';
 import { createHandler, type Handle } from './http/handler.js';
+import { limitPerClient } from './http/limits.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './http/openapi.js';
 import type { Route } from './http/route.js';
 import { frontendRoutes } from './http/routes/frontend.js';
@@ -17,6 +18,7 @@ import { metaRoutes } from './http/routes/meta.js';
 import type { Authenticate, InvitekitRequest } from './http/types.js';
 import { createServices, type InvitekitServices } from './services/index.js';
 import { Lifecycle, type LifecycleOptions } from './services/lifecycle-config.js';
+import { tokenRequestLimiter } from './services/limits.js';
 import { Availability } from './storage/availability.js';
 import { type DatabaseConfig, type OpenDatabase, openDatabase } from './storage/database.js';
 
@@ -41,7 +43,16 @@ export interface InvitekitConfig extends LifecycleOptions, DeliveryConfig {
   authenticate?: Authenticate;
   /** Where the Frontend API is served, relative to the adapter's mount point. Default `/frontend/v1`. */
   frontendPath?: string;
+  /**
+   * How many proxies of your own stand in front of the server (load balancer, ingress). With n > 0 the
+   * per-client limits read the client's address n hops back along `X-Forwarded-For`; with 0 (default),
+   * `X-Forwarded-For` is ignored and the connection's address counts.
+   */
+  trustedProxies?: number;
 }
+
+/** How often the start()ed background deletes rate-limit windows that have ended. */
+const RATE_LIMIT_SWEEP_MS = 5 * 60 * 1000;
 
 export interface Invitekit {
   /** The service API, for calling Invitekit from code without HTTP. */
@@ -85,9 +96,13 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     if (seen.has(key)) throw new Error(`Invitekit: two routes serve ${key}; choose another frontendPath`);
     seen.add(key);
   }
+  const trustedProxies = config.trustedProxies ?? 0;
+  if (!Number.isSafeInteger(trustedProxies) || trustedProxies < 0) {
+    throw new Error(`Invitekit: trustedProxies must be a whole number ≥ 0, got ${config.trustedProxies}`);
+  }
   const roles = new Roles(config.roles ?? defaultRoles);
-  const database = await openDatabase(config.database);
   const lifecycle = new Lifecycle(config);
+  const database = await openDatabase(config.database);
   const now = config.now ?? Date.now;
   const log = config.log ?? (() => {});
   // Outages are logged once when they start and once when they end, whoever meets them.
@@ -110,6 +125,13 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     onOutboxWrite: background.wake,
     delivery: background.dispatcher,
   });
+
+  const tokenLimiter = tokenRequestLimiter(database.db, lifecycle.limits);
+  let sweeping: ReturnType<typeof setInterval> | undefined;
+  const start = () => {
+    background.start();
+    sweeping ??= setInterval(() => tokenLimiter.sweep().catch(() => {}), RATE_LIMIT_SWEEP_MS).unref();
+  };
 
   let document: OpenApiDocument | undefined;
   const openapi = () => {
@@ -135,6 +157,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
         : (err, request) => config.onUnexpectedError!(redactError(err), request)
       : undefined,
     onUnavailable: outage,
+    limitPerClient: limitPerClient(tokenLimiter, trustedProxies),
   });
 
   // close() lets requests in flight finish before the database goes, even when their client has left.
@@ -158,8 +181,9 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     database,
     mailer: background.mailer,
     devMailer: background.devMailer,
-    start: background.start,
+    start,
     close: () => {
+      clearInterval(sweeping);
       closing ??= (async () => {
         await background.stop();
         if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));

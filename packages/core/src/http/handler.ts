@@ -28,6 +28,8 @@ export interface HandlerOptions {
   onUnexpectedError?: (err: unknown, request: InvitekitRequest) => void;
   /** Called with database outage errors (they become a 503). */
   onUnavailable?: (err: unknown) => void;
+  /** Counts a request to a `limitedPerClient` route; throws the 429 once the client's limit is used up. */
+  limitPerClient?: (request: InvitekitRequest) => Promise<void>;
 }
 
 export type Handle = (request: InvitekitRequest) => Promise<InvitekitResponse>;
@@ -65,6 +67,7 @@ export function createHandler({
   identify,
   onUnexpectedError,
   onUnavailable,
+  limitPerClient,
 }: HandlerOptions): Handle {
   const router = new Router(routes);
   return async (request) => {
@@ -82,6 +85,7 @@ export function createHandler({
         return { ...response, headers: { ...response.headers, allow } };
       }
       const { route, params } = match;
+      if (route.limitedPerClient) await limitPerClient?.(request);
       if (route.auth === 'secret') secretKeys.verify(request.headers.authorization);
       checkRequestInput({ path: params, query: request.query, body: route.body ? request.body : undefined });
       let user: AuthenticatedUser | null = null;

@@ -31,7 +31,7 @@ import {
 import { atItem, checkBulkSize, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
 import { effectRows, type InvitationEventSpec, type OutboxRowJson, recordEvents } from './effects.js';
-import { checkInvitationLimits } from './limits.js';
+import { checkInvitationLimits, invitationLimitsApply } from './limits.js';
 import {
   containsText,
   type OrderBy,
@@ -132,9 +132,9 @@ export class OrganizationInvitationsService {
     input: CreateOrganizationInvitationInput,
   ): Promise<OrganizationInvitation> {
     const { lifecycle } = this.ctx;
-    // With limits configured, the general path counts first; otherwise one round trip when everything is
+    // When a limit applies, the general path counts first; otherwise one round trip when everything is
     // in order, and the general path says why not (or frees a slot held by an expired invitation).
-    if (lifecycle.limits.maxPendingPerOrganization || lifecycle.limits.maxPerInviterPerHour) {
+    if (invitationLimitsApply(lifecycle.limits, input.inviterUserId ?? null)) {
       const [invitation] = await this.insert(organizationId, [input], false);
       return invitation!;
     }
