@@ -94,6 +94,7 @@ export const OrganizationSchema = z
     public_metadata: metadata,
     private_metadata: metadata,
     created_by: z.string().optional(),
+    members_count: z.int().optional().describe('Only when asked for with include_members_count=true.'),
     created_at: millis,
     updated_at: millis,
   })
@@ -206,6 +207,9 @@ export const OrganizationInvitationsWithOrganizationSchema = paginated(
 export const OrganizationsSchema = paginated(OrganizationSchema, 'Organizations');
 export const MembershipsSchema = paginated(MembershipSchema, 'OrganizationMemberships');
 export const InvitationListSchema = z.array(InvitationSchema);
+export const TotalCountSchema = z
+  .object({ object: z.literal('total_count'), total_count: z.int() })
+  .meta({ id: 'TotalCount' });
 export const UserListSchema = z.array(UserSchema);
 
 export const InvitationEventSchema = z
