@@ -192,11 +192,7 @@ export class OrganizationsService {
     const dir = input.orderBy?.direction === 'asc' ? asc : desc;
     const field = input.orderBy?.field;
     const order =
-      field === 'name'
-        ? [dir(organizations.name)]
-        : field === 'members_count'
-          ? [dir(membersCountOf())]
-          : [];
+      field === 'name' ? [dir(organizations.name)] : field === 'members_count' ? [dir(membersCountOf())] : [];
     const [rows, [total]] = await Promise.all([
       this.ctx.db
         .select()

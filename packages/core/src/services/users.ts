@@ -211,10 +211,7 @@ export class UsersService {
     const emails = f.emailAddresses?.map((e) => normalizeEmail(e));
     const query = f.query?.trim();
     const withEmail = (where: SQL) =>
-      inArray(
-        users.id,
-        this.ctx.db.select({ id: emailAddresses.userId }).from(emailAddresses).where(where),
-      );
+      inArray(users.id, this.ctx.db.select({ id: emailAddresses.userId }).from(emailAddresses).where(where));
     const emailLike = (q: string) =>
       withEmail(sql`${emailAddresses.emailAddress} ilike ${likePattern(q.toLowerCase())}`);
     const nameLike = (q: string) =>

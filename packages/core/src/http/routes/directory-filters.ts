@@ -53,7 +53,9 @@ export const userFilterQuery = {
   email_address: listParam(z.string()),
   user_id: ids,
   external_id: ids,
-  organization_id: ids.describe('Members of these organizations; prefix - to exclude, + (or none) to include.'),
+  organization_id: ids.describe(
+    'Members of these organizations; prefix - to exclude, + (or none) to include.',
+  ),
   query: stringParam,
   email_address_query: stringParam,
   name_query: stringParam,

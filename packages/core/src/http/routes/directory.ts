@@ -210,9 +210,7 @@ export const directoryRoutes = [
       include_members_count: booleanParam,
       include_missing_member_with_elevated_permissions: booleanParam.describe('Accepted and ignored.'),
       organization_id: listParam(z.string()).describe('Prefix - to exclude, + (or none) to include.'),
-      user_id: listParam(z.string()).describe(
-        'Organizations with (+ or none) or without (-) these members.',
-      ),
+      user_id: listParam(z.string()).describe('Organizations with (+ or none) or without (-) these members.'),
       order_by: orderByParam(['created_at', 'name', 'members_count'], '-created_at'),
     }),
     response: OrganizationsSchema,

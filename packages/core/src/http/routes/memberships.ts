@@ -23,7 +23,10 @@ export const membershipRoutes = [
     body: z.object({ role: z.string().min(1) }),
     response: MembershipSchema,
     handler: async ({ params, body }, { services, roles }) =>
-      membership(await services.memberships.updateRole(params.organization_id, params.user_id, body.role), roles),
+      membership(
+        await services.memberships.updateRole(params.organization_id, params.user_id, body.role),
+        roles,
+      ),
   }),
   defineRoute({
     method: 'DELETE',
