@@ -272,15 +272,24 @@ describe.each(testDatabases())('@clerk/backend users.* against Invitekit on $nam
 
   it('SDK methods Invitekit does not serve surface a ClerkErrors 404', async () => {
     const user = await t.clerk.users.createUser({ emailAddress: [address('unserved')] });
+    const org = await t.clerk.organizations.createOrganization({ name: 'Unserved' });
     for (const call of [
-      t.clerk.users.banUser(user.id),
-      t.clerk.users.lockUser(user.id),
-      t.clerk.users.verifyPassword({ userId: user.id, password: 'secret-password' }),
-      t.clerk.users.disableUserMFA(user.id),
-      t.clerk.users.getUserOauthAccessToken(user.id, 'google'),
-      t.clerk.users.deleteUserProfileImage(user.id),
+      () => t.clerk.users.banUser(user.id),
+      () => t.clerk.users.lockUser(user.id),
+      () => t.clerk.users.verifyPassword({ userId: user.id, password: 'secret-password' }),
+      () => t.clerk.users.disableUserMFA(user.id),
+      () => t.clerk.users.getUserOauthAccessToken(user.id, 'google'),
+      () => t.clerk.users.deleteUserProfileImage(user.id),
+      () => t.clerk.users.updateUserProfileImage(user.id, { file: new Blob(['png'], { type: 'image/png' }) }),
+      () =>
+        t.clerk.organizations.updateOrganizationLogo(org.id, {
+          file: new Blob(['png'], { type: 'image/png' }),
+        }),
+      () => t.clerk.organizations.deleteOrganizationLogo(org.id),
+      () => t.clerk.organizationRoles.getOrganizationRoleList(),
+      () => t.clerk.emailAddresses.getEmailAddress(user.emailAddresses[0]!.id),
     ]) {
-      const err = await clerkError(call, 404, 'resource_not_found');
+      const err = await clerkError(call(), 404, 'resource_not_found');
       expect(err.errors[0]?.longMessage).toMatch(/not served by Invitekit/);
     }
   });
