@@ -151,6 +151,8 @@ export interface Organization {
   public_metadata: Record<string, unknown>;
   private_metadata: Record<string, unknown>;
   created_by?: string;
+  /** Only when asked for with include_members_count=true. */
+  members_count?: number;
   created_at: number;
   updated_at: number;
 }

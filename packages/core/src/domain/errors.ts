@@ -19,6 +19,8 @@ export const errorCodes = {
   duplicate_record: 400,
   form_identifier_exists: 400,
   already_a_member_in_organization: 400,
+  organization_minimum_permissions_needed: 400,
+  organization_creator_not_found: 400,
   invitation_not_pending: 400,
   organization_invitation_not_pending: 400,
   organization_membership_quota_exceeded: 403,

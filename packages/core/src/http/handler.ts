@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { InvitekitError, notFound } from '../domain/errors.js';
+import { InvitekitError } from '../domain/errors.js';
 import type { SecretKeys } from './auth.js';
 import { jsonResponse, toErrorResponse, validationError } from './errors.js';
 import { normalizeQuery } from './query.js';
@@ -51,6 +51,15 @@ const notSignedIn = () =>
     longMessage: 'This endpoint needs a signed-in user; send a valid session token',
   });
 
+/** A path outside the route table, such as a Clerk SDK method Invitekit does not serve (see the README). */
+const notServed = (method: string, path: string) =>
+  new InvitekitError({
+    code: 'resource_not_found',
+    message: 'not found',
+    longMessage: `${method.toUpperCase()} ${path} is not served by Invitekit; the README's Clerk compatibility table lists what is`,
+    meta: { path },
+  });
+
 const missingBody = () =>
   new InvitekitError({
     code: 'malformed_request_body',
@@ -73,7 +82,7 @@ export function createHandler({
   return async (request) => {
     try {
       const match = router.match(request.method.toUpperCase(), request.path);
-      if (!match) throw notFound('route', request.path);
+      if (!match) throw notServed(request.method, request.path);
       if ('allowed' in match) {
         const allow = [...new Set(match.allowed)].join(', ');
         const err = new InvitekitError({

@@ -98,6 +98,7 @@ export const OrganizationSchema = z
     public_metadata: metadata,
     private_metadata: metadata,
     created_by: z.string().optional(),
+    members_count: z.int().optional().describe('Only when asked for with include_members_count=true.'),
     created_at: millis,
     updated_at: millis,
   })
@@ -212,6 +213,9 @@ export const MembershipsSchema = paginated(MembershipSchema, 'OrganizationMember
 export const InvitationListSchema = z.array(InvitationSchema);
 /** `GET /v1/invitations?paginated=true`: what @clerk/backend's getInvitationList asks for. */
 export const InvitationPageSchema = paginated(InvitationSchema, 'Invitations');
+export const TotalCountSchema = z
+  .object({ object: z.literal('total_count'), total_count: z.int() })
+  .meta({ id: 'TotalCount' });
 export const UserListSchema = z.array(UserSchema);
 
 export const InvitationEventSchema = z
