@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { InvitekitConfig } from '@invitekit/core';
+import { databaseFromEnv } from './database-env.js';
+import { deliveryFromEnv } from './delivery-env.js';
 import { type JwtAuthOptions, jwtAuthenticate, jwtOptionsFromEnv } from './jwt-auth.js';
 import { limitsFromEnv } from './limits-env.js';
 
@@ -25,7 +27,8 @@ const list = (value: string | undefined) =>
  * Reads the environment: PORT, HOST, DATABASE_URL, INVITEKIT_DATA_DIR, INVITEKIT_SECRET_KEY (comma-separated),
  * SMTP_URL, INVITEKIT_EMAIL_FROM, INVITEKIT_ACCEPT_URL, INVITEKIT_REDIRECT_ORIGINS (comma-separated),
  * INVITEKIT_WEBHOOK_URL with INVITEKIT_WEBHOOK_SECRET, INVITEKIT_INSTANCE_ID, INVITEKIT_FRONTEND_PATH, and
- * the JWT settings of the Frontend API (jwt-auth.ts) and the limits (limits-env.ts). See README.md.
+ * the JWT settings of the Frontend API (jwt-auth.ts), the database's (database-env.ts), delivery's
+ * (delivery-env.ts) and the limits (limits-env.ts). See README.md.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = Number(env.PORT ?? 3000);
@@ -62,12 +65,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       ...(redirectOrigins.length ? { redirectOrigins } : {}),
       ...(webhookUrl && webhookSecret ? { webhooks: [{ url: webhookUrl, secret: webhookSecret }] } : {}),
       ...(env.INVITEKIT_INSTANCE_ID ? { instanceId: env.INVITEKIT_INSTANCE_ID } : {}),
-      database: env.DATABASE_URL
-        ? {
-            url: env.DATABASE_URL,
-            poolSize: env.DATABASE_POOL_SIZE ? Number(env.DATABASE_POOL_SIZE) : undefined,
-          }
-        : { dataDir: env.INVITEKIT_DATA_DIR ?? './.invitekit' },
+      database: databaseFromEnv(env),
+      ...deliveryFromEnv(env),
     },
   };
 }

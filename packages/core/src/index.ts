@@ -1,4 +1,11 @@
-import { createBackground, type DeliveryConfig, type DevMailer, type Mailer } from './delivery/index.js';
+import {
+  createBackground,
+  type DeliveryConfig,
+  type DevMailer,
+  logsAcceptLinks,
+  type Mailer,
+} from './delivery/index.js';
+import { redactError } from './domain/redact.js';
 import { defaultRoles, type RoleDefinition, Roles } from './domain/roles.js';
 import { SecretKeys } from './http/auth.js';
 import { createHandler, type Handle } from './http/handler.js';
@@ -12,6 +19,7 @@ import type { Authenticate, InvitekitRequest } from './http/types.js';
 import { createServices, type InvitekitServices } from './services/index.js';
 import { Lifecycle, type LifecycleOptions } from './services/lifecycle-config.js';
 import { tokenRequestLimiter } from './services/limits.js';
+import { Availability } from './storage/availability.js';
 import { type DatabaseConfig, type OpenDatabase, openDatabase } from './storage/database.js';
 
 export interface InvitekitConfig extends LifecycleOptions, DeliveryConfig {
@@ -23,7 +31,10 @@ export interface InvitekitConfig extends LifecycleOptions, DeliveryConfig {
   roles?: RoleDefinition[];
   /** Clock in Unix milliseconds; injectable for tests. */
   now?: () => number;
-  /** Called with errors that are bugs (they become a 500); log them. */
+  /**
+   * Called with errors that are bugs (they become a 500); log them. A database outage is not one: it is
+   * answered 503 with `Retry-After` and logged through `log` once when it starts and once when it ends.
+   */
   onUnexpectedError?: (err: unknown, request: InvitekitRequest) => void;
   /**
    * Resolves the signed-in person for the Frontend API. Without it, Frontend API routes that need a user
@@ -93,12 +104,17 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
   const lifecycle = new Lifecycle(config);
   const database = await openDatabase(config.database);
   const now = config.now ?? Date.now;
+  const log = config.log ?? (() => {});
+  // Outages are logged once when they start and once when they end, whoever meets them.
+  const availability = new Availability(database.ping, log);
+  const outage = (err: unknown) => availability.report(err);
   const background = createBackground(config, {
     db: database.db,
     run: database.run,
     lifecycle,
     roles,
     now,
+    outage,
   });
   const services = createServices({
     db: database.db,
@@ -122,14 +138,25 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     document ??= buildOpenApiDocument(routes, { title: 'Invitekit API', version: '0.1.0' });
     return document;
   };
-  const routes: Route[] = [...metaRoutes(database.ping, openapi, database.driver), ...apiRoutes];
+  const ping = () =>
+    database.ping().catch((err) => {
+      outage(err);
+      throw err;
+    });
+  const routes: Route[] = [...metaRoutes(ping, openapi, database.driver), ...apiRoutes];
   const handleRequest = createHandler({
     routes,
     context: { services, roles },
     secretKeys: new SecretKeys(config.secretKeys ?? []),
     authenticate: config.authenticate,
     identify: (user) => services.identities.remember(user),
-    onUnexpectedError: config.onUnexpectedError,
+    // A failed statement's error holds its parameters, an outbox row's accept link among them.
+    onUnexpectedError: config.onUnexpectedError
+      ? logsAcceptLinks(config)
+        ? config.onUnexpectedError
+        : (err, request) => config.onUnexpectedError!(redactError(err), request)
+      : undefined,
+    onUnavailable: outage,
     limitPerClient: limitPerClient(tokenLimiter, trustedProxies),
   });
 
@@ -160,6 +187,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
       closing ??= (async () => {
         await background.stop();
         if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+        availability.close();
         await database.close();
       })();
       return closing;
@@ -178,6 +206,7 @@ export {
   type EmailTemplates,
   escapeHtml,
   type KeptMessage,
+  logsAcceptLinks,
   type Mailer,
   type OrganizationInvitationEmailVars,
   PermanentDeliveryError,
@@ -185,14 +214,22 @@ export {
   type SweeperOptions,
 } from './delivery/index.js';
 export { smtpMailer } from './delivery/mailer.js';
+export type {
+  InvitekitWebhookEvent,
+  OrganizationInvitationWebhookData,
+  WebhookEventAttributes,
+} from './delivery/webhooks.js';
 export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
 export type * from './domain/models.js';
+export { redactTokens } from './domain/redact.js';
 export { defaultRoles, type RoleDefinition } from './domain/roles.js';
 export type { InvitationStatus } from './domain/status.js';
+export { answerClientError, clientErrorResponse } from './http/client-error.js';
 export { toErrorResponse } from './http/errors.js';
 export type { Handle } from './http/handler.js';
 export type { OpenApiDocument } from './http/openapi.js';
 export * from './http/responses.js';
+export { securityHeaders } from './http/security-headers.js';
 export type { Authenticate, AuthenticatedUser, InvitekitRequest, InvitekitResponse } from './http/types.js';
 export type { AcceptedInvitation, InvitationPreview } from './services/acceptance.js';
 export type { InvitationEventType } from './services/effects.js';

@@ -78,6 +78,11 @@ export function buildOpenApiDocument(routes: Route[], info: { title: string; ver
         },
         ...(route.limitedPerClient ? { '429': tooManyResponse } : {}),
         '4XX': errorResponse,
+        '503': {
+          ...errorResponse,
+          description:
+            'ClerkErrors `service_unavailable`: the database is unavailable; retry after `Retry-After` s',
+        },
       },
     };
   }

@@ -3,7 +3,7 @@ import type { Roles } from '../domain/roles.js';
 import type { InvitekitServices } from '../services/index.js';
 import type { AuthenticatedUser } from './types.js';
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteContext {
   services: InvitekitServices;
