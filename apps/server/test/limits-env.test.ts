@@ -35,7 +35,7 @@ describe('limits from the environment', () => {
     );
   });
 
-  it('the standalone server enforces what the environment sets', async () => {
+  it('the standalone server enforces what the environment sets', { timeout: 120_000 }, async () => {
     const config = configFromEnv({
       ...base,
       INVITEKIT_DATA_DIR: 'memory://',

@@ -90,163 +90,189 @@ async function concurrentCreates(servers: TestServer[], orgId: string, n: number
   };
 }
 
-describe.each(testDatabases())('limits on $name', (kind) => {
-  const servers: TestServer[] = [];
-  const drops: (() => Promise<void>)[] = [];
-  const start = async (extra: Partial<InvitekitConfig> = {}) => {
-    const db = await kind.create();
-    drops.push(db.drop);
-    const server = await startTestServer(db.config, extra);
-    servers.push(server);
-    return server;
-  };
-  let defaults: TestServer;
-  let limited: TestServer;
+describe.each(testDatabases())(
+  'limits on $name',
+  (kind) => {
+    const servers: TestServer[] = [];
+    const drops: (() => Promise<void>)[] = [];
+    const start = async (extra: Partial<InvitekitConfig> = {}) => {
+      const db = await kind.create();
+      drops.push(db.drop);
+      const server = await startTestServer(db.config, extra);
+      servers.push(server);
+      return server;
+    };
+    let defaults: TestServer;
+    let limited: TestServer;
+    /** Each on its own database, so that the client address's count starts at zero. */
+    let tokenLimited: TestServer;
+    let proxied: TestServer;
+    let off: TestServer;
 
-  beforeAll(async () => {
-    defaults = await start();
-    limited = await start({
-      limits: {
-        maxPerInviterPerHour: 3,
-        maxPendingPerOrganization: 5,
-        maxTokenRequestsPerClientPerMinute: 4,
-      },
+    beforeAll(async () => {
+      [defaults, limited, tokenLimited, proxied, off] = await Promise.all([
+        start(),
+        start({
+          limits: {
+            maxPerInviterPerHour: 3,
+            maxPendingPerOrganization: 5,
+            maxTokenRequestsPerClientPerMinute: 4,
+          },
+        }),
+        start({ limits: { maxTokenRequestsPerClientPerMinute: 4 } }),
+        start({ trustedProxies: 1, limits: { maxTokenRequestsPerClientPerMinute: 2 } }),
+        start({ limits: { maxTokenRequestsPerClientPerMinute: 0, maxPerInviterPerHour: 0 } }),
+      ]);
+    }, 180_000);
+    afterAll(async () => {
+      for (const s of servers) await s.stop();
+      for (const drop of drops) await drop();
     });
-  });
-  afterAll(async () => {
-    for (const s of servers) await s.stop();
-    for (const drop of drops) await drop();
-  });
 
-  it('holds safe limits with no configuration: 100 invitations per inviter per hour, 30 token requests per client per minute', async () => {
-    const { orgId, adminId } = await seedOrganization(defaults, 'dflt');
-    const admin = await asUser(adminId, 'dflt-admin@example.com');
-    for (let call = 0; call < 10; call++) {
-      const bulk = await send(
-        defaults,
-        'POST',
-        `${FAPI}/organizations/${orgId}/invitations/bulk`,
-        {
-          email_address: Array.from({ length: 10 }, (_, i) => `dflt-${call * 10 + i}@example.com`),
-          role: 'org:member',
-        },
-        admin,
+    it('holds safe limits with no configuration: 100 invitations per inviter per hour, 30 token requests per client per minute', async () => {
+      const { orgId, adminId } = await seedOrganization(defaults, 'dflt');
+      const admin = await asUser(adminId, 'dflt-admin@example.com');
+      for (let call = 0; call < 10; call++) {
+        const bulk = await send(
+          defaults,
+          'POST',
+          `${FAPI}/organizations/${orgId}/invitations/bulk`,
+          {
+            email_address: Array.from({ length: 10 }, (_, i) => `dflt-${call * 10 + i}@example.com`),
+            role: 'org:member',
+          },
+          admin,
+        );
+        expect(bulk.status).toBe(200);
+      }
+      const over = await frontendCreate(defaults, orgId, adminId, 'dflt', 'dflt-100@example.com');
+      expectLimited(over, 'invitations_per_inviter_per_hour', HOUR_S - 120, HOUR_S);
+      expect(over.body.errors[0].meta.limit).toBe(100);
+      expect(await pendingCount(defaults, orgId)).toBe(100);
+
+      for (let i = 0; i < 30; i++) expect((await preview(defaults)).status).toBe(404);
+      const refused = await preview(defaults);
+      expectLimited(refused, 'token_requests_per_client', 1, 60);
+      expect(refused.body.errors[0].meta.limit).toBe(30);
+    });
+
+    it("refuses an inviter's invitations past the hourly limit through the Backend and the Frontend API alike, writing nothing", async () => {
+      const { orgId, adminId } = await seedOrganization(limited, 'hourly');
+      const other = await send(limited, 'POST', '/v1/users', { email_address: ['hourly-2@example.com'] });
+      await send(limited, 'POST', `/v1/organizations/${orgId}/memberships`, {
+        user_id: other.body.id,
+        role: 'org:admin',
+      });
+
+      expect((await backendCreate(limited, orgId, 'h1@example.com', adminId)).status).toBe(200);
+      expect((await frontendCreate(limited, orgId, adminId, 'hourly', 'h2@example.com')).status).toBe(200);
+      expect((await backendCreate(limited, orgId, 'h3@example.com', adminId)).status).toBe(200);
+      const written = await outboxRows(limited);
+
+      // The fourth, by either API, is refused: both count the same invitations.
+      expectLimited(
+        await frontendCreate(limited, orgId, adminId, 'hourly', 'h4@example.com'),
+        'invitations_per_inviter_per_hour',
+        HOUR_S - 120,
+        HOUR_S,
       );
-      expect(bulk.status).toBe(200);
-    }
-    const over = await frontendCreate(defaults, orgId, adminId, 'dflt', 'dflt-100@example.com');
-    expectLimited(over, 'invitations_per_inviter_per_hour', HOUR_S - 120, HOUR_S);
-    expect(over.body.errors[0].meta.limit).toBe(100);
-    expect(await pendingCount(defaults, orgId)).toBe(100);
+      expectLimited(
+        await backendCreate(limited, orgId, 'h4@example.com', adminId),
+        'invitations_per_inviter_per_hour',
+        HOUR_S - 120,
+        HOUR_S,
+      );
+      const bulk = await send(limited, 'POST', `/v1/organizations/${orgId}/invitations/bulk`, [
+        { email_address: 'h5@example.com', role: 'org:member', inviter_user_id: other.body.id },
+        { email_address: 'h6@example.com', role: 'org:member', inviter_user_id: adminId },
+      ]);
+      expectLimited(bulk, 'invitations_per_inviter_per_hour', HOUR_S - 120, HOUR_S);
 
-    for (let i = 0; i < 30; i++) expect((await preview(defaults)).status).toBe(404);
-    const refused = await preview(defaults);
-    expectLimited(refused, 'token_requests_per_client', 1, 60);
-    expect(refused.body.errors[0].meta.limit).toBe(30);
-  });
-
-  it("refuses an inviter's invitations past the hourly limit through the Backend and the Frontend API alike, writing nothing", async () => {
-    const { orgId, adminId } = await seedOrganization(limited, 'hourly');
-    const other = await send(limited, 'POST', '/v1/users', { email_address: ['hourly-2@example.com'] });
-    await send(limited, 'POST', `/v1/organizations/${orgId}/memberships`, {
-      user_id: other.body.id,
-      role: 'org:admin',
+      // Nothing of the refused creates was written: no invitation, no email, no webhook delivery.
+      expect(await pendingCount(limited, orgId)).toBe(3);
+      expect(await outboxRows(limited)).toBe(written);
+      // The limit is the inviter's: another admin of the organization still may.
+      expect((await backendCreate(limited, orgId, 'h4@example.com', other.body.id)).status).toBe(200);
     });
 
-    expect((await backendCreate(limited, orgId, 'h1@example.com', adminId)).status).toBe(200);
-    expect((await frontendCreate(limited, orgId, adminId, 'hourly', 'h2@example.com')).status).toBe(200);
-    expect((await backendCreate(limited, orgId, 'h3@example.com', adminId)).status).toBe(200);
-    const written = await outboxRows(limited);
+    it('keeps the pending quota per organization exact under 20 concurrent creates', async () => {
+      const { orgId } = await seedOrganization(limited, 'quota');
+      const { created, refused } = await concurrentCreates([limited], orgId, 20, 'quota');
+      expect(created).toBe(5);
+      expect(refused).toHaveLength(15);
+      // Waiting helps at the latest when the first pending invitation expires (30 days by default).
+      for (const r of refused)
+        expectLimited(r, 'pending_invitations_per_organization', 30 * DAY_S - 120, 30 * DAY_S);
+      expect(await pendingCount(limited, orgId)).toBe(5);
 
-    // The fourth, by either API, is refused: both count the same invitations.
-    expectLimited(
-      await frontendCreate(limited, orgId, adminId, 'hourly', 'h4@example.com'),
-      'invitations_per_inviter_per_hour',
-      HOUR_S - 120,
-      HOUR_S,
-    );
-    expectLimited(
-      await backendCreate(limited, orgId, 'h4@example.com', adminId),
-      'invitations_per_inviter_per_hour',
-      HOUR_S - 120,
-      HOUR_S,
-    );
-    const bulk = await send(limited, 'POST', `/v1/organizations/${orgId}/invitations/bulk`, [
-      { email_address: 'h5@example.com', role: 'org:member', inviter_user_id: other.body.id },
-      { email_address: 'h6@example.com', role: 'org:member', inviter_user_id: adminId },
-    ]);
-    expectLimited(bulk, 'invitations_per_inviter_per_hour', HOUR_S - 120, HOUR_S);
-
-    // Nothing of the refused creates was written: no invitation, no email, no webhook delivery.
-    expect(await pendingCount(limited, orgId)).toBe(3);
-    expect(await outboxRows(limited)).toBe(written);
-    // The limit is the inviter's: another admin of the organization still may.
-    expect((await backendCreate(limited, orgId, 'h4@example.com', other.body.id)).status).toBe(200);
-  });
-
-  it('keeps the pending quota per organization exact under 20 concurrent creates', async () => {
-    const { orgId } = await seedOrganization(limited, 'quota');
-    const { created, refused } = await concurrentCreates([limited], orgId, 20, 'quota');
-    expect(created).toBe(5);
-    expect(refused).toHaveLength(15);
-    // Waiting helps at the latest when the first pending invitation expires (30 days by default).
-    for (const r of refused)
-      expectLimited(r, 'pending_invitations_per_organization', 30 * DAY_S - 120, 30 * DAY_S);
-    expect(await pendingCount(limited, orgId)).toBe(5);
-
-    // Revoking one frees exactly one slot.
-    const first = await send(limited, 'GET', `/v1/organizations/${orgId}/invitations?status=pending&limit=1`);
-    await send(limited, 'POST', `/v1/organizations/${orgId}/invitations/${first.body.data[0].id}/revoke`);
-    const again = await concurrentCreates([limited], orgId, 4, 'quota-again');
-    expect(again.created).toBe(1);
-    expect(await pendingCount(limited, orgId)).toBe(5);
-  });
-
-  it('limits token preview and accept-by-token per client address, ignoring X-Forwarded-For unless proxies are trusted', async () => {
-    // A fresh database, so the address's count starts at zero; the limited server's other tests use it too.
-    const server = await start({ limits: { maxTokenRequestsPerClientPerMinute: 4 } });
-    const me = await asUser('user_ext_limits', 'limits@example.com');
-    expect((await preview(server)).status).toBe(404);
-    expect((await preview(server)).status).toBe(404);
-    const accept = () => send(server, 'POST', `${FAPI}/tickets/accept`, { token: 'not-a-real-token' }, me);
-    expect((await accept()).status).toBe(404);
-    expect((await accept()).status).toBe(404);
-    expectLimited(await accept(), 'token_requests_per_client', 1, 60);
-    // Another address in X-Forwarded-For is the client's to invent: it does not reset the count.
-    expectLimited(
-      await preview(server, { 'x-forwarded-for': '203.0.113.50' }),
-      'token_requests_per_client',
-      1,
-      60,
-    );
-    // Other routes are not limited per client; the OpenAPI document names the 429 where it applies.
-    expect((await send(server, 'GET', '/healthz')).status).toBe(200);
-    const { paths } = server.invitekit.openapi() as any;
-    expect(paths[`${FAPI}/tickets/preview`].post.responses['429'].headers['Retry-After']).toBeDefined();
-    expect(paths[`${FAPI}/tickets/accept`].post.responses['429']).toBeDefined();
-    expect(paths['/healthz'].get.responses['429']).toBeUndefined();
-
-    // Behind one trusted proxy, each client address has its own count, read from X-Forwarded-For's last hop.
-    const proxied = await start({ trustedProxies: 1, limits: { maxTokenRequestsPerClientPerMinute: 2 } });
-    const from = (chain: string) => preview(proxied, { 'x-forwarded-for': chain });
-    expect((await from('203.0.113.1')).status).toBe(404);
-    expect((await from('203.0.113.1')).status).toBe(404);
-    expectLimited(await from('203.0.113.1'), 'token_requests_per_client', 1, 60);
-    // An entry the client put before the proxy's own is not believed.
-    expectLimited(await from('198.51.100.9, 203.0.113.1'), 'token_requests_per_client', 1, 60);
-    expect((await from('203.0.113.2')).status).toBe(404);
-  });
-
-  it('turns a limit off with 0', async () => {
-    const server = await start({
-      limits: { maxTokenRequestsPerClientPerMinute: 0, maxPendingPerOrganization: 0 },
+      // Revoking one frees exactly one slot.
+      const first = await send(
+        limited,
+        'GET',
+        `/v1/organizations/${orgId}/invitations?status=pending&limit=1`,
+      );
+      await send(limited, 'POST', `/v1/organizations/${orgId}/invitations/${first.body.data[0].id}/revoke`);
+      const again = await concurrentCreates([limited], orgId, 4, 'quota-again');
+      expect(again.created).toBe(1);
+      expect(await pendingCount(limited, orgId)).toBe(5);
     });
-    for (let i = 0; i < 35; i++) expect((await preview(server)).status).toBe(404);
-    const { orgId } = await seedOrganization(server, 'off');
-    // 1,000 pending is the default quota; with it off, an organization may hold more.
-    expect((await concurrentCreates([server], orgId, 10, 'off')).created).toBe(10);
-  });
-});
+
+    it('limits token preview and accept-by-token per client address, ignoring X-Forwarded-For unless proxies are trusted', async () => {
+      const server = tokenLimited;
+      const me = await asUser('user_ext_limits', 'limits@example.com');
+      expect((await preview(server)).status).toBe(404);
+      expect((await preview(server)).status).toBe(404);
+      const accept = () => send(server, 'POST', `${FAPI}/tickets/accept`, { token: 'not-a-real-token' }, me);
+      expect((await accept()).status).toBe(404);
+      expect((await accept()).status).toBe(404);
+      expectLimited(await accept(), 'token_requests_per_client', 1, 60);
+      // Another address in X-Forwarded-For is the client's to invent: it does not reset the count.
+      expectLimited(
+        await preview(server, { 'x-forwarded-for': '203.0.113.50' }),
+        'token_requests_per_client',
+        1,
+        60,
+      );
+      // Other routes are not limited per client; the OpenAPI document names the 429 where it applies.
+      expect((await send(server, 'GET', '/healthz')).status).toBe(200);
+      const { paths } = server.invitekit.openapi() as any;
+      expect(paths[`${FAPI}/tickets/preview`].post.responses['429'].headers['Retry-After']).toBeDefined();
+      expect(paths[`${FAPI}/tickets/accept`].post.responses['429']).toBeDefined();
+      expect(paths['/healthz'].get.responses['429']).toBeUndefined();
+
+      // Behind one trusted proxy, each client address has its own count, read from X-Forwarded-For's last hop.
+      const from = (chain: string) => preview(proxied, { 'x-forwarded-for': chain });
+      expect((await from('203.0.113.1')).status).toBe(404);
+      expect((await from('203.0.113.1')).status).toBe(404);
+      expectLimited(await from('203.0.113.1'), 'token_requests_per_client', 1, 60);
+      // An entry the client put before the proxy's own is not believed.
+      expectLimited(await from('198.51.100.9, 203.0.113.1'), 'token_requests_per_client', 1, 60);
+      expect((await from('203.0.113.2')).status).toBe(404);
+    });
+
+    it('turns a limit off with 0', async () => {
+      const server = off;
+      for (let i = 0; i < 35; i++) expect((await preview(server)).status).toBe(404);
+      // Past the default 100 per inviter per hour.
+      const { orgId, adminId } = await seedOrganization(server, 'off');
+      for (let call = 0; call < 11; call++) {
+        const bulk = await send(
+          server,
+          'POST',
+          `/v1/organizations/${orgId}/invitations/bulk`,
+          Array.from({ length: 10 }, (_, i) => ({
+            email_address: `off-${call * 10 + i}@example.com`,
+            role: 'org:member',
+            inviter_user_id: adminId,
+          })),
+        );
+        expect(bulk.status).toBe(200);
+      }
+      expect(await pendingCount(server, orgId)).toBe(110);
+    });
+  },
+  120_000,
+);
 
 describe.each(testDatabases().filter((k) => k.name === 'postgres'))(
   'two server processes on one $name database',
@@ -298,4 +324,5 @@ describe.each(testDatabases().filter((k) => k.name === 'postgres'))(
       expectLimited(await preview(b), 'token_requests_per_client', 1, 60);
     });
   },
+  120_000,
 );
