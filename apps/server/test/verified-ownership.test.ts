@@ -110,7 +110,11 @@ describe.each(testDatabases())('unverified addresses own nothing, on $name', (ki
     );
     expect(joined.status).toBe(200);
     // Nor does it find the member in the organization's memberships, by address or by search.
-    for (const filter of ['email_address=victim3@example.com', 'query=victim3', 'email_address_query=victim3']) {
+    for (const filter of [
+      'email_address=victim3@example.com',
+      'query=victim3',
+      'email_address_query=victim3',
+    ]) {
       const members = await api.call(
         'ListOrganizationMemberships',
         'GET',
