@@ -145,7 +145,9 @@ describe('the server process with NODE_ENV=production', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
-      const url = await waitFor('the listening line', () => /"url":"(http:[^"]+)"/.exec(out)?.[1]);
+      const url = await waitFor('the listening line', () => /"url":"(http:[^"]+)"/.exec(out)?.[1], {
+        timeoutMs: 150_000,
+      });
       const post = async (path: string, body: unknown) =>
         (await (
           await fetch(`${url}${path}`, {
@@ -174,5 +176,5 @@ describe('the server process with NODE_ENV=production', () => {
       child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 90_000); // a limit for a busy machine (a process, PGlite, tsx), not a measurement
+  }, 240_000); // a limit for a busy machine (a process, PGlite, tsx), not a measurement
 });
