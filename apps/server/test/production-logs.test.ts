@@ -62,7 +62,7 @@ describe.each(testDatabases())('no accept token in a production log, on $name', 
       },
       createLogger({ NODE_ENV: 'production', LOG_LEVEL: 'debug' }, logs.stream),
     );
-  });
+  }, 180_000); // PGlite's start on a busy machine, not a measurement
   afterAll(async () => {
     await running?.stop();
     await drop?.();
