@@ -62,7 +62,7 @@ describe.each(testDatabases())('no accept token in a production log, on $name', 
       },
       createLogger({ NODE_ENV: 'production', LOG_LEVEL: 'debug' }, logs.stream),
     );
-  });
+  }, 180_000); // PGlite's start on a busy machine, not a measurement
   afterAll(async () => {
     await running?.stop();
     await drop?.();
@@ -145,7 +145,9 @@ describe('the server process with NODE_ENV=production', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
-      const url = await waitFor('the listening line', () => /"url":"(http:[^"]+)"/.exec(out)?.[1]);
+      const url = await waitFor('the listening line', () => /"url":"(http:[^"]+)"/.exec(out)?.[1], {
+        timeoutMs: 150_000,
+      });
       const post = async (path: string, body: unknown) =>
         (await (
           await fetch(`${url}${path}`, {
@@ -174,5 +176,5 @@ describe('the server process with NODE_ENV=production', () => {
       child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 90_000); // a limit for a busy machine (a process, PGlite, tsx), not a measurement
+  }, 240_000); // a limit for a busy machine (a process, PGlite, tsx), not a measurement
 });

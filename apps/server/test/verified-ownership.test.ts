@@ -109,6 +109,19 @@ describe.each(testDatabases())('unverified addresses own nothing, on $name', (ki
       { user_id: 'user_attacker3', role: 'org:member' },
     );
     expect(joined.status).toBe(200);
+    // Nor does it find the member in the organization's memberships, by address or by search.
+    for (const filter of [
+      'email_address=victim3@example.com',
+      'query=victim3',
+      'email_address_query=victim3',
+    ]) {
+      const members = await api.call(
+        'ListOrganizationMemberships',
+        'GET',
+        `/v1/organizations/${orgId}/memberships?${filter}`,
+      );
+      expect([filter, members.status, members.body.total_count]).toEqual([filter, 200, 0]);
+    }
 
     const single = await api.call(
       'CreateOrganizationInvitation',

@@ -251,14 +251,16 @@ export class MembershipsService {
   private filter(f: MembershipFilter): SQL | undefined {
     const emails = f.emailAddresses?.map((e) => normalizeEmail(e));
     const query = f.query?.trim();
-    const emailOf = (pattern: string) =>
+    // Only verified addresses own a user: an unverified one never finds a member.
+    const withEmail = (where: SQL) =>
       inArray(
         memberships.userId,
         this.ctx.db
           .select({ id: emailAddresses.userId })
           .from(emailAddresses)
-          .where(sql`${emailAddresses.emailAddress} ilike ${pattern}`),
+          .where(and(where, eq(emailAddresses.verified, true))),
       );
+    const emailOf = (pattern: string) => withEmail(sql`${emailAddresses.emailAddress} ilike ${pattern}`);
     const nameLike = (q: string) =>
       or(
         sql`${users.firstName} ilike ${likePattern(q)}`,
@@ -268,15 +270,7 @@ export class MembershipsService {
     return and(
       f.userIds?.length ? inArray(memberships.userId, f.userIds) : undefined,
       f.roles?.length ? inArray(memberships.role, f.roles) : undefined,
-      emails?.length
-        ? inArray(
-            memberships.userId,
-            this.ctx.db
-              .select({ id: emailAddresses.userId })
-              .from(emailAddresses)
-              .where(inArray(emailAddresses.emailAddress, emails)),
-          )
-        : undefined,
+      emails?.length ? withEmail(inArray(emailAddresses.emailAddress, emails)) : undefined,
       query
         ? or(eq(memberships.userId, query), nameLike(query), emailOf(likePattern(query.toLowerCase())))
         : undefined,
