@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { InvitekitConfig } from '@invitekit/core';
+import { type AcceptPageConfig, acceptPageFromEnv } from './accept-page-env.js';
+import { corsFromEnv } from './cors-env.js';
 import { type JwtAuthOptions, jwtAuthenticate, jwtOptionsFromEnv } from './jwt-auth.js';
 
 export interface ServerConfig {
@@ -12,6 +14,8 @@ export interface ServerConfig {
   jwt?: JwtAuthOptions | null;
   /** Serve the development mailbox (`/dev/mailbox`) when the development mailer is in use. */
   devMailbox?: boolean;
+  /** The hosted accept page (accept-page-env.ts); null or absent: not served. */
+  acceptPage?: AcceptPageConfig | null;
 }
 
 const list = (value: string | undefined) =>
@@ -50,7 +54,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     generatedKey,
     jwt,
     devMailbox: env.NODE_ENV !== 'production',
+    acceptPage: acceptPageFromEnv(env),
     invitekit: {
+      ...corsFromEnv(env),
       secretKeys: keys,
       authenticate: jwt ? jwtAuthenticate(jwt) : undefined,
       frontendPath: env.INVITEKIT_FRONTEND_PATH || undefined,

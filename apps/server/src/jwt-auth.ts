@@ -62,11 +62,11 @@ export function userFromClaims(payload: JWTPayload, claims: JwtClaims): Authenti
 }
 
 /**
- * The standalone server's `authenticate` hook: `Authorization: Bearer <JWT>`, verified with an HS256
- * secret or a JWKS URL (`jose`). `sub` is the user id; `email` counts as verified only with
- * `email_verified: true`. A missing, malformed, expired or badly signed token is "not signed in" (401).
+ * Verifies one session token (HS256 secret or JWKS URL, via `jose`) and reads the person it names. A
+ * malformed, expired or badly signed token, or one that names nobody, is null. Shared by the Frontend API
+ * (bearer header) and the hosted accept page (session cookie).
  */
-export function jwtAuthenticate(options: JwtAuthOptions): Authenticate {
+export function jwtVerifier(options: JwtAuthOptions): (token: string) => Promise<AuthenticatedUser | null> {
   if (!options.secret === !options.jwksUrl) {
     throw new Error('jwtAuthenticate: give exactly one of secret (HS256) or jwksUrl');
   }
@@ -80,9 +80,7 @@ export function jwtAuthenticate(options: JwtAuthOptions): Authenticate {
     algorithms: options.secret ? ['HS256'] : undefined,
     clockTolerance: options.clockToleranceSeconds ?? 5,
   };
-  return async (request) => {
-    const token = bearer(request.headers.authorization);
-    if (!token) return null;
+  return async (token) => {
     try {
       const { payload } =
         key instanceof Uint8Array
@@ -93,6 +91,19 @@ export function jwtAuthenticate(options: JwtAuthOptions): Authenticate {
       options.onRejected?.(err);
       return null;
     }
+  };
+}
+
+/**
+ * The standalone server's `authenticate` hook: `Authorization: Bearer <JWT>`, verified with an HS256
+ * secret or a JWKS URL (`jose`). `sub` is the user id; `email` counts as verified only with
+ * `email_verified: true`. A missing, malformed, expired or badly signed token is "not signed in" (401).
+ */
+export function jwtAuthenticate(options: JwtAuthOptions): Authenticate {
+  const verify = jwtVerifier(options);
+  return async (request) => {
+    const token = bearer(request.headers.authorization);
+    return token ? verify(token) : null;
   };
 }
 

@@ -3,8 +3,11 @@ import { createInvitekit, type Invitekit } from '@invitekit/core';
 import { invitekitRouter } from '@invitekit/express';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
+import { acceptPageRouter } from './accept-page/router.js';
+import { ACCEPT_PAGE_PATH, publicBaseUrl } from './accept-page-env.js';
 import type { ServerConfig } from './config.js';
 import { devMailboxRouter } from './dev-mailbox.js';
+import { jwtVerifier } from './jwt-auth.js';
 
 const GRACE_MS = 5_000;
 
@@ -21,25 +24,34 @@ export interface RunningServer {
  * background work (email and webhook delivery, the expiry sweeper).
  */
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
-  const invitekit = await createInvitekit({
-    ...config.invitekit,
-    log: (level, message, data) => log[level](data ?? {}, message),
-    onUnexpectedError: (err, req) =>
-      log.error({ err, method: req.method, path: req.path }, 'unexpected error'),
-  });
   let stopping = false;
+  let ready = false;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   // Once stopping, every response closes its connection, so keep-alive clients let go promptly.
   app.use((_req, res, next) => {
     if (stopping) res.setHeader('connection', 'close');
+    if (!ready) {
+      // Listening starts before the database is open (accept links need the port); until then, 503.
+      res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' });
+      res.end(
+        JSON.stringify({
+          errors: [
+            {
+              code: 'service_unavailable',
+              message: 'starting',
+              long_message: 'The server is starting; retry in a moment',
+            },
+          ],
+        }),
+      );
+      return;
+    }
     next();
   });
-  const devMailer = config.devMailbox ? invitekit.devMailer : null;
-  if (devMailer) app.use(devMailboxRouter(devMailer));
-  app.use(invitekitRouter(invitekit));
 
+  // Listen first: the accept links' default address is the port actually bound (PORT=0 included).
   const server = await new Promise<Server>((resolve, reject) => {
     const s = createServer(expressClasses(app), app).listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
@@ -48,14 +60,59 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  const page = config.acceptPage ?? null;
+  const publicUrl = publicBaseUrl(page, config.host, port);
+  const hostedAcceptUrl = `${publicUrl}${ACCEPT_PAGE_PATH}`;
+  const acceptUrl = config.invitekit.acceptUrl ?? (page ? hostedAcceptUrl : undefined);
+
+  let invitekit: Invitekit;
+  try {
+    invitekit = await createInvitekit({
+      ...config.invitekit,
+      acceptUrl,
+      // Links open the hosted page, which sends the person to redirect_url once they have accepted.
+      redirectAfterAccept:
+        config.invitekit.redirectAfterAccept ?? (page !== null && acceptUrl === hostedAcceptUrl),
+      log: (level, message, data) => log[level](data ?? {}, message),
+      onUnexpectedError: (err, req) =>
+        log.error({ err, method: req.method, path: req.path }, 'unexpected error'),
+    });
+  } catch (err) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw err;
+  }
+  try {
+    const devMailer = config.devMailbox ? invitekit.devMailer : null;
+    if (devMailer) app.use(devMailboxRouter(devMailer));
+    if (page) {
+      app.use(
+        acceptPageRouter({
+          config: page,
+          invitekit,
+          publicUrl,
+          secretKeys: config.invitekit.secretKeys,
+          redirectOrigins: config.invitekit.redirectOrigins,
+          verify: config.jwt ? jwtVerifier(config.jwt) : null,
+          log,
+        }),
+      );
+    }
+    app.use(invitekitRouter(invitekit));
+  } catch (err) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await invitekit.close();
+    throw err;
+  }
+  ready = true;
   invitekit.start();
   if (invitekit.devMailer) {
     log.warn(
-      devMailer
+      config.devMailbox
         ? `No SMTP_URL: invitation emails are kept in memory, not sent; read them at ${url}/dev/mailbox`
         : 'No SMTP_URL: invitation emails are not sent (their accept links are logged)',
     );
   }
+  if (page) log.info({ acceptUrl }, `Accept links open ${acceptUrl}`);
 
   let stopped: Promise<void> | undefined;
   const stop = () => {

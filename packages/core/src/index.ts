@@ -1,6 +1,7 @@
 import { createBackground, type DeliveryConfig, type DevMailer, type Mailer } from './delivery/index.js';
 import { defaultRoles, type RoleDefinition, Roles } from './domain/roles.js';
 import { SecretKeys } from './http/auth.js';
+import { type CorsConfig, createCors, underPrefix } from './http/cors.js';
 import { createHandler, type Handle } from './http/handler.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './http/openapi.js';
 import type { Route } from './http/route.js';
@@ -30,6 +31,11 @@ export interface InvitekitConfig extends LifecycleOptions, DeliveryConfig {
   authenticate?: Authenticate;
   /** Where the Frontend API is served, relative to the adapter's mount point. Default `/frontend/v1`. */
   frontendPath?: string;
+  /**
+   * Invitekit extension: the browser origins allowed to call the Frontend API cross-origin. Preflights
+   * (OPTIONS) under `frontendPath` are answered; other routes never get CORS headers. Off by default.
+   */
+  cors?: CorsConfig;
 }
 
 export interface Invitekit {
@@ -67,6 +73,8 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
       `Invitekit: frontendPath must start with "/", got ${JSON.stringify(config.frontendPath)}`,
     );
   }
+  // CORS only for the Frontend API: the Backend API takes secret keys, which never belong in a browser.
+  const cors = config.cors ? createCors(config.cors) : null;
   const apiRoutes = [...backendRoutes, ...frontendRoutes(frontendPath)];
   const seen = new Set<string>();
   for (const route of apiRoutes) {
@@ -110,13 +118,23 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     onUnexpectedError: config.onUnexpectedError,
   });
 
+  const handleWithCors: Handle = cors
+    ? async (request) => {
+        if (!underPrefix(request.path, frontendPath)) return handleRequest(request);
+        const { preflight, headers } = cors(request);
+        if (preflight) return preflight;
+        const response = await handleRequest(request);
+        return { ...response, headers: { ...response.headers, ...headers } };
+      }
+    : handleRequest;
+
   // close() lets requests in flight finish before the database goes, even when their client has left.
   let inFlight = 0;
   let drained: (() => void) | undefined;
   const handle: Handle = async (request) => {
     inFlight++;
     try {
-      return await handleRequest(request);
+      return await handleWithCors(request);
     } finally {
       if (--inFlight === 0) drained?.();
     }
@@ -165,6 +183,7 @@ export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
 export type * from './domain/models.js';
 export { defaultRoles, type RoleDefinition } from './domain/roles.js';
 export type { InvitationStatus } from './domain/status.js';
+export type { CorsConfig } from './http/cors.js';
 export { toErrorResponse } from './http/errors.js';
 export type { Handle } from './http/handler.js';
 export type { OpenApiDocument } from './http/openapi.js';

@@ -23,10 +23,11 @@ const tooMany = (longMessage: string, retryAfterSeconds: number | null, meta: Re
 export async function checkInvitationLimits(
   db: Database,
   limits: InvitationLimits,
-  organizationId: string,
+  organization: { id: string; name: string },
   rows: { inviterId: string | null }[],
   now: number,
 ): Promise<void> {
+  const organizationId = organization.id;
   if (limits.maxPendingPerOrganization) {
     const [pending] = await db
       .select({ n: count() })
@@ -34,7 +35,7 @@ export async function checkInvitationLimits(
       .where(and(eq(oi.organizationId, organizationId), statusFilter(oi, ['pending'], now)));
     if ((pending?.n ?? 0) + rows.length > limits.maxPendingPerOrganization) {
       throw tooMany(
-        `Organization ${organizationId} may hold at most ${limits.maxPendingPerOrganization} pending invitations; revoke some or wait for them to be accepted`,
+        `${organization.name} may hold at most ${limits.maxPendingPerOrganization} pending invitations; revoke some or wait for them to be accepted`,
         null,
         { limit: limits.maxPendingPerOrganization },
       );
@@ -58,7 +59,7 @@ export async function checkInvitationLimits(
     if ((recent?.n ?? 0) + adding > perHour) {
       const oldest = recent?.oldest ?? now;
       throw tooMany(
-        `User ${inviterId} may send at most ${perHour} invitations per hour in organization ${organizationId}`,
+        `User ${inviterId} may send at most ${perHour} invitations per hour in ${organization.name}`,
         Math.max(1, Math.ceil((Number(oldest) + HOUR_MS - now) / 1000)),
         { limit: perHour },
       );
