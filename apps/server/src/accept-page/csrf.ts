@@ -24,17 +24,21 @@ export function csrfValid(
   return Boolean(nonce) && macMatches(key, 'csrf', `${nonce}\n${userId ?? ''}`, presented);
 }
 
-/** The request comes from a page of this server: the public origin, or the origin of the Host it reached. */
+/**
+ * The request comes from a page of this server: its Origin is the public origin or that of the Host it
+ * reached. Under `Referrer-Policy: no-referrer` browsers send `Origin: null` on form posts, so then
+ * Sec-Fetch-Site (sent by current browsers) must say `same-origin`; with neither, the token decides alone.
+ */
 export function sameOrigin(req: Request, publicOrigin: string): boolean {
   const origin = req.headers.origin;
-  if (origin !== undefined) {
+  if (origin !== undefined && origin !== 'null') {
     if (origin === publicOrigin) return true;
     try {
       return new URL(origin).host === req.headers.host;
     } catch {
-      return false; // "null" (sandboxed or privacy-sensitive contexts) included
+      return false;
     }
   }
   const site = req.headers['sec-fetch-site'];
-  return site === undefined || site === 'same-origin';
+  return site === undefined ? origin === undefined || origin === 'null' : site === 'same-origin';
 }

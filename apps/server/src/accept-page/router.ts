@@ -7,7 +7,7 @@ import { ACCEPT_PAGE_PATH, type AcceptPageConfig } from '../accept-page-env.js';
 import { CSRF_COOKIE, csrfToken, csrfValid, newCsrfNonce, sameOrigin } from './csrf.js';
 import { cookiesOf, DEV_SESSION_COOKIE, PageSessions, type PageUser } from './session.js';
 import { pageKey, seal, unseal } from './signing.js';
-import { STYLES, STYLES_FILE } from './styles.js';
+import { ICON, STYLES, STYLES_FILE } from './styles.js';
 import { messageView, previewView, type ViewContext } from './views.js';
 
 export interface AcceptPageOptions {
@@ -216,6 +216,13 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
     res.setHeader('cache-control', 'public, max-age=31536000, immutable');
     res.setHeader('x-content-type-options', 'nosniff');
     res.end(STYLES);
+  });
+
+  router.get(`${ACCEPT_PAGE_PATH}/assets/icon.svg`, (_req, res) => {
+    res.setHeader('content-type', 'image/svg+xml');
+    res.setHeader('cache-control', 'public, max-age=86400');
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.end(ICON);
   });
 
   router.get(ACCEPT_PAGE_PATH, async (req, res) => {

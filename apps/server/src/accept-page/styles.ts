@@ -44,7 +44,7 @@ background:var(--card);color:var(--text);margin-bottom:.75rem}
 .hint{font-size:.875rem;color:var(--muted)}
 .notice{border-radius:.6rem;padding:.75rem 1rem;margin:1rem 0;font-size:.95rem}
 .notice.error{background:var(--danger-bg);color:var(--danger)}.notice.ok{background:var(--ok-bg);color:var(--ok)}
-.notice.warn{background:var(--warn-bg);color:var(--warn)}
+.notice.warn{background:var(--warn-bg);color:var(--warn)}.notice p:last-child{margin-bottom:0}
 .dev{border:2px dashed var(--warn);border-radius:.75rem;padding:1rem;margin-top:1.5rem}
 .dev .tag{display:inline-block;font-size:.75rem;font-weight:700;text-transform:uppercase;letter-spacing:.06em;
 background:var(--warn-bg);color:var(--warn);border-radius:.4rem;padding:.1rem .45rem;margin-bottom:.5rem}
@@ -54,3 +54,6 @@ footer{margin-top:1.5rem;font-size:.8rem;color:var(--muted)}
 
 /** Where the stylesheet is served: its content hash in the name, so it can be cached for good. */
 export const STYLES_FILE = `page-${createHash('sha256').update(STYLES).digest('hex').slice(0, 12)}.css`;
+
+/** The page's icon (so the browser does not ask for a /favicon.ico this server lacks). */
+export const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#4338ca"/><path d="M9 11l7 5 7-5M9 11h14v11H9z" fill="none" stroke="#fff" stroke-width="2" stroke-linejoin="round"/></svg>`;

@@ -38,6 +38,7 @@ export function layout(title: string, content: Safe, ctx: Pick<ViewContext, 'pat
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex">
 <title>${title}</title>
+<link rel="icon" href="${`${ctx.path}/assets/icon.svg`}" type="image/svg+xml">
 <link rel="stylesheet" href="${`${ctx.path}/assets/${STYLES_FILE}`}">
 </head>
 <body>
