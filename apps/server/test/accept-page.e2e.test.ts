@@ -22,7 +22,7 @@ describe.skipIf(!haveChromium)('accept page in Chromium, zero-config server', ()
   let browser: Browser;
 
   beforeAll(async () => {
-    server = await startFromEnv();
+    server = await startFromEnv({}, { onDisk: true });
     browser = await launchChromium();
   }, 120_000);
 

@@ -15,11 +15,19 @@ export interface StartedFromEnv extends RunningServer {
 
 /**
  * The standalone server as `pnpm start` makes it, from environment variables only (configFromEnv), on a
- * port the system picks, with a fresh PGlite data folder.
+ * port the system picks, with an in-memory PGlite database (or a fresh data folder, `onDisk`).
  */
-export async function startFromEnv(env: Record<string, string> = {}): Promise<StartedFromEnv> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'invitekit-server-'));
-  const config = configFromEnv({ PORT: '0', HOST: '127.0.0.1', INVITEKIT_DATA_DIR: dataDir, ...env });
+export async function startFromEnv(
+  env: Record<string, string> = {},
+  options: { onDisk?: boolean } = {},
+): Promise<StartedFromEnv> {
+  const dataDir = options.onDisk ? mkdtempSync(join(tmpdir(), 'invitekit-server-')) : null;
+  const config = configFromEnv({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    INVITEKIT_DATA_DIR: dataDir ?? 'memory://',
+    ...env,
+  });
   const running = await startServer(config, pino({ level: 'silent' }));
   const key = config.generatedKey ?? config.invitekit.secretKeys![0]!;
   return {
@@ -38,7 +46,7 @@ export async function startFromEnv(env: Record<string, string> = {}): Promise<St
     },
     async close() {
       await running.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
