@@ -7,7 +7,7 @@ import { createHash, createHmac } from 'node:crypto';
 
 const email = process.argv[2]?.trim().toLowerCase();
 const secret = process.env.INVITEKIT_JWT_SECRET;
-if (!email || !email.includes('@') || !secret) {
+if (!email?.includes('@') || !secret) {
   console.error('usage: INVITEKIT_JWT_SECRET=<secret> node dev-session-token.mjs <email address>');
   process.exit(2);
 }

@@ -68,7 +68,7 @@ describe.skipIf(!haveChromium)('accept page in Chromium, zero-config server', ()
     // The stylesheet loaded (a styled button), under the page's CSP.
     const background = await page
       .getByRole('button', { name: 'Sign in (development)' })
-      .evaluate((b) => getComputedStyle(b).borderRadius);
+      .evaluate((b) => b.ownerDocument.defaultView!.getComputedStyle(b).borderRadius);
     expect(background).not.toBe('0px');
     await screenshot(page, 'accept-page-preview');
 

@@ -33,7 +33,7 @@ export async function startFromEnv(
   return {
     ...running,
     key,
-    async api(method, path, body) {
+    async api<T = any>(method: string, path: string, body?: unknown) {
       const res = await fetch(`${running.url}${path}`, {
         method,
         headers: {
@@ -42,7 +42,7 @@ export async function startFromEnv(
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      return { status: res.status, body: await res.json() };
+      return { status: res.status, body: (await res.json()) as T };
     },
     async close() {
       await running.stop();
