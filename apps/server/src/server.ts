@@ -11,6 +11,19 @@ import { jwtVerifier } from './jwt-auth.js';
 
 const GRACE_MS = 5_000;
 
+/** The answer while the database opens (a ClerkErrors body; a clean 503 is what a dependency not yet up gives). */
+const STARTING = JSON.stringify({
+  errors: [
+    {
+      code: 'service_unavailable',
+      message: 'starting',
+      long_message: 'The server is starting; retry in a moment',
+      meta: {},
+    },
+  ],
+  meta: {},
+});
+
 export interface RunningServer {
   invitekit: Invitekit;
   server: Server;
@@ -35,17 +48,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     if (!ready) {
       // Listening starts before the database is open (accept links need the port); until then, 503.
       res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' });
-      res.end(
-        JSON.stringify({
-          errors: [
-            {
-              code: 'service_unavailable',
-              message: 'starting',
-              long_message: 'The server is starting; retry in a moment',
-            },
-          ],
-        }),
-      );
+      res.end(STARTING);
       return;
     }
     next();
@@ -86,6 +89,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     if (devMailer) app.use(devMailboxRouter(devMailer));
     if (page) {
       app.use(
+        ACCEPT_PAGE_PATH,
         acceptPageRouter({
           config: page,
           invitekit,
@@ -113,6 +117,11 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     );
   }
   if (page) log.info({ acceptUrl }, `Accept links open ${acceptUrl}`);
+  if (page && !config.jwt && !page.devSignIn) {
+    log.warn(
+      'The hosted accept page cannot tell who is signed in: set INVITEKIT_JWT_SECRET or INVITEKIT_JWKS_URL for INVITEKIT_SESSION_COOKIE',
+    );
+  }
 
   let stopped: Promise<void> | undefined;
   const stop = () => {

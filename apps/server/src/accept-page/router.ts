@@ -209,23 +209,24 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
     }
   };
 
+  // Mounted at ACCEPT_PAGE_PATH by the server: other requests pass one prefix check, not these routes.
   const router = Router();
 
-  router.get(`${ACCEPT_PAGE_PATH}/assets/${STYLES_FILE}`, (_req, res) => {
+  router.get(`/assets/${STYLES_FILE}`, (_req, res) => {
     res.setHeader('content-type', 'text/css; charset=utf-8');
     res.setHeader('cache-control', 'public, max-age=31536000, immutable');
     res.setHeader('x-content-type-options', 'nosniff');
     res.end(STYLES);
   });
 
-  router.get(`${ACCEPT_PAGE_PATH}/assets/icon.svg`, (_req, res) => {
+  router.get('/assets/icon.svg', (_req, res) => {
     res.setHeader('content-type', 'image/svg+xml');
     res.setHeader('cache-control', 'public, max-age=86400');
     res.setHeader('x-content-type-options', 'nosniff');
     res.end(ICON);
   });
 
-  router.get(ACCEPT_PAGE_PATH, async (req, res) => {
+  router.get('/', async (req, res) => {
     const token = one(req.query.invitation_token) ?? null;
     const user = await sessions.current(req);
     const ctx = context(req, res, token, user);
@@ -249,7 +250,7 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
     send(res, 200, previewView(ctx, preview));
   });
 
-  router.get(`${ACCEPT_PAGE_PATH}/done`, async (req, res) => {
+  router.get('/done', async (req, res) => {
     const ctx = context(req, res, null, await sessions.current(req));
     const done = unseal<Done>(key, 'done', one(req.query.r));
     if (!done) return send(res, 400, messageView(ctx, 'Nothing to show', 'This page has expired.'));
@@ -267,7 +268,7 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
     send(res, 200, messageView(ctx, `You joined ${done.name}`, text, 'ok'));
   });
 
-  router.post(ACCEPT_PAGE_PATH, express.urlencoded({ extended: false, limit: '8kb' }), async (req, res) => {
+  router.post('/', express.urlencoded({ extended: false, limit: '8kb' }), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const token = one(body.invitation_token) || null;
     const user = await sessions.current(req);

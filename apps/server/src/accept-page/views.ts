@@ -88,7 +88,7 @@ function signedInAs(ctx: ViewContext) {
   return html`<div class="who"><p>Signed in as <strong data-testid="signed-in-as">${primaryEmail(ctx.user)}</strong>${
     ctx.user.source === 'dev' ? ' (development sign-in)' : ''
   }</p>${
-    ctx.user.source === 'dev'
+    ctx.user.source === 'dev' && ctx.token
       ? intentForm(ctx, 'sign-out', html`<button type="submit" class="link">Sign out</button>`)
       : ''
   }</div>`;
