@@ -47,7 +47,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     if (stopping) res.setHeader('connection', 'close');
     if (!ready) {
       // Listening starts before the database is open (accept links need the port); until then, 503.
-      res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' });
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
       res.end(STARTING);
       return;
     }

@@ -70,7 +70,7 @@ describe('cors option', () => {
       'access-control-allow-credentials': 'true',
       'access-control-expose-headers': 'Retry-After',
       vary: 'Origin',
-      'content-type': 'application/json; charset=utf-8',
+      'content-type': 'application/json',
     });
   });
 
