@@ -49,6 +49,7 @@ export interface InvitekitConfig extends LifecycleOptions, DeliveryConfig {
    * (OPTIONS) under `frontendPath` are answered; other routes never get CORS headers. Off by default.
    */
   cors?: CorsConfig;
+  /**
    * How many proxies of your own stand in front of the server (load balancer, ingress). With n > 0 the
    * per-client limits read the client's address n hops back along `X-Forwarded-For`; with 0 (default),
    * `X-Forwarded-For` is ignored and the connection's address counts.
