@@ -165,7 +165,7 @@ describe('hosted accept page (zero-config server)', () => {
       role: 'org:member',
     });
     expect(again.body.errors[0].long_message).toBe(
-      'twice@example.com is already a member of Acme <script>alert(1)</script>',
+      'twice@example.com is already a member of Acme <script>alert(1)</script>.',
     );
   });
 });

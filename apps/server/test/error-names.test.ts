@@ -37,7 +37,7 @@ describe.each(testDatabases())('error messages name the organization on $name', 
       role: 'org:member',
     });
     expect(member.body.errors[0].long_message).toBe(
-      'names-member@example.com is already a member of names Inc',
+      'names-member@example.com is already a member of names Inc.',
     );
 
     const invited = await api.call(null, 'POST', `/v1/organizations/${orgId}/invitations`, {
