@@ -63,7 +63,7 @@ describe('README walk-through', () => {
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/accept-invitation\?invitation_token=orginv_/);
-    expect(lines.slice(1)).toEqual(['accepted', 'ada@example.com org:admin', 'bob@example.com org:member']);
+    expect(lines.slice(1)).toEqual(['accepted', 'bob@example.com org:member', 'ada@example.com org:admin']);
 
     // And the server agrees.
     const orgs = await server.api('GET', '/v1/organizations');
