@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { InvitekitConfig } from '@invitekit/core';
+import { type AcceptPageConfig, acceptPageFromEnv } from './accept-page-env.js';
+import { corsFromEnv } from './cors-env.js';
 import { databaseFromEnv } from './database-env.js';
 import { deliveryFromEnv } from './delivery-env.js';
 import { type JwtAuthOptions, jwtAuthenticate, jwtOptionsFromEnv } from './jwt-auth.js';
@@ -15,6 +17,8 @@ export interface ServerConfig {
   jwt?: JwtAuthOptions | null;
   /** Serve the development mailbox (`/dev/mailbox`) when the development mailer is in use. */
   devMailbox?: boolean;
+  /** The hosted accept page (accept-page-env.ts); null or absent: not served. */
+  acceptPage?: AcceptPageConfig | null;
 }
 
 const list = (value: string | undefined) =>
@@ -54,7 +58,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     generatedKey,
     jwt,
     devMailbox: env.NODE_ENV !== 'production',
+    acceptPage: acceptPageFromEnv(env),
     invitekit: {
+      ...corsFromEnv(env),
       secretKeys: keys,
       authenticate: jwt ? jwtAuthenticate(jwt) : undefined,
       frontendPath: env.INVITEKIT_FRONTEND_PATH || undefined,

@@ -92,6 +92,18 @@ export function userFromClaims(payload: JWTPayload, claims: JwtClaims): Authenti
  * signed in" (401).
  */
 export function jwtAuthenticate(options: JwtAuthOptions): Authenticate {
+  const verify = jwtVerifier(options);
+  return async (request) => {
+    const token = bearer(request.headers.authorization);
+    return token ? verify(token) : null;
+  };
+}
+
+/**
+ * Verifies one session token with the same settings and reads the person it names; null when it is not
+ * valid or names nobody. Shared by the Frontend API (bearer header) and the hosted accept page (cookie).
+ */
+export function jwtVerifier(options: JwtAuthOptions): (token: string) => Promise<AuthenticatedUser | null> {
   if (!options.secret === !options.jwksUrl) {
     throw new Error('jwtAuthenticate: give exactly one of secret (HS256) or jwksUrl');
   }
@@ -108,9 +120,7 @@ export function jwtAuthenticate(options: JwtAuthOptions): Authenticate {
     // A token without an expiry would be good forever.
     requiredClaims: ['exp'],
   };
-  return async (request) => {
-    const token = bearer(request.headers.authorization);
-    if (!token) return null;
+  return async (token) => {
     try {
       const { payload } =
         key instanceof Uint8Array

@@ -3,10 +3,26 @@ import { createInvitekit, type Invitekit, logsAcceptLinks } from '@invitekit/cor
 import { answerClientError, invitekitRouter } from '@invitekit/express';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
+import { acceptPageRouter } from './accept-page/router.js';
+import { ACCEPT_PAGE_PATH, publicBaseUrl } from './accept-page-env.js';
 import type { ServerConfig } from './config.js';
 import { devMailboxRouter } from './dev-mailbox.js';
+import { jwtVerifier } from './jwt-auth.js';
 
 const GRACE_MS = 5_000;
+
+/** The answer while the database opens (a ClerkErrors body; a clean 503 is what a dependency not yet up gives). */
+const STARTING = JSON.stringify({
+  errors: [
+    {
+      code: 'service_unavailable',
+      message: 'starting',
+      long_message: 'The server is starting; retry in a moment',
+      meta: {},
+    },
+  ],
+  meta: {},
+});
 
 export interface RunningServer {
   invitekit: Invitekit;
@@ -21,26 +37,24 @@ export interface RunningServer {
  * background work (email and webhook delivery, the expiry sweeper).
  */
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
-  const invitekit = await createInvitekit({
-    ...config.invitekit,
-    log: (level, message, data) => log[level](data ?? {}, message),
-    onUnexpectedError: (err, req) =>
-      log.error({ err, method: req.method, path: req.path }, 'unexpected error'),
-  });
   let stopping = false;
+  let ready = false;
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   // Once stopping, every response closes its connection, so keep-alive clients let go promptly.
   app.use((_req, res, next) => {
     if (stopping) res.setHeader('connection', 'close');
+    if (!ready) {
+      // Listening starts before the database is open (accept links need the port); until then, 503.
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+      res.end(STARTING);
+      return;
+    }
     next();
   });
-  // Never in production, whatever the config says: its links hold live accept tokens.
-  const devMailer = config.devMailbox && process.env.NODE_ENV !== 'production' ? invitekit.devMailer : null;
-  if (devMailer) app.use(devMailboxRouter(devMailer));
-  app.use(invitekitRouter(invitekit));
 
+  // Listen first: the accept links' default address is the port actually bound (PORT=0 included).
   const server = await new Promise<Server>((resolve, reject) => {
     const s = createServer(expressClasses(app), app).listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
@@ -51,14 +65,66 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  const page = config.acceptPage ?? null;
+  const publicUrl = publicBaseUrl(page, config.host, port);
+  const hostedAcceptUrl = `${publicUrl}${ACCEPT_PAGE_PATH}`;
+  const acceptUrl = config.invitekit.acceptUrl ?? (page ? hostedAcceptUrl : undefined);
+
+  let invitekit: Invitekit;
+  try {
+    invitekit = await createInvitekit({
+      ...config.invitekit,
+      acceptUrl,
+      // Links open the hosted page, which sends the person to redirect_url once they have accepted.
+      redirectAfterAccept:
+        config.invitekit.redirectAfterAccept ?? (page !== null && acceptUrl === hostedAcceptUrl),
+      log: (level, message, data) => log[level](data ?? {}, message),
+      onUnexpectedError: (err, req) =>
+        log.error({ err, method: req.method, path: req.path }, 'unexpected error'),
+    });
+  } catch (err) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw err;
+  }
+  try {
+    // Never in production, whatever the config says: its links hold live accept tokens.
+    const devMailer = config.devMailbox && process.env.NODE_ENV !== 'production' ? invitekit.devMailer : null;
+    if (devMailer) app.use(devMailboxRouter(devMailer));
+    if (page) {
+      app.use(
+        ACCEPT_PAGE_PATH,
+        acceptPageRouter({
+          config: page,
+          invitekit,
+          publicUrl,
+          secretKeys: config.invitekit.secretKeys,
+          redirectOrigins: config.invitekit.redirectOrigins,
+          verify: config.jwt ? jwtVerifier(config.jwt) : null,
+          log,
+        }),
+      );
+    }
+    app.use(invitekitRouter(invitekit));
+  } catch (err) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await invitekit.close();
+    throw err;
+  }
+  ready = true;
   invitekit.start();
   if (invitekit.devMailer) {
     log.warn(
-      devMailer
+      config.devMailbox && process.env.NODE_ENV !== 'production'
         ? `No SMTP_URL: invitation emails are kept in memory, not sent; read them at ${url}/dev/mailbox`
         : logsAcceptLinks(config.invitekit)
           ? 'No SMTP_URL: invitation emails are not sent (their accept links are logged)'
           : 'No SMTP_URL: invitation emails are not sent, and their accept links are not logged (NODE_ENV=production); set SMTP_URL',
+    );
+  }
+  if (page) log.info({ acceptUrl }, `Accept links open ${acceptUrl}`);
+  if (page && !config.jwt && !page.devSignIn) {
+    log.warn(
+      'The hosted accept page cannot tell who is signed in: set INVITEKIT_JWT_SECRET or INVITEKIT_JWKS_URL for INVITEKIT_SESSION_COOKIE',
     );
   }
 

@@ -8,6 +8,7 @@ import {
 import { redactError } from './domain/redact.js';
 import { defaultRoles, type RoleDefinition, Roles } from './domain/roles.js';
 import { SecretKeys } from './http/auth.js';
+import { type CorsConfig, createCors, underPrefix } from './http/cors.js';
 import { createHandler, type Handle } from './http/handler.js';
 import { limitPerClient } from './http/limits.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './http/openapi.js';
@@ -43,6 +44,11 @@ export interface InvitekitConfig extends LifecycleOptions, DeliveryConfig {
   authenticate?: Authenticate;
   /** Where the Frontend API is served, relative to the adapter's mount point. Default `/frontend/v1`. */
   frontendPath?: string;
+  /**
+   * Invitekit extension: the browser origins allowed to call the Frontend API cross-origin. Preflights
+   * (OPTIONS) under `frontendPath` are answered; other routes never get CORS headers. Off by default.
+   */
+  cors?: CorsConfig;
   /**
    * How many proxies of your own stand in front of the server (load balancer, ingress). With n > 0 the
    * per-client limits read the client's address n hops back along `X-Forwarded-For`; with 0 (default),
@@ -89,6 +95,8 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
       `Invitekit: frontendPath must start with "/", got ${JSON.stringify(config.frontendPath)}`,
     );
   }
+  // CORS only for the Frontend API: the Backend API takes secret keys, which never belong in a browser.
+  const cors = config.cors ? createCors(config.cors) : null;
   const apiRoutes = [...backendRoutes, ...frontendRoutes(frontendPath)];
   const seen = new Set<string>();
   for (const route of apiRoutes) {
@@ -160,13 +168,23 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     limitPerClient: limitPerClient(tokenLimiter, trustedProxies),
   });
 
+  const handleWithCors: Handle = cors
+    ? async (request) => {
+        if (!underPrefix(request.path, frontendPath)) return handleRequest(request);
+        const { preflight, headers } = cors(request);
+        if (preflight) return preflight;
+        const response = await handleRequest(request);
+        return { ...response, headers: { ...response.headers, ...headers } };
+      }
+    : handleRequest;
+
   // close() lets requests in flight finish before the database goes, even when their client has left.
   let inFlight = 0;
   let drained: (() => void) | undefined;
   const handle: Handle = async (request) => {
     inFlight++;
     try {
-      return await handleRequest(request);
+      return await handleWithCors(request);
     } finally {
       if (--inFlight === 0) drained?.();
     }
@@ -225,6 +243,7 @@ export { redactTokens } from './domain/redact.js';
 export { defaultRoles, type RoleDefinition } from './domain/roles.js';
 export type { InvitationStatus } from './domain/status.js';
 export { answerClientError, clientErrorResponse } from './http/client-error.js';
+export type { CorsConfig } from './http/cors.js';
 export { toErrorResponse } from './http/errors.js';
 export type { Handle } from './http/handler.js';
 export type { OpenApiDocument } from './http/openapi.js';

@@ -66,14 +66,22 @@ export const notFound = (what: string, id?: string) =>
     meta: id ? { id } : undefined,
   });
 
-export const notAnAdmin = (userId: string | null | undefined, organizationId: string, param: string) =>
+/**
+ * The person is not an admin of the organization. Messages name the organization (people read them on
+ * accept pages and admin screens); its id stays in `meta.organization_id` for code.
+ */
+export const notAnAdmin = (
+  userId: string | null | undefined,
+  organization: { id: string; name: string },
+  param: string,
+) =>
   new InvitekitError({
     code: 'not_an_admin_in_organization',
     message: 'not an admin',
     longMessage: userId
-      ? `User ${userId} must be an admin of organization ${organizationId}`
-      : `${param} is required: only an admin of organization ${organizationId} can do this`,
-    meta: { param_name: param },
+      ? `User ${userId} must be an admin of ${organization.name}`
+      : `${param} is required: only an admin of ${organization.name} can do this`,
+    meta: { param_name: param, organization_id: organization.id },
   });
 
 export const invalidParam = (
@@ -114,12 +122,12 @@ export const duplicateInvitations = (emails: string[], scope = '') =>
   });
 
 /** These addresses belong to members of the organization already (`meta.email_addresses` names them). */
-export const alreadyMembers = (emails: string[], organizationId: string) =>
+export const alreadyMembers = (emails: string[], organization: { id: string; name: string }) =>
   new InvitekitError({
     code: 'already_a_member_in_organization',
     message: 'already a member',
-    longMessage: `${emails.join(', ')} ${emails.length === 1 ? 'is' : 'are'} already a member of organization ${organizationId}.`,
-    meta: { param_name: 'email_address', email_addresses: emails },
+    longMessage: `${emails.join(', ')} ${emails.length === 1 ? 'is' : 'are'} already a member of ${organization.name}.`,
+    meta: { param_name: 'email_address', email_addresses: emails, organization_id: organization.id },
   });
 
 /**

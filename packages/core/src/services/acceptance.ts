@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { InvitekitError, notFound } from '../domain/errors.js';
+import { InvitekitError, invalidParam, notFound } from '../domain/errors.js';
 import { idPrefix, newId } from '../domain/ids.js';
 import type { ApplicationInvitation, OrganizationInvitationWithOrganization } from '../domain/models.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../domain/pg-errors.js';
@@ -38,6 +38,11 @@ export interface InvitationPreview {
   organization: { id: string; name: string; slug: string } | null;
   inviter: { firstName: string | null; lastName: string | null } | null;
   expiresAt: number;
+  /**
+   * With a signed-in person passed to `preview`: whether the invitation was sent to one of their verified
+   * addresses (only then can they accept it). Never serialised; for accept pages.
+   */
+  sentToUser?: boolean;
 }
 
 export type AcceptedInvitation =
@@ -73,12 +78,13 @@ const emailMismatch = () =>
       'This invitation was sent to an email address that is not a verified address of the signed-in account; sign in with that address, or verify it',
   });
 
-const alreadyMember = (userId: string, organizationId: string) =>
+/** Names the organization, not its id: people read this on accept pages. */
+const alreadyMember = (organization: { id: string; name: string }) =>
   new InvitekitError({
     code: 'already_a_member_in_organization',
     message: 'already a member',
-    longMessage: `User ${userId} is already a member of organization ${organizationId}`,
-    meta: { organization_id: organizationId },
+    longMessage: `You are already a member of ${organization.name}`,
+    meta: { organization_id: organization.id },
   });
 
 const inviterNoLongerAdmin = () =>
@@ -119,10 +125,14 @@ export class AcceptanceService {
     },
   ) {}
 
-  /** What the invitation behind a token says, for an accept page shown before sign-in. Never uses it up. */
-  async preview(token: string): Promise<InvitationPreview> {
+  /**
+   * What the invitation behind a token says, for an accept page shown before sign-in. Never uses it up.
+   * Given the signed-in person, it also tells whether they are the invitee (`sentToUser`).
+   */
+  async preview(token: string, user?: AuthenticatedUser | null): Promise<InvitationPreview> {
     const target = await this.resolveToken(token, true);
     const now = this.ctx.now();
+    const sentToUser = user ? { sentToUser: verifiedEmails(user).includes(target.emailAddress) } : {};
     if (target.kind === 'application') {
       const [row] = await this.ctx.db.select().from(ai).where(eq(ai.id, target.id));
       if (!row) throw tokenInvalid();
@@ -136,6 +146,7 @@ export class AcceptanceService {
         organization: null,
         inviter: null,
         expiresAt: row.expiresAt,
+        ...sentToUser,
       };
     }
     const [row] = await this.ctx.db
@@ -162,6 +173,7 @@ export class AcceptanceService {
         ? { firstName: row.inviter.firstName, lastName: row.inviter.lastName }
         : null,
       expiresAt: i.expiresAt,
+      ...sentToUser,
     };
   }
 
@@ -213,6 +225,27 @@ export class AcceptanceService {
     if (!current) throw notFound('organization invitation', mine.id);
     if (!declined) throw notPending(current.status);
     return current;
+  }
+
+  /**
+   * Declines the organization invitation a token names, as `user`, who must be the invitee (403
+   * otherwise, and the invitation stays usable); as `declineOrganizationInvitation` does by id. An
+   * application invitation cannot be declined (422): it is an offer to sign up, which the person may
+   * simply ignore.
+   */
+  async declineToken(
+    token: string,
+    user: AuthenticatedUser,
+  ): Promise<OrganizationInvitationWithOrganization> {
+    const target = await this.resolveToken(token, false);
+    if (!verifiedEmails(user).includes(target.emailAddress)) throw emailMismatch();
+    if (target.kind === 'application') {
+      throw invalidParam(
+        'token',
+        'Application invitations cannot be declined; ignore the invitation instead',
+      );
+    }
+    return this.declineOrganizationInvitation(target.id, user);
   }
 
   // ---- internals ----------------------------------------------------------------------------------
@@ -343,7 +376,11 @@ export class AcceptanceService {
       });
     } catch (err) {
       if (isUniqueViolation(err, 'organization_memberships_user_uidx')) {
-        throw alreadyMember(user.id, organizationId);
+        const [org] = await this.ctx.db
+          .select({ id: organizations.id, name: organizations.name })
+          .from(organizations)
+          .where(eq(organizations.id, organizationId));
+        throw alreadyMember(org ?? { id: organizationId, name: 'this organization' });
       }
       throw err;
     }

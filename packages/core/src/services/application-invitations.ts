@@ -164,7 +164,7 @@ export class ApplicationInvitationsService {
         .where(and(eq(ai.id, invitationId), statusFilter(ai, ['pending'], now)))
         .returning();
       if (!row) return null;
-      const link = acceptLink(row.redirectUrl ?? this.ctx.lifecycle.acceptUrl, token.token);
+      const link = acceptLink(this.ctx.lifecycle.linkBase(row.redirectUrl), token.token);
       const event: InvitationEventSpec = {
         invitationId,
         organizationId: null,
@@ -243,7 +243,7 @@ export class ApplicationInvitationsService {
     };
     const token = issueToken(row.id);
     row.tokenHash = token.hash;
-    const link = acceptLink(row.redirectUrl ?? this.ctx.lifecycle.acceptUrl, token.token);
+    const link = acceptLink(this.ctx.lifecycle.linkBase(row.redirectUrl), token.token);
     const event: InvitationEventSpec = {
       invitationId: row.id,
       organizationId: null,

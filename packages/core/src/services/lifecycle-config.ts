@@ -31,6 +31,13 @@ export interface InvitationLimits {
 export interface LifecycleOptions {
   /** The page that opens an accept link; the token is added as `?invitation_token=`. */
   acceptUrl?: string;
+  /**
+   * Invitekit extension. When true, every accept link opens `acceptUrl`, and an invitation's
+   * `redirect_url` is where the accept page sends the person once they have accepted (as Clerk's Account
+   * Portal does); the standalone server's hosted accept page sets it. Default false: the link opens the
+   * invitation's `redirect_url` when it has one.
+   */
+  redirectAfterAccept?: boolean;
   /** Origins a `redirect_url` may point to. The accept page's origin is always allowed. */
   redirectOrigins?: string[];
   webhooks?: WebhookEndpoint[];
@@ -49,6 +56,7 @@ export class Lifecycle {
   readonly webhooks: WebhookEndpoint[];
   readonly limits: Required<InvitationLimits>;
   readonly keepInvitationsOfFormerAdmins: boolean;
+  readonly redirectAfterAccept: boolean;
 
   constructor(options: LifecycleOptions = {}) {
     this.acceptUrl = new URL(options.acceptUrl ?? 'http://localhost:3000/accept-invitation').toString();
@@ -56,6 +64,12 @@ export class Lifecycle {
     this.webhooks = options.webhooks ?? [];
     this.limits = resolveLimits(options.limits);
     this.keepInvitationsOfFormerAdmins = options.keepInvitationsOfFormerAdmins ?? true;
+    this.redirectAfterAccept = options.redirectAfterAccept ?? false;
+  }
+
+  /** The page an invitation's accept link opens (the token is added to it). */
+  linkBase(redirectUrl: string | null): string {
+    return (this.redirectAfterAccept ? null : redirectUrl) ?? this.acceptUrl;
   }
 
   /** The endpoints subscribed to a webhook event type. */

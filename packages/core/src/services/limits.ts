@@ -57,10 +57,11 @@ export const invitationLimitsApply = (limits: Required<InvitationLimits>, invite
 export async function checkInvitationLimits(
   tx: Database,
   limits: Required<InvitationLimits>,
-  organizationId: string,
+  organization: { id: string; name: string },
   rows: { inviterId: string | null }[],
   now: number,
 ): Promise<void> {
+  const organizationId = organization.id;
   if (!rows.some((r) => invitationLimitsApply(limits, r.inviterId))) return;
   // FOR NO KEY UPDATE: waits for other limited creates in this organization, not for the foreign-key checks
   // (KEY SHARE) of unlimited writes.
@@ -78,7 +79,7 @@ export async function checkInvitationLimits(
       // A slot frees when a pending invitation is accepted or revoked, or at the latest when one expires.
       const soonest = pending?.soonest == null ? now : Number(pending.soonest);
       throw tooManyRequests(
-        `Organization ${organizationId} may hold at most ${maxPending} pending invitations; revoke some or wait for them to be accepted or to expire`,
+        `${organization.name} may hold at most ${maxPending} pending invitations; revoke some or wait for them to be accepted or to expire`,
         soonest - now,
         { limit_name: 'pending_invitations_per_organization', limit: maxPending },
       );
@@ -117,7 +118,7 @@ export async function checkInvitationLimits(
               .limit(1)
           : [{ at: recent?.oldest ?? now }];
       throw tooManyRequests(
-        `User ${inviterId} may send at most ${perHour} invitations per hour in organization ${organizationId}`,
+        `User ${inviterId} may send at most ${perHour} invitations per hour in ${organization.name}`,
         Number(freeing?.at ?? now) + HOUR_MS - now,
         { limit_name: 'invitations_per_inviter_per_hour', limit: perHour },
       );

@@ -391,7 +391,7 @@ export class OrganizationInvitationsService {
         )
         .returning({ emailAddress: oi.emailAddress, redirectUrl: oi.redirectUrl, expiresAt: oi.expiresAt });
       if (!row) return null;
-      const link = acceptLink(row.redirectUrl ?? this.ctx.lifecycle.acceptUrl, token.token);
+      const link = acceptLink(this.ctx.lifecycle.linkBase(row.redirectUrl), token.token);
       const event: InvitationEventSpec = {
         invitationId,
         organizationId,
@@ -412,9 +412,9 @@ export class OrganizationInvitationsService {
 
   /** 404 for an unknown organization, 403 unless the user is one of its admins. */
   private async requireAdmin(organizationId: string, userId: string): Promise<void> {
-    const { inviters } = await this.loadContext(organizationId, [userId], []);
+    const { inviters, organization } = await this.loadContext(organizationId, [userId], []);
     if (!this.ctx.roles.isAdmin(inviters.get(userId)?.role)) {
-      throw notAnAdmin(userId, organizationId, 'requesting_user_id');
+      throw notAnAdmin(userId, organization, 'requesting_user_id');
     }
   }
 
@@ -441,16 +441,16 @@ export class OrganizationInvitationsService {
     rows.forEach((row, index) => {
       wrap(index, () => {
         if (row.inviterId && !roles.isAdmin(context.inviters.get(row.inviterId)?.role)) {
-          throw notAnAdmin(row.inviterId, organizationId, 'inviter_user_id');
+          throw notAnAdmin(row.inviterId, context.organization, 'inviter_user_id');
         }
         // Every address of the request that is a member's is named, the first one's item in meta.index.
-        if (context.memberEmails.has(row.emailAddress)) throw alreadyMembers(members, organizationId);
+        if (context.memberEmails.has(row.emailAddress)) throw alreadyMembers(members, context.organization);
       });
     });
 
     const inserted = await this.ctx.db.transaction(async (tx) => {
       await checkMembershipQuota(tx, organizationId, rows.length, now);
-      await checkInvitationLimits(tx, this.ctx.lifecycle.limits, organizationId, rows, now);
+      await checkInvitationLimits(tx, this.ctx.lifecycle.limits, context.organization, rows, now);
       const { inserted, expired } = await insertPendingInvitations(tx, oi, rows, {
         now,
         bulk,
@@ -480,7 +480,7 @@ export class OrganizationInvitationsService {
     const row = this.toRow(organizationId, input, now);
     const token = issueToken(row.id);
     row.tokenHash = token.hash;
-    const link = acceptLink(row.redirectUrl ?? this.ctx.lifecycle.acceptUrl, token.token);
+    const link = acceptLink(this.ctx.lifecycle.linkBase(row.redirectUrl), token.token);
     const event: InvitationEventSpec = {
       invitationId: row.id,
       organizationId,
@@ -534,6 +534,7 @@ export class OrganizationInvitationsService {
     const rows = await db
       .select({
         organizationId: organizations.id,
+        organizationName: organizations.name,
         role: memberships.role,
         ...publicUserColumns(),
         memberEmails: emails.length ? sql<string[]>`array(${memberEmails})` : sql<string[]>`'{}'::text[]`,
@@ -551,7 +552,8 @@ export class OrganizationInvitationsService {
     if (rows.length === 0) throw notFound('organization', organizationId);
     const inviters = new Map<string, InviterRow>();
     for (const row of rows) if (row.userId) inviters.set(row.userId, row);
-    return { inviters, memberEmails: new Set(rows[0]!.memberEmails) };
+    const organization = { id: organizationId, name: rows[0]!.organizationName };
+    return { inviters, organization, memberEmails: new Set(rows[0]!.memberEmails) };
   }
 
   private selectWithInviter() {
