@@ -10,7 +10,7 @@ import { emailAddresses, type MembershipRow, memberships, organizations, users }
 import type { ServiceContext } from './context.js';
 import { likePattern, type Page, type Paginated } from './listing.js';
 import { requireOrganization } from './organizations.js';
-import { primaryEmailOf, publicUserColumns, toPublicUser } from './public-user.js';
+import { nameContains, primaryEmailOf, publicUserColumns, toPublicUser } from './public-user.js';
 
 export interface CreateMembershipInput {
   userId: string;
@@ -259,12 +259,6 @@ export class MembershipsService {
           .from(emailAddresses)
           .where(sql`${emailAddresses.emailAddress} ilike ${pattern}`),
       );
-    const nameLike = (q: string) =>
-      or(
-        sql`${users.firstName} ilike ${likePattern(q)}`,
-        sql`${users.lastName} ilike ${likePattern(q)}`,
-        sql`concat_ws(' ', ${users.firstName}, ${users.lastName}) ilike ${likePattern(q)}`,
-      );
     return and(
       f.userIds?.length ? inArray(memberships.userId, f.userIds) : undefined,
       f.roles?.length ? inArray(memberships.role, f.roles) : undefined,
@@ -278,10 +272,10 @@ export class MembershipsService {
           )
         : undefined,
       query
-        ? or(eq(memberships.userId, query), nameLike(query), emailOf(likePattern(query.toLowerCase())))
+        ? or(eq(memberships.userId, query), nameContains(query), emailOf(likePattern(query.toLowerCase())))
         : undefined,
       f.emailAddressQuery ? emailOf(likePattern(f.emailAddressQuery.toLowerCase())) : undefined,
-      f.nameQuery ? nameLike(f.nameQuery) : undefined,
+      f.nameQuery ? nameContains(f.nameQuery) : undefined,
       f.createdAtBefore !== undefined ? lt(memberships.createdAt, f.createdAtBefore) : undefined,
       f.createdAtAfter !== undefined ? gt(memberships.createdAt, f.createdAtAfter) : undefined,
     );
