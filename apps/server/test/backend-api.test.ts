@@ -112,7 +112,7 @@ describe.each(testDatabases())('Backend API on $name', (kind) => {
       expect(revoked.body.status).toBe('revoked');
       const twice = await api.call(null, 'POST', revokePath);
       expect(twice.status).toBe(400);
-      expect(twice.body.errors[0].code).toBe('invitation_not_pending');
+      expect(twice.body.errors[0].code).toBe('organization_invitation_not_pending');
     });
 
     it('never reaches an invitation through another organization', async () => {

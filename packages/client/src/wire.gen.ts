@@ -11,6 +11,8 @@ export interface ClerkError {
 export interface ClerkErrors {
   errors: ClerkError[];
   meta?: Record<string, unknown>;
+  /** A fresh id per failed request, for support and logs. */
+  clerk_trace_id?: string;
 }
 
 export interface OrganizationInvitation {

@@ -3,6 +3,9 @@ import { toErrorResponse } from '@invitekit/core';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { readJsonBody } from './json-body.js';
 
+/** For `server.on('clientError', answerClientError)`: parser errors (431, 400, 408) get a ClerkErrors body. */
+export { answerClientError } from '@invitekit/core';
+
 export interface InvitekitRouterOptions {
   /** Largest JSON body accepted (body-parser syntax). Default `100kb`. */
   bodyLimit?: string | number;
@@ -16,6 +19,7 @@ export function toInvitekitRequest(req: Request): InvitekitRequest {
     query: req.query as InvitekitRequest['query'],
     headers: req.headers,
     body: req.body,
+    remoteAddress: req.socket.remoteAddress,
     raw: req,
   };
 }

@@ -1,6 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { INVITEKIT } from './invitekit.constants.js';
 
+/** For `app.getHttpServer().on('clientError', answerClientError)`: parser errors get a ClerkErrors body. */
+export { answerClientError } from '@invitekit/core';
 export { INVITEKIT, INVITEKIT_MODULE_OPTIONS, INVITEKIT_SERVICES } from './invitekit.constants.js';
 export { createInvitekitController } from './invitekit.controller.js';
 export { InvitekitFrontendGuard } from './invitekit.guard.js';

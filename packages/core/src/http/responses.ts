@@ -18,7 +18,11 @@ export const ClerkErrorSchema = z
   .meta({ id: 'ClerkError' });
 
 export const ClerkErrorsSchema = z
-  .object({ errors: z.array(ClerkErrorSchema), meta: z.record(z.string(), z.unknown()).optional() })
+  .object({
+    errors: z.array(ClerkErrorSchema),
+    meta: z.record(z.string(), z.unknown()).optional(),
+    clerk_trace_id: z.string().optional().describe('A fresh id per failed request, for support and logs.'),
+  })
   .meta({ id: 'ClerkErrors' });
 
 export const PublicUserDataSchema = z
@@ -207,6 +211,8 @@ export const OrganizationInvitationsWithOrganizationSchema = paginated(
 export const OrganizationsSchema = paginated(OrganizationSchema, 'Organizations');
 export const MembershipsSchema = paginated(MembershipSchema, 'OrganizationMemberships');
 export const InvitationListSchema = z.array(InvitationSchema);
+/** `GET /v1/invitations?paginated=true`: what @clerk/backend's getInvitationList asks for. */
+export const InvitationPageSchema = paginated(InvitationSchema, 'Invitations');
 export const TotalCountSchema = z
   .object({ object: z.literal('total_count'), total_count: z.int() })
   .meta({ id: 'TotalCount' });

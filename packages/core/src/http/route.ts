@@ -34,6 +34,8 @@ export interface Route<
   params?: P;
   query?: Q;
   body?: B;
+  /** Counted against the per-client-address limit (token preview and accept), before anything else. */
+  limitedPerClient?: boolean;
   /** Whether a body may be omitted entirely (e.g. revoke with no requesting user). */
   bodyOptional?: boolean;
   response: z.ZodType;

@@ -9,6 +9,7 @@ import type { Database } from '../storage/database.js';
 import { emailAddresses, type MembershipRow, memberships, organizations, users } from '../storage/schema.js';
 import type { ServiceContext } from './context.js';
 import { likePattern, type Page, type Paginated } from './listing.js';
+import { checkMembershipQuota } from './membership-quota.js';
 import { requireOrganization } from './organizations.js';
 import { nameContains, primaryEmailOf, publicUserColumns, toPublicUser } from './public-user.js';
 
@@ -93,7 +94,10 @@ export class MembershipsService {
       updatedAt: now,
     } satisfies MembershipRow;
     try {
-      await this.ctx.db.insert(memberships).values(row);
+      await this.ctx.db.transaction(async (tx) => {
+        await checkMembershipQuota(tx, organizationId, 1, now);
+        await tx.insert(memberships).values(row);
+      });
     } catch (err) {
       if (isUniqueViolation(err)) {
         throw invalidParam(

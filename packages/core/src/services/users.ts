@@ -7,6 +7,7 @@ import type { DeletedObject, User } from '../domain/models.js';
 import { isUniqueViolation } from '../domain/pg-errors.js';
 import { type EmailAddressRow, emailAddresses, memberships, type UserRow, users } from '../storage/schema.js';
 import type { ServiceContext } from './context.js';
+import { repointPrimaries } from './email-owners.js';
 import { likePattern, type Page, signedIds } from './listing.js';
 import { nameContains, primaryEmailOf } from './public-user.js';
 
@@ -114,6 +115,17 @@ export class UsersService {
     } satisfies UserRow;
     try {
       await this.ctx.db.transaction(async (tx) => {
+        // Addresses given here are verified: unverified claims on them by other users are released.
+        if (emails.length) {
+          await tx.execute(sql`
+WITH released AS (
+  DELETE FROM email_addresses WHERE email_address IN (${sql.join(
+    emails.map((e) => sql`${e}`),
+    sql`, `,
+  )}) AND NOT verified
+  RETURNING id
+)${repointPrimaries(sql`SELECT id FROM released`)}`);
+        }
         await tx.insert(users).values(row);
         if (emailRows.length) await tx.insert(emailAddresses).values(emailRows);
       });
@@ -129,7 +141,7 @@ export class UsersService {
         const taken = await this.ctx.db
           .select({ email: emailAddresses.emailAddress })
           .from(emailAddresses)
-          .where(inArray(emailAddresses.emailAddress, emails));
+          .where(and(inArray(emailAddresses.emailAddress, emails), eq(emailAddresses.verified, true)));
         throw emailTaken(taken[0]?.email ?? emails.join(', '));
       }
       throw err;
@@ -210,8 +222,15 @@ export class UsersService {
   private filter(f: UserFilter): SQL | undefined {
     const emails = f.emailAddresses?.map((e) => normalizeEmail(e));
     const query = f.query?.trim();
+    // Only verified addresses own a user: an unverified one never resolves anybody.
     const withEmail = (where: SQL) =>
-      inArray(users.id, this.ctx.db.select({ id: emailAddresses.userId }).from(emailAddresses).where(where));
+      inArray(
+        users.id,
+        this.ctx.db
+          .select({ id: emailAddresses.userId })
+          .from(emailAddresses)
+          .where(and(where, eq(emailAddresses.verified, true))),
+      );
     const emailLike = (q: string) =>
       withEmail(sql`${emailAddresses.emailAddress} ilike ${likePattern(q.toLowerCase())}`);
     const { include, exclude } = signedIds(f.organizationIds);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   booleanParam,
   emailBody,
+  intBody,
   limitParam,
   listParam,
   metadataBody,
@@ -181,7 +182,7 @@ export const directoryRoutes = [
       created_by: z.string().min(1).nullable().optional(),
       public_metadata: metadataBody,
       private_metadata: metadataBody,
-      max_allowed_memberships: z.int().min(0).nullable().optional(),
+      max_allowed_memberships: intBody(0).nullable().optional(),
     }),
     response: OrganizationSchema,
     handler: async ({ body }, { services }) =>
@@ -259,7 +260,7 @@ export const directoryRoutes = [
     body: z.strictObject({
       name: z.string().min(1).max(256).nullable().optional(),
       slug: z.string().min(1).max(64).nullable().optional(),
-      max_allowed_memberships: z.int().min(0).nullable().optional(),
+      max_allowed_memberships: intBody(0).nullable().optional(),
       admin_delete_enabled: z.boolean().nullable().optional(),
     }),
     response: OrganizationSchema,
