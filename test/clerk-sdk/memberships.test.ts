@@ -103,6 +103,33 @@ describe.each(testDatabases())(
       expect(role.errors[0]?.meta?.paramName).toBe('role');
     });
 
+    it('createOrganizationMembership respects max_allowed_memberships, pending invitations included', async () => {
+      const { org, others } = await setup('quota', 2);
+      await t.clerk.organizations.updateOrganization(org.id, { maxAllowedMemberships: 2 });
+      await t.clerk.organizations.createOrganizationInvitation({
+        organizationId: org.id,
+        emailAddress: address('quota-invitee'),
+        role: 'org:member',
+      });
+      const full = await clerkError(
+        t.clerk.organizations.createOrganizationMembership({
+          organizationId: org.id,
+          userId: others[0]!.id,
+          role: 'org:member',
+        }),
+        403,
+        'organization_membership_quota_exceeded',
+      );
+      expect(full.errors[0]?.longMessage).toContain('2 organization memberships');
+      await t.clerk.organizations.updateOrganization(org.id, { maxAllowedMemberships: 3 });
+      const added = await t.clerk.organizations.createOrganizationMembership({
+        organizationId: org.id,
+        userId: others[0]!.id,
+        role: 'org:member',
+      });
+      expectResource(added, 'OrganizationMembership');
+    });
+
     it('getOrganizationMembershipList: newest first, paged, filtered and ordered', async () => {
       const { admin, org, others } = await setup('list', 2);
       const [first, second] = others as [(typeof others)[0], (typeof others)[0]];

@@ -67,3 +67,14 @@ export const likePattern = (query: string) => `%${query.replace(/[\\%_]/g, (c) =
  */
 export const containsText = (column: PgColumn, query: string): SQL =>
   sql`strpos(${column}, ${query.toLowerCase()}) > 0`;
+
+/** Clerk's signed id lists (`organization_id`, `user_id` filters): `-id` excludes, `+id` or a bare id includes. */
+export function signedIds(ids: string[] | undefined): { include: string[]; exclude: string[] } {
+  const include: string[] = [];
+  const exclude: string[] = [];
+  for (const id of ids ?? []) {
+    if (id.startsWith('-')) exclude.push(id.slice(1));
+    else include.push(id.replace(/^\+/, ''));
+  }
+  return { include, exclude };
+}

@@ -9,8 +9,9 @@ import type { Database } from '../storage/database.js';
 import { emailAddresses, type MembershipRow, memberships, organizations, users } from '../storage/schema.js';
 import type { ServiceContext } from './context.js';
 import { likePattern, type Page, type Paginated } from './listing.js';
+import { checkMembershipQuota } from './membership-quota.js';
 import { requireOrganization } from './organizations.js';
-import { primaryEmailOf, publicUserColumns, toPublicUser } from './public-user.js';
+import { nameContains, primaryEmailOf, publicUserColumns, toPublicUser } from './public-user.js';
 
 export interface CreateMembershipInput {
   userId: string;
@@ -93,7 +94,10 @@ export class MembershipsService {
       updatedAt: now,
     } satisfies MembershipRow;
     try {
-      await this.ctx.db.insert(memberships).values(row);
+      await this.ctx.db.transaction(async (tx) => {
+        await checkMembershipQuota(tx, organizationId, 1, now);
+        await tx.insert(memberships).values(row);
+      });
     } catch (err) {
       if (isUniqueViolation(err)) {
         throw invalidParam(
@@ -261,21 +265,15 @@ export class MembershipsService {
           .where(and(where, eq(emailAddresses.verified, true))),
       );
     const emailOf = (pattern: string) => withEmail(sql`${emailAddresses.emailAddress} ilike ${pattern}`);
-    const nameLike = (q: string) =>
-      or(
-        sql`${users.firstName} ilike ${likePattern(q)}`,
-        sql`${users.lastName} ilike ${likePattern(q)}`,
-        sql`concat_ws(' ', ${users.firstName}, ${users.lastName}) ilike ${likePattern(q)}`,
-      );
     return and(
       f.userIds?.length ? inArray(memberships.userId, f.userIds) : undefined,
       f.roles?.length ? inArray(memberships.role, f.roles) : undefined,
       emails?.length ? withEmail(inArray(emailAddresses.emailAddress, emails)) : undefined,
       query
-        ? or(eq(memberships.userId, query), nameLike(query), emailOf(likePattern(query.toLowerCase())))
+        ? or(eq(memberships.userId, query), nameContains(query), emailOf(likePattern(query.toLowerCase())))
         : undefined,
       f.emailAddressQuery ? emailOf(likePattern(f.emailAddressQuery.toLowerCase())) : undefined,
-      f.nameQuery ? nameLike(f.nameQuery) : undefined,
+      f.nameQuery ? nameContains(f.nameQuery) : undefined,
       f.createdAtBefore !== undefined ? lt(memberships.createdAt, f.createdAtBefore) : undefined,
       f.createdAtAfter !== undefined ? gt(memberships.createdAt, f.createdAtAfter) : undefined,
     );

@@ -14,7 +14,7 @@ import {
 } from '../storage/schema.js';
 import type { ServiceContext } from './context.js';
 import { recordEvents } from './effects.js';
-import { likePattern, type Page, type Paginated, statusFilter } from './listing.js';
+import { likePattern, type Page, type Paginated, signedIds, statusFilter } from './listing.js';
 
 export interface CreateOrganizationInput {
   name: string;
@@ -48,17 +48,6 @@ export interface ListOrganizationsInput extends Partial<Page> {
 export interface OrganizationMetadataInput {
   publicMetadata?: Metadata | null;
   privateMetadata?: Metadata | null;
-}
-
-/** Clerk's signed id lists: `-id` excludes, `+id` or a bare id includes. */
-function signedIds(ids: string[] | undefined) {
-  const include: string[] = [];
-  const exclude: string[] = [];
-  for (const id of ids ?? []) {
-    if (id.startsWith('-')) exclude.push(id.slice(1));
-    else include.push(id.replace(/^\+/, ''));
-  }
-  return { include, exclude };
 }
 
 /** Members of an organization, as a correlated subquery over `organizations`. */

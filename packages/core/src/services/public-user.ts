@@ -1,6 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, or, sql } from 'drizzle-orm';
 import type { PublicUserData } from '../domain/models.js';
 import { emailAddresses, users } from '../storage/schema.js';
+import { likePattern } from './listing.js';
 
 /** A user's primary email address, as a correlated subquery for selects joined to `users`. */
 export const primaryEmailOf = () =>
@@ -29,3 +30,11 @@ export function toPublicUser(
     ? { userId: row.userId, firstName: row.firstName, lastName: row.lastName, identifier: row.identifier }
     : null;
 }
+
+/** A user's first, last or full name contains `query`, ignoring case (for selects over `users`). */
+export const nameContains = (query: string) =>
+  or(
+    sql`${users.firstName} ilike ${likePattern(query)}`,
+    sql`${users.lastName} ilike ${likePattern(query)}`,
+    sql`concat_ws(' ', ${users.firstName}, ${users.lastName}) ilike ${likePattern(query)}`,
+  );

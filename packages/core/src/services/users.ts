@@ -8,8 +8,8 @@ import { isUniqueViolation } from '../domain/pg-errors.js';
 import { type EmailAddressRow, emailAddresses, memberships, type UserRow, users } from '../storage/schema.js';
 import type { ServiceContext } from './context.js';
 import { repointPrimaries } from './email-owners.js';
-import { likePattern, type Page } from './listing.js';
-import { primaryEmailOf } from './public-user.js';
+import { likePattern, type Page, signedIds } from './listing.js';
+import { nameContains, primaryEmailOf } from './public-user.js';
 
 export interface CreateUserInput {
   /** The first address becomes the primary one. Addresses are verified (admin-created). */
@@ -233,18 +233,7 @@ WITH released AS (
       );
     const emailLike = (q: string) =>
       withEmail(sql`${emailAddresses.emailAddress} ilike ${likePattern(q.toLowerCase())}`);
-    const nameLike = (q: string) =>
-      or(
-        sql`${users.firstName} ilike ${likePattern(q)}`,
-        sql`${users.lastName} ilike ${likePattern(q)}`,
-        sql`concat_ws(' ', ${users.firstName}, ${users.lastName}) ilike ${likePattern(q)}`,
-      );
-    const include: string[] = [];
-    const exclude: string[] = [];
-    for (const id of f.organizationIds ?? []) {
-      if (id.startsWith('-')) exclude.push(id.slice(1));
-      else include.push(id.replace(/^\+/, ''));
-    }
+    const { include, exclude } = signedIds(f.organizationIds);
     const membersOf = (orgIds: string[]) =>
       this.ctx.db
         .select({ id: memberships.userId })
@@ -256,9 +245,9 @@ WITH released AS (
       emails?.length ? withEmail(inArray(emailAddresses.emailAddress, emails)) : undefined,
       include.length ? inArray(users.id, membersOf(include)) : undefined,
       exclude.length ? notInArray(users.id, membersOf(exclude)) : undefined,
-      query ? or(eq(users.id, query), nameLike(query), emailLike(query)) : undefined,
+      query ? or(eq(users.id, query), nameContains(query), emailLike(query)) : undefined,
       f.emailAddressQuery ? emailLike(f.emailAddressQuery) : undefined,
-      f.nameQuery ? nameLike(f.nameQuery) : undefined,
+      f.nameQuery ? nameContains(f.nameQuery) : undefined,
       f.createdAtBefore !== undefined ? lt(users.createdAt, f.createdAtBefore) : undefined,
       f.createdAtAfter !== undefined ? gt(users.createdAt, f.createdAtAfter) : undefined,
     );
