@@ -76,6 +76,12 @@ export interface Invitekit {
   /** The development mailer (it keeps the last messages) when no mailer or SMTP URL is configured. */
   devMailer: DevMailer | null;
   /**
+   * Counts a token request (preview or accept by token) from the request's client against the per-client
+   * limit that `tickets/preview` and `tickets/accept` have; throws the 429 `InvitekitError` once it is used
+   * up. For a host's own accept page that calls `services.acceptance` directly.
+   */
+  limitTokenRequest(request: Pick<InvitekitRequest, 'headers' | 'remoteAddress'>): Promise<void>;
+  /**
    * Starts background work (email and webhook delivery, the expiry sweeper). Serving requests does not
    * need it; a process that only serves can skip it. Idempotent.
    */
@@ -152,6 +158,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
       throw err;
     });
   const routes: Route[] = [...metaRoutes(ping, openapi, database.driver), ...apiRoutes];
+  const limitTokenRequest = limitPerClient(tokenLimiter, trustedProxies);
   const handleRequest = createHandler({
     routes,
     context: { services, roles },
@@ -165,7 +172,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
         : (err, request) => config.onUnexpectedError!(redactError(err), request)
       : undefined,
     onUnavailable: outage,
-    limitPerClient: limitPerClient(tokenLimiter, trustedProxies),
+    limitPerClient: limitTokenRequest,
   });
 
   const handleWithCors: Handle = cors
@@ -199,6 +206,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     database,
     mailer: background.mailer,
     devMailer: background.devMailer,
+    limitTokenRequest,
     start,
     close: () => {
       clearInterval(sweeping);

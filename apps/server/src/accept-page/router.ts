@@ -45,6 +45,9 @@ const one = (v: unknown): string | undefined =>
 export function acceptPageRouter(options: AcceptPageOptions): Router {
   const { config, invitekit } = options;
   const { services } = invitekit;
+  // The page reads and uses tokens as `tickets/preview` and `tickets/accept` do, under the same per-client limit.
+  const limitTokenRequest = (req: Request) =>
+    invitekit.limitTokenRequest({ headers: req.headers, remoteAddress: req.socket.remoteAddress });
   const publicUrl = new URL(options.publicUrl);
   const publicOrigin = publicUrl.origin;
   const path = `${publicUrl.pathname.replace(/\/+$/, '')}${ACCEPT_PAGE_PATH}`;
@@ -183,6 +186,19 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
             'It was withdrawn or declined. Ask the person who invited you if you still need access.',
           ),
         );
+      case 'too_many_requests': {
+        const retryAfter = first.meta?.retry_after;
+        if (typeof retryAfter === 'number') res.setHeader('retry-after', String(retryAfter));
+        return send(
+          res,
+          429,
+          messageView(
+            ctx,
+            'Too many attempts',
+            'Too many invitation links were opened from here. Wait a minute and try again.',
+          ),
+        );
+      }
       case 'invitation_email_mismatch': {
         if (ctx.token) {
           const preview = await services.acceptance.preview(ctx.token, ctx.user?.user).catch(() => null);
@@ -243,6 +259,7 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
     }
     let preview: InvitationPreview;
     try {
+      await limitTokenRequest(req);
       preview = await services.acceptance.preview(token, user?.user);
     } catch (err) {
       return failure(res, ctx, err);
@@ -318,6 +335,7 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
         if (!token) return failure(res, ctx, invalidToken());
         if (!user) return res.redirect(303, signInHref(token) ?? pageUrl(token));
         try {
+          await limitTokenRequest(req);
           if (one(body.intent) === 'decline') {
             const declined = await services.acceptance.declineToken(token, user.user);
             return res.redirect(

@@ -9,7 +9,10 @@ const header = (value: string | string[] | undefined) => (Array.isArray(value) ?
  * n hops back along `X-Forwarded-For` (the right-most entries are the ones those proxies appended), as
  * Express's `trust proxy` = n reads it. Entries further left are the client's to invent, so never trusted.
  */
-export function clientAddress(request: InvitekitRequest, trustedProxies: number): string {
+export function clientAddress(
+  request: Pick<InvitekitRequest, 'headers' | 'remoteAddress'>,
+  trustedProxies: number,
+): string {
   const socket = request.remoteAddress ?? 'unknown';
   if (trustedProxies <= 0) return socket;
   const forwarded = (header(request.headers['x-forwarded-for']) ?? '')
@@ -23,7 +26,7 @@ export function clientAddress(request: InvitekitRequest, trustedProxies: number)
 
 /** Counts a request against a per-client limiter, keyed by the client's address (429 when used up). */
 export function limitPerClient(limiter: KeyedRateLimiter, trustedProxies: number) {
-  return async (request: InvitekitRequest): Promise<void> => {
+  return async (request: Pick<InvitekitRequest, 'headers' | 'remoteAddress'>): Promise<void> => {
     const address = clientAddress(request, trustedProxies);
     await limiter.consume(
       address,
