@@ -20,6 +20,20 @@ export default defineConfig({
       { extends: true, test: { name: 'client', include: ['packages/client/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'clerk-sdk', include: ['test/clerk-sdk/**/*.test.ts'] } },
       {
+        // Type-level conformance with @clerk/backend's declarations (tsc, no runtime).
+        extends: true,
+        test: {
+          name: 'clerk-sdk-types',
+          include: [],
+          typecheck: {
+            enabled: true,
+            only: true,
+            include: ['test/clerk-sdk/**/*.test-d.ts'],
+            tsconfig: 'test/tsconfig.json',
+          },
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'react',

@@ -65,6 +65,10 @@ async function startServer(databaseUrl) {
       PORT: String(PORT),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      // Limits off: N invitations in one organization, and N accepts from one address (README, "Limits").
+      INVITEKIT_LIMIT_PENDING_PER_ORGANIZATION: '0',
+      INVITEKIT_LIMIT_INVITATIONS_PER_INVITER_PER_HOUR: '0',
+      INVITEKIT_LIMIT_TOKEN_REQUESTS_PER_CLIENT_PER_MINUTE: '0',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

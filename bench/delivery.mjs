@@ -117,7 +117,11 @@ async function run(adminUrl, N, LIVE, processes) {
   const smtpUrl = `smtp://127.0.0.1:${smtp.server.address().port}`;
 
   // Seed the backlog with nothing started.
-  const seeder = await createInvitekit({ database: { url: databaseUrl, poolSize: 8 } });
+  // Limits off: N invitations in one organization (README, "Limits").
+  const seeder = await createInvitekit({
+    database: { url: databaseUrl, poolSize: 8 },
+    limits: { maxPendingPerOrganization: 0, maxPerInviterPerHour: 0 },
+  });
   const adminUser = await seeder.services.users.create({
     emailAddresses: ['admin@bench.example.com'],
     firstName: 'Ada',

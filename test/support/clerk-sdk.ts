@@ -1,5 +1,6 @@
 import { type ClerkClient, createClerkClient } from '@clerk/backend';
 import { isClerkAPIResponseError } from '@clerk/backend/errors';
+import type { InvitekitConfig } from '@invitekit/core';
 import { expect } from 'vitest';
 import { SECRET_KEY, startTestServer, type TestServer } from '../../apps/server/test/harness.js';
 import type { TestDatabaseKind } from './databases.js';
@@ -15,10 +16,16 @@ export interface ClerkTarget {
   stop(): Promise<void>;
 }
 
-/** The standalone server on a fresh database of `kind`, and a Clerk client pointed at it. */
-export async function startClerkTarget(kind: TestDatabaseKind): Promise<ClerkTarget> {
+/**
+ * The standalone server on a fresh database of `kind`, and a Clerk client pointed at it. `extra` is added to
+ * the server's Invitekit configuration (webhook endpoints, limits).
+ */
+export async function startClerkTarget(
+  kind: TestDatabaseKind,
+  extra: Partial<InvitekitConfig> = {},
+): Promise<ClerkTarget> {
   const db = await kind.create();
-  const server = await startTestServer(db.config);
+  const server = await startTestServer(db.config, extra);
   const clerk = createClerkClient({ secretKey: SECRET_KEY, apiUrl: server.url });
   return {
     clerk,

@@ -46,6 +46,7 @@ const load = (file: string, id: string) => {
 // Backend API operation ids are PascalCase, Frontend API ones camelCase: no id is in both.
 const contracts = [
   { id: 'bapi', doc: load('clerk-bapi-invitations.yml', 'bapi') },
+  { id: 'bapi-directory', doc: load('clerk-bapi-directory-extra.yml', 'bapi-directory') },
   { id: 'fapi', doc: load('clerk-fapi-invitations.yml', 'fapi') },
 ];
 

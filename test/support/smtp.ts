@@ -16,11 +16,26 @@ export type RcptPolicy = (address: string, attempt: number) => { code: number; m
  * A real SMTP server on 127.0.0.1 (smtp-server), parsing each message with mailparser. `policy` may reject
  * recipients, e.g. the first attempts with 451 (try later) or always with 550 (no such user).
  */
-export async function startSmtpServer(options: { policy?: RcptPolicy; parse?: boolean } = {}) {
+/** What the server greets connection number `n` (from 1) with: the normal 220, or e.g. 421 or 554. */
+export type GreetingPolicy = (connection: number) => { code: number; message: string } | null;
+
+/**
+ * `greeting` may refuse connections at the greeting (a 421 or 554 answer instead of 220, then closing);
+ * `port` listens on a given port, e.g. to come back where a closed server was.
+ */
+export async function startSmtpServer(
+  options: { policy?: RcptPolicy; parse?: boolean; greeting?: GreetingPolicy; port?: number } = {},
+) {
   const received: ReceivedMail[] = [];
   const attempts = new Map<string, number>();
   let accepted = 0;
+  let connections = 0;
   const server = new SMTPServer({
+    onConnect(_session, callback) {
+      const refuse = options.greeting?.(++connections);
+      if (refuse) return callback(Object.assign(new Error(refuse.message), { responseCode: refuse.code }));
+      callback();
+    },
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
@@ -59,7 +74,7 @@ export async function startSmtpServer(options: { policy?: RcptPolicy; parse?: bo
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   server.on('error', () => {});
   const { port } = server.server.address() as AddressInfo;
@@ -67,7 +82,10 @@ export async function startSmtpServer(options: { policy?: RcptPolicy; parse?: bo
     url: `smtp://127.0.0.1:${port}`,
     received,
     attempts,
+    port,
     count: () => accepted,
+    /** Connections so far, greeted or refused. */
+    connections: () => connections,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

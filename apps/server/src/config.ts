@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { InvitekitConfig } from '@invitekit/core';
+import { databaseFromEnv } from './database-env.js';
+import { deliveryFromEnv } from './delivery-env.js';
 import { type JwtAuthOptions, jwtAuthenticate, jwtOptionsFromEnv } from './jwt-auth.js';
+import { limitsFromEnv } from './limits-env.js';
 
 export interface ServerConfig {
   port: number;
@@ -24,7 +27,8 @@ const list = (value: string | undefined) =>
  * Reads the environment: PORT, HOST, DATABASE_URL, INVITEKIT_DATA_DIR, INVITEKIT_SECRET_KEY (comma-separated),
  * SMTP_URL, INVITEKIT_EMAIL_FROM, INVITEKIT_ACCEPT_URL, INVITEKIT_REDIRECT_ORIGINS (comma-separated),
  * INVITEKIT_WEBHOOK_URL with INVITEKIT_WEBHOOK_SECRET, INVITEKIT_INSTANCE_ID, INVITEKIT_FRONTEND_PATH, and
- * the JWT settings of the Frontend API (jwt-auth.ts). See README.md.
+ * the JWT settings of the Frontend API (jwt-auth.ts), the database's (database-env.ts), delivery's
+ * (delivery-env.ts) and the limits (limits-env.ts). See README.md.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = Number(env.PORT ?? 3000);
@@ -54,18 +58,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       secretKeys: keys,
       authenticate: jwt ? jwtAuthenticate(jwt) : undefined,
       frontendPath: env.INVITEKIT_FRONTEND_PATH || undefined,
+      ...limitsFromEnv(env),
       ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
       ...(env.INVITEKIT_EMAIL_FROM ? { email: { from: env.INVITEKIT_EMAIL_FROM } } : {}),
       ...(env.INVITEKIT_ACCEPT_URL ? { acceptUrl: env.INVITEKIT_ACCEPT_URL } : {}),
       ...(redirectOrigins.length ? { redirectOrigins } : {}),
       ...(webhookUrl && webhookSecret ? { webhooks: [{ url: webhookUrl, secret: webhookSecret }] } : {}),
       ...(env.INVITEKIT_INSTANCE_ID ? { instanceId: env.INVITEKIT_INSTANCE_ID } : {}),
-      database: env.DATABASE_URL
-        ? {
-            url: env.DATABASE_URL,
-            poolSize: env.DATABASE_POOL_SIZE ? Number(env.DATABASE_POOL_SIZE) : undefined,
-          }
-        : { dataDir: env.INVITEKIT_DATA_DIR ?? './.invitekit' },
+      database: databaseFromEnv(env),
+      ...deliveryFromEnv(env),
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Authenticate, AuthenticatedUser } from '@invitekit/core';
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { jwtChecksFromEnv } from './jwt-env.js';
 
 /** Claim names read from a verified session token. */
 export interface JwtClaims {
@@ -7,7 +8,10 @@ export interface JwtClaims {
   userId: string;
   /** The email address: a string, or an array of strings (default `email`). */
   email: string;
-  /** Must be `true` for the address to count as verified (default `email_verified`). */
+  /**
+   * Which addresses are verified (default `email_verified`): `true` for a string `email`; for an array, an
+   * array of booleans (one per address) or of the verified addresses. Anything else verifies nothing.
+   */
   emailVerified: string;
   /** Default `given_name`. */
   firstName: string;
@@ -25,8 +29,13 @@ export interface JwtAuthOptions {
   /** Required `aud` (one of), when set. */
   audience?: string | string[];
   claims?: Partial<JwtClaims>;
-  /** Seconds of clock skew allowed on `exp`/`nbf` (default 5). */
+  /** Seconds of clock skew allowed on `exp`/`nbf`/`iat` (default 5). */
   clockToleranceSeconds?: number;
+  /**
+   * Oldest token accepted, by its `iat` (which is then required): seconds, or a span such as `"15m"`
+   * (jose's syntax). Default: no limit beyond `exp`, which every token must carry.
+   */
+  maxTokenAge?: number | string;
   /** Told why a token was refused (bad signature, expired, JWKS unreachable…); for debug logs. */
   onRejected?: (reason: unknown) => void;
 }
@@ -46,16 +55,30 @@ const bearer = (header: string | string[] | undefined) => {
 
 const optionalString = (v: unknown) => (typeof v === 'string' ? v : null);
 
+/**
+ * Which of `emails` the token vouches for. A scalar `email` is verified by `email_verified: true`. An
+ * array is verified address by address: `email_verified` as an array of booleans (same order) or of the
+ * verified addresses. A lone `true` beside an array names none of them, so it verifies none.
+ */
+function verifiedFlags(raw: unknown, emails: unknown[], flag: unknown): boolean[] {
+  if (!Array.isArray(raw)) return emails.map(() => flag === true);
+  if (!Array.isArray(flag)) return emails.map(() => false);
+  const listed = new Set(flag.filter((f): f is string => typeof f === 'string'));
+  return emails.map((e, i) => flag[i] === true || (typeof e === 'string' && listed.has(e)));
+}
+
 /** The person a verified payload names; null when it names nobody (no user id). */
 export function userFromClaims(payload: JWTPayload, claims: JwtClaims): AuthenticatedUser | null {
   const id = payload[claims.userId];
   if (typeof id !== 'string' || id.length === 0 || id.length > 255) return null;
   const raw = payload[claims.email];
-  const emails = (Array.isArray(raw) ? raw : [raw]).filter((e): e is string => typeof e === 'string');
-  const verified = payload[claims.emailVerified] === true;
+  const all = Array.isArray(raw) ? raw : [raw];
+  const verified = verifiedFlags(raw, all, payload[claims.emailVerified]);
   return {
     id,
-    emailAddresses: emails.map((emailAddress) => ({ emailAddress, verified })),
+    emailAddresses: all.flatMap((emailAddress, i) =>
+      typeof emailAddress === 'string' ? [{ emailAddress, verified: verified[i]! }] : [],
+    ),
     firstName: optionalString(payload[claims.firstName]),
     lastName: optionalString(payload[claims.lastName]),
   };
@@ -63,8 +86,10 @@ export function userFromClaims(payload: JWTPayload, claims: JwtClaims): Authenti
 
 /**
  * The standalone server's `authenticate` hook: `Authorization: Bearer <JWT>`, verified with an HS256
- * secret or a JWKS URL (`jose`). `sub` is the user id; `email` counts as verified only with
- * `email_verified: true`. A missing, malformed, expired or badly signed token is "not signed in" (401).
+ * secret or a JWKS URL (`jose`). `sub` is the user id; `email` counts as verified only as far as
+ * `email_verified` says so (verifiedFlags). `exp` is required; `iat` too with `maxTokenAge`. A missing,
+ * malformed, expired, too old or badly signed token, or one for another issuer or audience, is "not
+ * signed in" (401).
  */
 export function jwtAuthenticate(options: JwtAuthOptions): Authenticate {
   if (!options.secret === !options.jwksUrl) {
@@ -79,6 +104,9 @@ export function jwtAuthenticate(options: JwtAuthOptions): Authenticate {
     audience: options.audience,
     algorithms: options.secret ? ['HS256'] : undefined,
     clockTolerance: options.clockToleranceSeconds ?? 5,
+    maxTokenAge: options.maxTokenAge,
+    // A token without an expiry would be good forever.
+    requiredClaims: ['exp'],
   };
   return async (request) => {
     const token = bearer(request.headers.authorization);
@@ -98,8 +126,9 @@ export function jwtAuthenticate(options: JwtAuthOptions): Authenticate {
 
 /**
  * JWT settings from the environment: INVITEKIT_JWT_SECRET or INVITEKIT_JWKS_URL, optional
- * INVITEKIT_JWT_ISSUER and INVITEKIT_JWT_AUDIENCE (comma-separated), and claim names
- * INVITEKIT_JWT_USER_ID_CLAIM, _EMAIL_CLAIM, _EMAIL_VERIFIED_CLAIM, _FIRST_NAME_CLAIM, _LAST_NAME_CLAIM.
+ * INVITEKIT_JWT_ISSUER, INVITEKIT_JWT_AUDIENCE (comma-separated) and the checks of jwt-env.ts
+ * (INVITEKIT_JWT_MAX_AGE, INVITEKIT_JWT_CLOCK_TOLERANCE), and claim names INVITEKIT_JWT_USER_ID_CLAIM,
+ * _EMAIL_CLAIM, _EMAIL_VERIFIED_CLAIM, _FIRST_NAME_CLAIM, _LAST_NAME_CLAIM.
  * Null when neither a secret nor a JWKS URL is set.
  */
 export function jwtOptionsFromEnv(env: NodeJS.ProcessEnv): JwtAuthOptions | null {
@@ -126,6 +155,7 @@ export function jwtOptionsFromEnv(env: NodeJS.ProcessEnv): JwtAuthOptions | null
     jwksUrl,
     issuer: env.INVITEKIT_JWT_ISSUER || undefined,
     audience: audience?.length ? audience : undefined,
+    ...jwtChecksFromEnv(env),
     claims,
   };
 }

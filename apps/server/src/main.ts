@@ -1,8 +1,8 @@
-import { pino } from 'pino';
 import { configFromEnv } from './config.js';
+import { createLogger } from './log.js';
 import { startServer } from './server.js';
 
-const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+const log = createLogger(process.env);
 
 try {
   const config = configFromEnv();

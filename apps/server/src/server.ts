@@ -1,5 +1,5 @@
 import { createServer, IncomingMessage, type Server, type ServerOptions, ServerResponse } from 'node:http';
-import { createInvitekit, type Invitekit } from '@invitekit/core';
+import { createInvitekit, type Invitekit, logsAcceptLinks } from '@invitekit/core';
 import { answerClientError, invitekitRouter } from '@invitekit/express';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
@@ -36,7 +36,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     if (stopping) res.setHeader('connection', 'close');
     next();
   });
-  const devMailer = config.devMailbox ? invitekit.devMailer : null;
+  // Never in production, whatever the config says: its links hold live accept tokens.
+  const devMailer = config.devMailbox && process.env.NODE_ENV !== 'production' ? invitekit.devMailer : null;
   if (devMailer) app.use(devMailboxRouter(devMailer));
   app.use(invitekitRouter(invitekit));
 
@@ -55,7 +56,9 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     log.warn(
       devMailer
         ? `No SMTP_URL: invitation emails are kept in memory, not sent; read them at ${url}/dev/mailbox`
-        : 'No SMTP_URL: invitation emails are not sent (their accept links are logged)',
+        : logsAcceptLinks(config.invitekit)
+          ? 'No SMTP_URL: invitation emails are not sent (their accept links are logged)'
+          : 'No SMTP_URL: invitation emails are not sent, and their accept links are not logged (NODE_ENV=production); set SMTP_URL',
     );
   }
 

@@ -112,7 +112,7 @@ describe.each(testDatabases())('Backend API on $name', (kind) => {
       expect(revoked.body.status).toBe('revoked');
       const twice = await api.call(null, 'POST', revokePath);
       expect(twice.status).toBe(400);
-      expect(twice.body.errors[0].code).toBe('invitation_not_pending');
+      expect(twice.body.errors[0].code).toBe('organization_invitation_not_pending');
     });
 
     it('never reaches an invitation through another organization', async () => {
@@ -474,11 +474,12 @@ describe.each(testDatabases())('Backend API on $name', (kind) => {
         `/v1/organizations/${orgId}/memberships`,
       );
       expect(members.body.total_count).toBe(2);
+      // Newest first, Clerk's default.
       expect(members.body.data.map((m: any) => [m.public_user_data.user_id, m.role])).toEqual([
-        [adminId, 'org:admin'],
         [memberId, 'org:member'],
+        [adminId, 'org:admin'],
       ]);
-      expect(members.body.data[0].permissions).toContain('org:sys_memberships:manage');
+      expect(members.body.data[1].permissions).toContain('org:sys_memberships:manage');
       const admins = await api.call(
         'ListOrganizationMemberships',
         'GET',

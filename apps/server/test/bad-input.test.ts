@@ -465,8 +465,8 @@ const cases = (ids: { orgId: string; adminId: string; memberId: string; invId: s
       method: 'POST',
       path: '/v1/organizations',
       body: { name: 'X', created_by: 'user_missing' },
-      status: 404,
-      code: 'resource_not_found',
+      status: 400,
+      code: 'organization_creator_not_found',
     },
     {
       name: 'organization update unknown field',

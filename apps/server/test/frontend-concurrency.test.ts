@@ -14,8 +14,10 @@ describe.runIf(postgres.length > 0)('concurrent accepts across two servers on po
   beforeAll(async () => {
     const db = await postgres[0]!.create();
     drop = db.drop;
-    a = await startTestServer(db.config);
-    b = await startTestServer(db.config);
+    // 50 accepts from one address in a second: above the default per-client limit, which is not tested here.
+    const limits = { maxTokenRequestsPerClientPerMinute: 1000 };
+    a = await startTestServer(db.config, { limits });
+    b = await startTestServer(db.config, { limits });
   });
   afterAll(async () => {
     await a?.stop();

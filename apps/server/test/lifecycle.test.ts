@@ -132,7 +132,7 @@ describe.each(testDatabases())('Invitation lifecycle (Backend API) on $name', (k
     const afterRevoke = await api.call(null, 'POST', `${path}/resend`);
     expect(afterRevoke.status).toBe(400);
     expect(afterRevoke.body.errors[0]).toMatchObject({
-      code: 'invitation_not_pending',
+      code: 'organization_invitation_not_pending',
       meta: { status: 'revoked' },
     });
     const history = await api.call(null, 'GET', `${path}/events`);

@@ -11,6 +11,8 @@ export interface ClerkError {
 export interface ClerkErrors {
   errors: ClerkError[];
   meta?: Record<string, unknown>;
+  /** A fresh id per failed request, for support and logs. */
+  clerk_trace_id?: string;
 }
 
 export interface OrganizationInvitation {
@@ -149,6 +151,8 @@ export interface Organization {
   public_metadata: Record<string, unknown>;
   private_metadata: Record<string, unknown>;
   created_by?: string;
+  /** Only when asked for with include_members_count=true. */
+  members_count?: number;
   created_at: number;
   updated_at: number;
 }

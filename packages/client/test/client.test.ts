@@ -102,7 +102,7 @@ describe('Frontend API client', () => {
     const revoked = await client.revokeOrganizationInvitation(org.id, one.id);
     expect(revoked.status).toBe('revoked');
     const again = await apiError(client.revokeOrganizationInvitation(org.id, one.id));
-    expect(again).toMatchObject({ status: 400, code: 'invitation_not_pending' });
+    expect(again).toMatchObject({ status: 400, code: 'organization_invitation_not_pending' });
   });
 
   test('signed out is 401, a plain member is 403', async () => {

@@ -1,7 +1,15 @@
-import { createBackground, type DeliveryConfig, type DevMailer, type Mailer } from './delivery/index.js';
+import {
+  createBackground,
+  type DeliveryConfig,
+  type DevMailer,
+  logsAcceptLinks,
+  type Mailer,
+} from './delivery/index.js';
+import { redactError } from './domain/redact.js';
 import { defaultRoles, type RoleDefinition, Roles } from './domain/roles.js';
 import { SecretKeys } from './http/auth.js';
 import { createHandler, type Handle } from './http/handler.js';
+import { limitPerClient } from './http/limits.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './http/openapi.js';
 import type { Route } from './http/route.js';
 import { frontendRoutes } from './http/routes/frontend.js';
@@ -10,6 +18,8 @@ import { metaRoutes } from './http/routes/meta.js';
 import type { Authenticate, InvitekitRequest } from './http/types.js';
 import { createServices, type InvitekitServices } from './services/index.js';
 import { Lifecycle, type LifecycleOptions } from './services/lifecycle-config.js';
+import { tokenRequestLimiter } from './services/limits.js';
+import { Availability } from './storage/availability.js';
 import { type DatabaseConfig, type OpenDatabase, openDatabase } from './storage/database.js';
 
 export interface InvitekitConfig extends LifecycleOptions, DeliveryConfig {
@@ -21,7 +31,10 @@ export interface InvitekitConfig extends LifecycleOptions, DeliveryConfig {
   roles?: RoleDefinition[];
   /** Clock in Unix milliseconds; injectable for tests. */
   now?: () => number;
-  /** Called with errors that are bugs (they become a 500); log them. */
+  /**
+   * Called with errors that are bugs (they become a 500); log them. A database outage is not one: it is
+   * answered 503 with `Retry-After` and logged through `log` once when it starts and once when it ends.
+   */
   onUnexpectedError?: (err: unknown, request: InvitekitRequest) => void;
   /**
    * Resolves the signed-in person for the Frontend API. Without it, Frontend API routes that need a user
@@ -30,7 +43,16 @@ export interface InvitekitConfig extends LifecycleOptions, DeliveryConfig {
   authenticate?: Authenticate;
   /** Where the Frontend API is served, relative to the adapter's mount point. Default `/frontend/v1`. */
   frontendPath?: string;
+  /**
+   * How many proxies of your own stand in front of the server (load balancer, ingress). With n > 0 the
+   * per-client limits read the client's address n hops back along `X-Forwarded-For`; with 0 (default),
+   * `X-Forwarded-For` is ignored and the connection's address counts.
+   */
+  trustedProxies?: number;
 }
+
+/** How often the start()ed background deletes rate-limit windows that have ended. */
+const RATE_LIMIT_SWEEP_MS = 5 * 60 * 1000;
 
 export interface Invitekit {
   /** The service API, for calling Invitekit from code without HTTP. */
@@ -74,16 +96,25 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     if (seen.has(key)) throw new Error(`Invitekit: two routes serve ${key}; choose another frontendPath`);
     seen.add(key);
   }
+  const trustedProxies = config.trustedProxies ?? 0;
+  if (!Number.isSafeInteger(trustedProxies) || trustedProxies < 0) {
+    throw new Error(`Invitekit: trustedProxies must be a whole number ≥ 0, got ${config.trustedProxies}`);
+  }
   const roles = new Roles(config.roles ?? defaultRoles);
-  const database = await openDatabase(config.database);
   const lifecycle = new Lifecycle(config);
+  const database = await openDatabase(config.database);
   const now = config.now ?? Date.now;
+  const log = config.log ?? (() => {});
+  // Outages are logged once when they start and once when they end, whoever meets them.
+  const availability = new Availability(database.ping, log);
+  const outage = (err: unknown) => availability.report(err);
   const background = createBackground(config, {
     db: database.db,
     run: database.run,
     lifecycle,
     roles,
     now,
+    outage,
   });
   const services = createServices({
     db: database.db,
@@ -95,19 +126,38 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     delivery: background.dispatcher,
   });
 
+  const tokenLimiter = tokenRequestLimiter(database.db, lifecycle.limits);
+  let sweeping: ReturnType<typeof setInterval> | undefined;
+  const start = () => {
+    background.start();
+    sweeping ??= setInterval(() => tokenLimiter.sweep().catch(() => {}), RATE_LIMIT_SWEEP_MS).unref();
+  };
+
   let document: OpenApiDocument | undefined;
   const openapi = () => {
     document ??= buildOpenApiDocument(routes, { title: 'Invitekit API', version: '0.1.0' });
     return document;
   };
-  const routes: Route[] = [...metaRoutes(database.ping, openapi, database.driver), ...apiRoutes];
+  const ping = () =>
+    database.ping().catch((err) => {
+      outage(err);
+      throw err;
+    });
+  const routes: Route[] = [...metaRoutes(ping, openapi, database.driver), ...apiRoutes];
   const handleRequest = createHandler({
     routes,
     context: { services, roles },
     secretKeys: new SecretKeys(config.secretKeys ?? []),
     authenticate: config.authenticate,
     identify: (user) => services.identities.remember(user),
-    onUnexpectedError: config.onUnexpectedError,
+    // A failed statement's error holds its parameters, an outbox row's accept link among them.
+    onUnexpectedError: config.onUnexpectedError
+      ? logsAcceptLinks(config)
+        ? config.onUnexpectedError
+        : (err, request) => config.onUnexpectedError!(redactError(err), request)
+      : undefined,
+    onUnavailable: outage,
+    limitPerClient: limitPerClient(tokenLimiter, trustedProxies),
   });
 
   // close() lets requests in flight finish before the database goes, even when their client has left.
@@ -131,11 +181,13 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     database,
     mailer: background.mailer,
     devMailer: background.devMailer,
-    start: background.start,
+    start,
     close: () => {
+      clearInterval(sweeping);
       closing ??= (async () => {
         await background.stop();
         if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
+        availability.close();
         await database.close();
       })();
       return closing;
@@ -154,6 +206,7 @@ export {
   type EmailTemplates,
   escapeHtml,
   type KeptMessage,
+  logsAcceptLinks,
   type Mailer,
   type OrganizationInvitationEmailVars,
   PermanentDeliveryError,
@@ -161,8 +214,14 @@ export {
   type SweeperOptions,
 } from './delivery/index.js';
 export { smtpMailer } from './delivery/mailer.js';
+export type {
+  InvitekitWebhookEvent,
+  OrganizationInvitationWebhookData,
+  WebhookEventAttributes,
+} from './delivery/webhooks.js';
 export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
 export type * from './domain/models.js';
+export { redactTokens } from './domain/redact.js';
 export { defaultRoles, type RoleDefinition } from './domain/roles.js';
 export type { InvitationStatus } from './domain/status.js';
 export { answerClientError, clientErrorResponse } from './http/client-error.js';
@@ -170,6 +229,7 @@ export { toErrorResponse } from './http/errors.js';
 export type { Handle } from './http/handler.js';
 export type { OpenApiDocument } from './http/openapi.js';
 export * from './http/responses.js';
+export { securityHeaders } from './http/security-headers.js';
 export type { Authenticate, AuthenticatedUser, InvitekitRequest, InvitekitResponse } from './http/types.js';
 export type { AcceptedInvitation, InvitationPreview } from './services/acceptance.js';
 export type { InvitationEventType } from './services/effects.js';

@@ -61,6 +61,8 @@ describe('handle()', () => {
           long_message: 'Something went wrong on our side',
         },
       ],
+      meta: {},
+      clerk_trace_id: expect.stringMatching(/^[0-9a-f]{32}$/),
     });
     expect(reported).toHaveLength(1);
   });

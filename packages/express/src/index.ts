@@ -19,6 +19,7 @@ export function toInvitekitRequest(req: Request): InvitekitRequest {
     query: req.query as InvitekitRequest['query'],
     headers: req.headers,
     body: req.body,
+    remoteAddress: req.socket.remoteAddress,
     raw: req,
   };
 }

@@ -69,6 +69,7 @@ describe('invitekitRouter', () => {
       query: { status: ['a', 'b'], limit: '3' },
       body: { a: 1 },
       headers: expect.objectContaining({ 'x-h': 'v' }),
+      remoteAddress: expect.stringContaining('127.0.0.1'),
     });
   });
 

@@ -9,6 +9,8 @@ export interface PlatformRequest {
   headers: Record<string, string | string[] | undefined>;
   params?: Record<string, unknown>;
   body?: unknown;
+  /** The connection (Express and Fastify alike), whose peer address the per-client limits count. */
+  socket?: { remoteAddress?: string };
 }
 
 /** The parts of a platform response the writer uses (Express `res`, or a Fastify reply it hijacks). */
@@ -58,6 +60,7 @@ export function toInvitekitRequest(req: PlatformRequest): InvitekitRequest {
     query: parseQuery(url),
     headers: req.headers,
     body: req.body,
+    remoteAddress: req.socket?.remoteAddress,
     raw: req,
   };
 }

@@ -3,13 +3,14 @@ import { parseQuery, relativePath, sendInvitekitResponse, toInvitekitRequest } f
 import { PATH_PARAM } from '../src/invitekit.constants.js';
 
 describe('toInvitekitRequest', () => {
-  it('keeps the encoded path below the mount point, the query from the URL, and the request as raw', () => {
+  it('keeps the encoded path below the mount point, the query from the URL, the peer address, and the request as raw', () => {
     const req = {
       method: 'POST',
       url: '/api/invitekit/v1/users/user%2F1?status=a&status=b&limit=3&q=a+b',
       headers: { 'x-h': 'v' },
       params: { [PATH_PARAM]: ['v1', 'users', 'user/1'] },
       body: { a: 1 },
+      socket: { remoteAddress: '203.0.113.7' },
     };
     expect(toInvitekitRequest(req)).toEqual({
       method: 'POST',
@@ -17,6 +18,7 @@ describe('toInvitekitRequest', () => {
       query: { status: ['a', 'b'], limit: '3', q: 'a b' },
       headers: { 'x-h': 'v' },
       body: { a: 1 },
+      remoteAddress: '203.0.113.7',
       raw: req,
     });
   });

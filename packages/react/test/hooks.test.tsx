@@ -251,7 +251,7 @@ describe('useOrgInvitations', () => {
     expect(result.current.data.map((i) => i.id)).toEqual([keep.id]);
     expect(result.current.totalCount).toBe(1);
     const error = result.current.revoke.error;
-    expect(isInvitekitApiError(error) && error.code).toBe('invitation_not_pending');
+    expect(isInvitekitApiError(error) && error.code).toBe('organization_invitation_not_pending');
     reads.open();
     await waitFor(() => expect(result.current.data).toHaveLength(0));
   });

@@ -31,6 +31,11 @@ export interface DispatcherDeps {
   instanceId: string;
   options: ResolvedDeliveryOptions;
   log: DeliveryLog;
+  /**
+   * Reports a database error; true when it is an outage, which is then logged once per outage (storage/
+   * availability.ts) rather than here on every tick.
+   */
+  outage: (err: unknown) => boolean;
 }
 
 /** An outbox row claimed for one attempt, with its event and, for emails, the invitation as it is now. */
@@ -59,6 +64,9 @@ interface Mark {
   outcome: Outcome;
   done: () => void;
 }
+
+/** While the database is down, how often outcomes waiting to be recorded are tried again, in ms. */
+const OUTAGE_RECORD_RETRY_MS = 500;
 
 /** Handed-over and reserved emails one process holds at most, as a multiple of `concurrency`. */
 const DIRECT_QUEUE_FACTOR = 8;
@@ -206,7 +214,8 @@ export class Dispatcher implements DirectDelivery {
         if (this.backlog) this.claimAgain = true;
       } while (this.claimAgain && this.running);
     } catch (err) {
-      this.deps.log('error', 'delivery: claiming due messages failed', { err });
+      // During an outage the poll timer keeps trying, quietly: claims resume when the database is back.
+      if (!this.deps.outage(err)) this.deps.log('error', 'delivery: claiming due messages failed', { err });
     }
   }
 
@@ -391,13 +400,24 @@ export class Dispatcher implements DirectDelivery {
       while (this.marks.length > 0) {
         const batch = this.marks;
         this.marks = [];
+        let kept = false;
         try {
           await this.write(batch);
         } catch (err) {
-          // The rows stay leased; once the lease ends they are attempted again.
-          this.deps.log('error', 'delivery: recording outcomes failed', { err, messages: batch.length });
+          if (this.deps.outage(err)) {
+            // Keep the outcomes and write them once the database is back, rather than send these messages
+            // again after their lease. Once stopping, give up: the lease covers them.
+            if (this.running) {
+              this.marks = [...batch, ...this.marks];
+              kept = true;
+              await new Promise((resolve) => setTimeout(resolve, OUTAGE_RECORD_RETRY_MS));
+            }
+          } else {
+            // The rows stay leased; once the lease ends they are attempted again.
+            this.deps.log('error', 'delivery: recording outcomes failed', { err, messages: batch.length });
+          }
         } finally {
-          for (const m of batch) m.done();
+          if (!kept) for (const m of batch) m.done();
         }
       }
     })().finally(() => {

@@ -1,3 +1,4 @@
+import { redactTokens, redactValue } from '../domain/redact.js';
 import type { Roles } from '../domain/roles.js';
 import type { Lifecycle } from '../services/lifecycle-config.js';
 import type { Database, OpenDatabase } from '../storage/database.js';
@@ -30,11 +31,24 @@ export interface DeliveryConfig {
   delivery?: DeliveryOptions;
   /** The expiry sweeper's interval and batch size. */
   sweeper?: SweeperOptions;
-  /** Log lines from background work (delivery failures, development mailer links). Default: none. */
+  /**
+   * Log lines from background work (delivery failures, development mailer links) and database outages
+   * (one line when one starts, one when it ends). Default: none.
+   */
   log?: DeliveryLog;
   /** Messages the development mailer keeps (default 50). */
   devMailboxSize?: number;
+  /**
+   * Whether accept links (they hold live tokens) may reach the logs: the development mailer logs each
+   * one when this is on. Off, every log line from background work and every error handed to
+   * `onUnexpectedError` has its tokens redacted. Default: on unless `NODE_ENV=production`.
+   */
+  logAcceptLinks?: boolean;
 }
+
+/** Whether accept links may be logged (see DeliveryConfig.logAcceptLinks). */
+export const logsAcceptLinks = (config: Pick<DeliveryConfig, 'logAcceptLinks'>) =>
+  config.logAcceptLinks ?? process.env.NODE_ENV !== 'production';
 
 export interface Background {
   mailer: Mailer;
@@ -50,25 +64,48 @@ export interface Background {
 
 export function createBackground(
   config: DeliveryConfig,
-  deps: { db: Database; run: OpenDatabase['run']; lifecycle: Lifecycle; roles: Roles; now: () => number },
+  deps: {
+    db: Database;
+    run: OpenDatabase['run'];
+    lifecycle: Lifecycle;
+    roles: Roles;
+    now: () => number;
+    outage: (err: unknown) => boolean;
+  },
 ): Background {
-  const log: DeliveryLog = config.log ?? (() => {});
+  const output: DeliveryLog = config.log ?? (() => {});
+  const showLinks = logsAcceptLinks(config);
+  const log: DeliveryLog = showLinks
+    ? output
+    : (level, message, data) =>
+        output(level, redactTokens(message), data && (redactValue(data) as Record<string, unknown>));
   for (const endpoint of deps.lifecycle.webhooks) checkWebhookSecret(endpoint);
   let devMailer: DevMailer | null = null;
   let mailer = config.mailer;
   // A mailer made here is closed by stop(); one handed in belongs to the host.
-  const ownSmtp = !mailer && config.smtpUrl ? smtpMailer(config.smtpUrl) : null;
+  const options = resolveDelivery(config.delivery);
+  const ownSmtp =
+    !mailer && config.smtpUrl ? smtpMailer(config.smtpUrl, { timeoutMs: options.smtpTimeoutMs }) : null;
   if (ownSmtp) mailer = ownSmtp;
   if (!mailer) {
     devMailer = new DevMailer({
       keep: config.devMailboxSize,
       now: deps.now,
       log: (m) =>
-        log('info', `dev mailer: invitation email to ${m.to}${m.link ? `; accept link ${m.link}` : ''}`, {
-          to: m.to,
-          subject: m.subject,
-          link: m.link,
-        }),
+        showLinks
+          ? log('info', `dev mailer: invitation email to ${m.to}${m.link ? `; accept link ${m.link}` : ''}`, {
+              to: m.to,
+              subject: m.subject,
+              link: m.link,
+            })
+          : log(
+              'info',
+              `dev mailer: invitation email to ${m.to} kept in memory, not sent (link not logged)`,
+              {
+                to: m.to,
+                subject: m.subject,
+              },
+            ),
     });
     mailer = devMailer;
   }
@@ -84,7 +121,7 @@ export function createBackground(
         applicationInvitationEmail(config.email?.appName ?? 'the application'),
     },
     instanceId: config.instanceId ?? 'ins_invitekit',
-    options: resolveDelivery(config.delivery),
+    options,
     log,
   });
   const sweeper = new Sweeper({ ...deps, options: resolveSweeper(config.sweeper), log });

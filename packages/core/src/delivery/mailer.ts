@@ -20,19 +20,39 @@ export interface Mailer {
 }
 
 /**
- * Thrown (or any error with `permanent: true`) when retrying cannot help, e.g. the SMTP server answered
- * 5xx for the recipient. The dispatcher then gives up at once instead of retrying.
+ * Thrown (or any error with `permanent: true`, from a mailer other than SMTP) when retrying cannot help.
+ * The dispatcher then gives up at once instead of retrying.
  */
 export class PermanentDeliveryError extends Error {
   readonly permanent = true;
 }
 
-/** Whether a failed send is worth retrying: not when marked permanent or answered with an SMTP 5xx. */
+/** SMTP commands whose 5xx answer is about this recipient or this message, not the server or the session. */
+const MESSAGE_COMMANDS = new Set(['RCPT TO', 'DATA']);
+/** nodemailer's codes for a message it refuses to send at all (no recipient, invalid address, too big). */
+const MESSAGE_ERRORS = new Set(['EENVELOPE', 'EMESSAGE']);
+
+/**
+ * Whether a failed send is worth retrying. For SMTP (nodemailer's errors carry the `command` that failed)
+ * only a recipient- or message-level refusal is permanent: a 5xx answer to RCPT TO or DATA, or a message
+ * nodemailer refuses before sending. Everything at the connection or session level is an outage of the
+ * SMTP server and is retried: refused or timed-out connections, a 421 or 554 greeting, EHLO, STARTTLS,
+ * AUTH and MAIL FROM failures (nodemailer marks a 554 greeting `permanent`; that is overruled here). Other
+ * mailers and webhooks mark a permanent failure with `permanent: true`.
+ */
 export function isPermanent(err: unknown): boolean {
+  if (err instanceof PermanentDeliveryError) return true;
   if (!err || typeof err !== 'object') return false;
-  const e = err as { permanent?: unknown; responseCode?: unknown };
-  if (e.permanent === true) return true;
-  return typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600;
+  const e = err as { permanent?: unknown; responseCode?: unknown; command?: unknown; code?: unknown };
+  const fiveHundred = typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600;
+  if (typeof e.command === 'string') {
+    if (MESSAGE_COMMANDS.has(e.command)) return fiveHundred;
+    // Refused by nodemailer itself, before the server saw it (no server answer).
+    return e.responseCode === undefined && typeof e.code === 'string' && MESSAGE_ERRORS.has(e.code)
+      ? e.command === 'API' || e.command === 'MAIL FROM'
+      : false;
+  }
+  return e.permanent === true || fiveHundred;
 }
 
 /**

@@ -23,6 +23,11 @@ export interface DeliveryOptions {
   leaseMs?: number;
   /** Messages sent at once by one process (default 32). */
   concurrency?: number;
+  /**
+   * SMTP connection, greeting and socket timeout in ms, for the mailer made from `smtpUrl` (default
+   * 30 000). A timeout is an outage of the SMTP server: the email is retried.
+   */
+  smtpTimeoutMs?: number;
   /** Timeout of one webhook request in ms (default 10 000). */
   webhookTimeoutMs?: number;
   /** Upper bound for a send of any kind, in ms (default 30 000); a send still running then is retried. */
@@ -57,6 +62,7 @@ export const resolveDelivery = (o: DeliveryOptions = {}): ResolvedDeliveryOption
   retryMaxMs: o.retryMaxMs ?? 3_600_000,
   leaseMs: o.leaseMs ?? 120_000,
   concurrency: Math.max(1, o.concurrency ?? 32),
+  smtpTimeoutMs: o.smtpTimeoutMs ?? 30_000,
   webhookTimeoutMs: o.webhookTimeoutMs ?? 10_000,
   sendTimeoutMs: o.sendTimeoutMs ?? 30_000,
   shutdownTimeoutMs: o.shutdownTimeoutMs ?? 10_000,

@@ -10,6 +10,8 @@ export interface SweeperDeps {
   now: () => number;
   options: ResolvedSweeperOptions;
   log: DeliveryLog;
+  /** Reports a database error; true when it is an outage (logged once per outage elsewhere). */
+  outage: (err: unknown) => boolean;
 }
 
 const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
@@ -43,7 +45,8 @@ export class Sweeper {
   run(): Promise<number> {
     this.sweeping ??= this.sweep()
       .catch((err) => {
-        this.deps.log('error', 'sweeper: expiring invitations failed', { err });
+        // During an outage, quietly: the next interval sweeps again.
+        if (!this.deps.outage(err)) this.deps.log('error', 'sweeper: expiring invitations failed', { err });
         return 0;
       })
       .finally(() => {

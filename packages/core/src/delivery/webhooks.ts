@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import type { Roles } from '../domain/roles.js';
+import type { WireInvitation, WireOrganizationInvitation } from '../http/responses.js';
 import { invitation, organizationInvitation } from '../http/serialize.js';
 import { type InvitationEventType, webhookEventName } from '../services/effects.js';
 import type { WebhookEndpoint } from '../services/lifecycle-config.js';
@@ -17,37 +18,105 @@ export interface DeliveryEvent {
 }
 
 /**
- * A webhook body: `{ object: 'event', type, timestamp, instance_id, data }`, with `data` the invitation
- * as the Backend API serializes it (url null: never a token). Organization events add the organization's
- * public data under `data.data.public_organization_data`, where Clerk's webhook contract puts it; accepted
- * events add `user_id`. `timestamp` is the event's time in Unix milliseconds.
+ * Clerk's `event_attributes`: the HTTP request behind the event. Invitekit's services never see HTTP, so
+ * both values are empty strings; the key is there because `@clerk/backend`'s `WebhookEvent` requires it.
  */
-export function webhookPayload(event: DeliveryEvent, roles: Roles, instanceId: string) {
+export interface WebhookEventAttributes {
+  http_request: { client_ip: string; user_agent: string };
+}
+
+const EVENT_ATTRIBUTES: WebhookEventAttributes = { http_request: { client_ip: '', user_agent: '' } };
+
+interface WebhookEnvelope<T extends string, D> {
+  object: 'event';
+  type: T;
+  /** The event's time, Unix milliseconds. */
+  timestamp: number;
+  instance_id: string;
+  event_attributes: WebhookEventAttributes;
+  data: D;
+}
+
+/** An organization invitation as the Backend API returns it, with the organization under `data.data`. */
+export type OrganizationInvitationWebhookData = WireOrganizationInvitation & {
+  /** Always set: every Invitekit invitation expires. */
+  expires_at: number;
+  data: {
+    public_organization_data: {
+      id: string;
+      name: string;
+      slug: string;
+      image_url: string;
+      has_image: boolean;
+    } | null;
+  };
+};
+
+/** Every webhook Invitekit sends (`@clerk/backend`'s `WebhookEvent` declares the organization ones). */
+export type InvitekitWebhookEvent =
+  | WebhookEnvelope<
+      'organizationInvitation.created' | 'organizationInvitation.revoked',
+      OrganizationInvitationWebhookData
+    >
+  | WebhookEnvelope<
+      'organizationInvitation.accepted',
+      OrganizationInvitationWebhookData & { status: 'accepted'; user_id: string }
+    >
+  | WebhookEnvelope<
+      'invitation.created' | 'invitation.accepted' | 'invitation.revoked',
+      WireInvitation & { user_id?: string }
+    >;
+
+/**
+ * A webhook body: `{ object: 'event', type, timestamp, instance_id, event_attributes, data }`, with `data`
+ * the invitation as the Backend API serializes it (url null: never a token). Organization events add the
+ * organization's public data under `data.data.public_organization_data`, where Clerk's webhook contract
+ * puts it; accepted events add `user_id`. `timestamp` is the event's time in Unix milliseconds.
+ */
+export function webhookPayload(
+  event: DeliveryEvent,
+  roles: Roles,
+  instanceId: string,
+): InvitekitWebhookEvent {
   if (!event.snapshot) throw new Error(`event ${event.id} has no snapshot`);
   const found = invitationFromSnapshot(event.snapshot, event.createdAt);
-  let data: Record<string, unknown>;
+  const envelope = { object: 'event' as const, timestamp: event.createdAt, instance_id: instanceId };
+  const type = webhookEventName(event.organizationId, event.type);
   if ('organizationInvitation' in found) {
     const org = found.organization;
-    data = {
-      ...organizationInvitation(found.organizationInvitation, roles),
-      ...(event.type === 'accepted' ? { user_id: String(event.data.user_id ?? '') } : {}),
+    const wire = organizationInvitation(found.organizationInvitation, roles);
+    const data: OrganizationInvitationWebhookData = {
+      ...wire,
+      expires_at: found.organizationInvitation.expiresAt,
       data: {
         public_organization_data: org
           ? { id: org.id, name: org.name, slug: org.slug, image_url: '', has_image: false }
           : null,
       },
     };
-  } else {
-    data = {
-      ...invitation(found.applicationInvitation),
-      ...(event.type === 'accepted' && event.data.user_id ? { user_id: String(event.data.user_id) } : {}),
+    if (type === 'organizationInvitation.accepted') {
+      return {
+        ...envelope,
+        type,
+        event_attributes: EVENT_ATTRIBUTES,
+        data: { ...data, status: 'accepted', user_id: String(event.data.user_id ?? '') },
+      };
+    }
+    return {
+      ...envelope,
+      type: type as 'organizationInvitation.created' | 'organizationInvitation.revoked',
+      event_attributes: EVENT_ATTRIBUTES,
+      data,
     };
   }
+  const data = {
+    ...invitation(found.applicationInvitation),
+    ...(event.type === 'accepted' && event.data.user_id ? { user_id: String(event.data.user_id) } : {}),
+  };
   return {
-    object: 'event' as const,
-    type: webhookEventName(event.organizationId, event.type),
-    timestamp: event.createdAt,
-    instance_id: instanceId,
+    ...envelope,
+    type: type as 'invitation.created' | 'invitation.accepted' | 'invitation.revoked',
+    event_attributes: EVENT_ATTRIBUTES,
     data,
   };
 }
@@ -64,7 +133,9 @@ const signers = new WeakMap<WebhookEndpoint, Webhook>();
 /**
  * POSTs a payload signed per Standard Webhooks: `webhook-id` (the outbox message id, the same on every
  * retry, so receivers can deduplicate), `webhook-timestamp` (seconds, this attempt) and
- * `webhook-signature` (`v1,` HMAC-SHA256 with the endpoint's `whsec_` secret).
+ * `webhook-signature` (`v1,` HMAC-SHA256 with the endpoint's `whsec_` secret). The same three go out
+ * under Svix's names too (`svix-id`, `svix-timestamp`, `svix-signature`): Clerk delivers through Svix, so
+ * its receivers (`verifyWebhook` from `@clerk/backend/webhooks`, the `svix` package) read only those.
  */
 export async function postWebhook(
   endpoint: WebhookEndpoint,
@@ -78,14 +149,19 @@ export async function postWebhook(
     signers.set(endpoint, signer);
   }
   const at = new Date(options.now);
+  const timestamp = String(Math.floor(at.getTime() / 1000));
+  const signature = signer.sign(messageId, at, body);
   const response = await fetch(endpoint.url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       'user-agent': 'Invitekit-Webhooks/1',
       'webhook-id': messageId,
-      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-      'webhook-signature': signer.sign(messageId, at, body),
+      'webhook-timestamp': timestamp,
+      'webhook-signature': signature,
+      'svix-id': messageId,
+      'svix-timestamp': timestamp,
+      'svix-signature': signature,
     },
     body,
     redirect: 'manual',

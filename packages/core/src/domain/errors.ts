@@ -4,6 +4,7 @@
  */
 export const errorCodes = {
   authentication_invalid: 401,
+  authorization_invalid: 403,
   malformed_request_body: 400,
   malformed_request: 400,
   request_timeout: 408,
@@ -18,7 +19,11 @@ export const errorCodes = {
   duplicate_record: 400,
   form_identifier_exists: 400,
   already_a_member_in_organization: 400,
+  organization_minimum_permissions_needed: 400,
+  organization_creator_not_found: 400,
   invitation_not_pending: 400,
+  organization_invitation_not_pending: 400,
+  organization_membership_quota_exceeded: 403,
   redirect_url_not_allowed: 422,
   invitation_token_invalid: 404,
   invitation_email_mismatch: 403,
@@ -28,6 +33,7 @@ export const errorCodes = {
   resource_not_found: 404,
   method_not_allowed: 405,
   internal_error: 500,
+  service_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -84,4 +90,55 @@ export const notPending = (status: string, action: string) =>
     message: 'not pending',
     longMessage: `Only pending invitations can be ${action}; this one is ${status}`,
     meta: { status },
+  });
+
+/** An organization invitation is no longer pending: Clerk's code and message, with `meta.status`. */
+export const organizationInvitationNotPending = (status: string, action: string) =>
+  new InvitekitError({
+    code: 'organization_invitation_not_pending',
+    message: 'not pending',
+    longMessage: `The organization invitation is not in the 'pending' status: it is ${status}, so it cannot be ${action}.`,
+    meta: { status },
+  });
+
+/**
+ * Pending invitations already hold these addresses (Clerk's `duplicate_record`). `meta.email_addresses`
+ * lists them; @clerk/backend reads it as `errors[0].meta.emailAddresses`.
+ */
+export const duplicateInvitations = (emails: string[], scope = '') =>
+  new InvitekitError({
+    code: 'duplicate_record',
+    message: 'duplicate invitation',
+    longMessage: `There are already pending invitations${scope} for the following email addresses: ${emails.join(', ')}`,
+    meta: { param_name: 'email_address', email_addresses: emails },
+  });
+
+/** These addresses belong to members of the organization already (`meta.email_addresses` names them). */
+export const alreadyMembers = (emails: string[], organizationId: string) =>
+  new InvitekitError({
+    code: 'already_a_member_in_organization',
+    message: 'already a member',
+    longMessage: `${emails.join(', ')} ${emails.length === 1 ? 'is' : 'are'} already a member of organization ${organizationId}.`,
+    meta: { param_name: 'email_address', email_addresses: emails },
+  });
+
+/**
+ * Clerk's membership quota: an organization with `max_allowed_memberships` set holds at most that many
+ * members and pending invitations together.
+ */
+export const membershipQuotaExceeded = (limit: number) =>
+  new InvitekitError({
+    code: 'organization_membership_quota_exceeded',
+    message: 'organization membership quota exceeded',
+    longMessage: `You have reached your limit of ${limit} organization memberships, including outstanding invitations.`,
+    meta: { limit },
+  });
+
+/** A dependency (the database) is down: a clean 503 the caller may retry after `retryAfter` seconds. */
+export const serviceUnavailable = (retryAfter: number) =>
+  new InvitekitError({
+    code: 'service_unavailable',
+    message: 'service unavailable',
+    longMessage: `The database is unavailable; retry in ${retryAfter} s`,
+    meta: { retry_after: retryAfter },
   });

@@ -36,3 +36,20 @@ export function checkMetadata(value: Metadata | null | undefined, param: string)
   }
   return value;
 }
+
+const isObject = (v: unknown): v is Metadata => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Clerk's metadata merge: a deep merge of `patch` into `current`, where nested objects merge key by key,
+ * anything else replaces, and `null` removes the key at any level.
+ */
+export function mergeMetadata(current: Metadata, patch: Metadata): Metadata {
+  const out: Metadata = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else if (isObject(value) && isObject(out[key])) out[key] = mergeMetadata(out[key], value);
+    else if (isObject(value)) out[key] = mergeMetadata({}, value);
+    else out[key] = value;
+  }
+  return out;
+}

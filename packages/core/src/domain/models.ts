@@ -45,6 +45,8 @@ export interface Organization {
   privateMetadata: Metadata;
   createdAt: number;
   updatedAt: number;
+  /** Present only when asked for (`include_members_count`). */
+  membersCount?: number;
 }
 
 export interface Membership {

@@ -1,10 +1,24 @@
+import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
-import { type ErrorCode, type ErrorDetail, errorCodes, InvitekitError } from '../domain/errors.js';
+import {
+  type ErrorCode,
+  type ErrorDetail,
+  errorCodes,
+  InvitekitError,
+  serviceUnavailable,
+} from '../domain/errors.js';
+import { isDatabaseUnavailable } from '../domain/pg-errors.js';
+import { securityHeaders } from './security-headers.js';
 import type { InvitekitResponse } from './types.js';
 
 // Exactly `application/json`, as Clerk sends it: @clerk/backend parses a body as JSON only on that exact value.
 const JSON_HEADERS = { 'content-type': 'application/json' };
+const HEADERS: Record<string, string> = { ...JSON_HEADERS, ...securityHeaders };
 
+/**
+ * Clerk's ClerkErrors envelope: `errors`, an (empty) top-level `meta`, and `clerk_trace_id`, a fresh id per
+ * failed request that @clerk/backend exposes as `ClerkAPIResponseError.clerkTraceId`.
+ */
 function body(errors: ErrorDetail[]) {
   return {
     errors: errors.map((e) => ({
@@ -13,6 +27,8 @@ function body(errors: ErrorDetail[]) {
       code: e.code,
       ...(e.meta ? { meta: e.meta } : {}),
     })),
+    meta: {},
+    clerk_trace_id: randomBytes(16).toString('hex'),
   };
 }
 
@@ -20,8 +36,7 @@ export const errorResponse = (err: InvitekitError): InvitekitResponse => {
   const retryAfter = err.errors[0]?.meta?.retry_after;
   return {
     status: err.status,
-    headers:
-      typeof retryAfter === 'number' ? { ...JSON_HEADERS, 'retry-after': String(retryAfter) } : JSON_HEADERS,
+    headers: typeof retryAfter === 'number' ? { ...HEADERS, 'retry-after': String(retryAfter) } : HEADERS,
     body: body(err.errors),
   };
 };
@@ -85,15 +100,29 @@ export function bodyParserError(err: unknown): InvitekitError | undefined {
   }
 }
 
-/** Known errors become their response; anything else is a bug and a 500 without internals. */
-export function toErrorResponse(err: unknown, onUnexpected?: (err: unknown) => void): InvitekitResponse {
+/** Seconds a client is asked to wait (`Retry-After`) while the database is unavailable. */
+export const UNAVAILABLE_RETRY_AFTER_S = 1;
+
+/**
+ * Known errors become their response; a database outage a clean 503 with `Retry-After` (reported to
+ * `onUnavailable`, which logs outages once per edge); anything else is a bug and a 500 without internals.
+ */
+export function toErrorResponse(
+  err: unknown,
+  onUnexpected?: (err: unknown) => void,
+  onUnavailable?: (err: unknown) => void,
+): InvitekitResponse {
   if (err instanceof InvitekitError) return errorResponse(err);
   const parsed = bodyParserError(err);
   if (parsed) return errorResponse(parsed);
+  if (isDatabaseUnavailable(err)) {
+    onUnavailable?.(err);
+    return errorResponse(serviceUnavailable(UNAVAILABLE_RETRY_AFTER_S));
+  }
   onUnexpected?.(err);
   return {
     status: errorCodes.internal_error,
-    headers: JSON_HEADERS,
+    headers: HEADERS,
     body: body([
       { code: 'internal_error', message: 'internal error', longMessage: 'Something went wrong on our side' },
     ]),
@@ -102,6 +131,6 @@ export function toErrorResponse(err: unknown, onUnexpected?: (err: unknown) => v
 
 export const jsonResponse = (status: number, payload: unknown): InvitekitResponse => ({
   status,
-  headers: JSON_HEADERS,
+  headers: HEADERS,
   body: payload,
 });

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
-import { InvitekitError, notFound } from '../domain/errors.js';
+import { InvitekitError } from '../domain/errors.js';
 import type { SecretKeys } from './auth.js';
 import { jsonResponse, toErrorResponse, validationError } from './errors.js';
 import { checkAuthenticatedUser, checkRequestInput } from './input-guard.js';
+import { normalizeQuery } from './query.js';
 import type { Route, RouteContext } from './route.js';
 import { Router } from './router.js';
 import type { Authenticate, AuthenticatedUser, InvitekitRequest, InvitekitResponse } from './types.js';
@@ -25,6 +26,10 @@ export interface HandlerOptions {
   identify?: (user: AuthenticatedUser) => Promise<void>;
   /** Called with errors that are bugs (they become a 500). */
   onUnexpectedError?: (err: unknown, request: InvitekitRequest) => void;
+  /** Called with database outage errors (they become a 503). */
+  onUnavailable?: (err: unknown) => void;
+  /** Counts a request to a `limitedPerClient` route; throws the 429 once the client's limit is used up. */
+  limitPerClient?: (request: InvitekitRequest) => Promise<void>;
 }
 
 export type Handle = (request: InvitekitRequest) => Promise<InvitekitResponse>;
@@ -46,6 +51,15 @@ const notSignedIn = () =>
     longMessage: 'This endpoint needs a signed-in user; send a valid session token',
   });
 
+/** A path outside the route table, such as a Clerk SDK method Invitekit does not serve (see the README). */
+const notServed = (method: string, path: string) =>
+  new InvitekitError({
+    code: 'resource_not_found',
+    message: 'not found',
+    longMessage: `${method.toUpperCase()} ${path} is not served by Invitekit; the README's Clerk compatibility table lists what is`,
+    meta: { path },
+  });
+
 const missingBody = () =>
   new InvitekitError({
     code: 'malformed_request_body',
@@ -61,12 +75,14 @@ export function createHandler({
   authenticate,
   identify,
   onUnexpectedError,
+  onUnavailable,
+  limitPerClient,
 }: HandlerOptions): Handle {
   const router = new Router(routes);
   return async (request) => {
     try {
       const match = router.match(request.method.toUpperCase(), request.path);
-      if (!match) throw notFound('route', request.path);
+      if (!match) throw notServed(request.method, request.path);
       if ('allowed' in match) {
         const allow = [...new Set(match.allowed)].join(', ');
         const err = new InvitekitError({
@@ -78,6 +94,7 @@ export function createHandler({
         return { ...response, headers: { ...response.headers, allow } };
       }
       const { route, params } = match;
+      if (route.limitedPerClient) await limitPerClient?.(request);
       if (route.auth === 'secret') secretKeys.verify(request.headers.authorization);
       checkRequestInput({ path: params, query: request.query, body: route.body ? request.body : undefined });
       let user: AuthenticatedUser | null = null;
@@ -96,7 +113,7 @@ export function createHandler({
       const result = await route.handler(
         {
           params: route.params ? parse(route.params, params, 'path') : params,
-          query: route.query ? parse(route.query, request.query, 'query') : {},
+          query: route.query ? parse(route.query, normalizeQuery(request.query), 'query') : {},
           body: route.body ? parse(route.body, body, 'body') : undefined,
           user,
         },
@@ -106,7 +123,7 @@ export function createHandler({
         ? jsonResponse(result.status, result.body)
         : jsonResponse(200, result);
     } catch (err) {
-      return toErrorResponse(err, (e) => onUnexpectedError?.(e, request));
+      return toErrorResponse(err, (e) => onUnexpectedError?.(e, request), onUnavailable);
     }
   };
 }

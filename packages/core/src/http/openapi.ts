@@ -42,6 +42,16 @@ export function buildOpenApiDocument(routes: Route[], info: { title: string; ver
     description: 'ClerkErrors',
     content: { 'application/json': { schema: convert(ClerkErrorsSchema, 'output') } },
   };
+  const tooManyResponse = {
+    ...errorResponse,
+    description: 'ClerkErrors `too_many_requests`: over the per-client-address limit',
+    headers: {
+      'Retry-After': {
+        description: 'Seconds until the limit lets a request through',
+        schema: { type: 'integer' },
+      },
+    },
+  };
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     paths[route.path] ??= {};
@@ -66,7 +76,13 @@ export function buildOpenApiDocument(routes: Route[], info: { title: string; ver
           description: 'Success',
           content: { 'application/json': { schema: convert(route.response, 'output') } },
         },
+        ...(route.limitedPerClient ? { '429': tooManyResponse } : {}),
         '4XX': errorResponse,
+        '503': {
+          ...errorResponse,
+          description:
+            'ClerkErrors `service_unavailable`: the database is unavailable; retry after `Retry-After` s',
+        },
       },
     };
   }

@@ -14,11 +14,15 @@ export const intBody = (min: number, max = PG_INT_MAX) => z.int().min(min).max(M
 const single = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (Array.isArray(v) && v.length === 1 ? v[0] : v), schema);
 
+/**
+ * A whole number. `10.0` counts as 10: the generated Python client (`clerk_backend_sdk`) types `limit` and
+ * `offset` as floats, and Python writes a float 10 as `10.0`.
+ */
 const integerParam = (min: number, max: number, fallback: number) =>
   single(
     z
       .string()
-      .regex(/^\d+$/, 'must be a whole number')
+      .regex(/^\d+(\.0+)?$/, 'must be a whole number')
       .prefault(String(fallback))
       .transform(Number)
       .pipe(z.number().int().min(min).max(max)),
@@ -29,7 +33,12 @@ export const offsetParam = integerParam(0, PG_INT_MAX, 0).describe(
   `Rows to skip, 0–${PG_INT_MAX} (default 0).`,
 );
 
-export const booleanParam = single(z.enum(['true', 'false']).transform((v) => v === 'true')).optional();
+/** The spellings Go's strconv.ParseBool (Clerk's servers) takes: `true`, `True`, `TRUE`, `t`, `1`, and so on. */
+const TRUE = ['1', 't', 'T', 'true', 'True', 'TRUE'] as const;
+const FALSE = ['0', 'f', 'F', 'false', 'False', 'FALSE'] as const;
+export const booleanParam = single(
+  z.enum([...TRUE, ...FALSE]).transform((v) => (TRUE as readonly string[]).includes(v)),
+).optional();
 
 export const stringParam = single(z.string().max(512)).optional();
 
@@ -51,28 +60,38 @@ export const listParam = <T extends z.ZodType<string>>(item: T, max = 100) =>
     .optional();
 
 export const statusParam = listParam(z.enum(invitationStatuses)).describe(
-  'Filter by status; repeat the parameter or separate values by commas for several.',
+  'Filter by status; for several, repeat the parameter (also as status[]) or separate values by commas.',
 );
 
-/** `order_by`: a field with an optional `+` (ascending, implied) or `-` (descending) prefix. */
+/**
+ * `order_by`: a field with an optional `+` (ascending, implied) or `-` (descending) prefix. Repeated, the
+ * first one counts, as Clerk documents (`order_by=a&order_by=b` orders by `a`).
+ */
 export const orderByParam = <const F extends readonly [string, ...string[]]>(fields: F, fallback: string) =>
-  single(
-    z
-      .string()
-      .prefault(fallback)
-      .transform((raw, ctx) => {
-        const direction = raw.startsWith('-') ? ('desc' as const) : ('asc' as const);
-        const field = raw.replace(/^[+-]/, '');
-        if (!(fields as readonly string[]).includes(field)) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `must be one of ${fields.join(', ')}, with an optional + or -`,
-          });
-          return z.NEVER;
-        }
-        return { field: field as F[number], direction };
-      }),
-  ).describe(`Order by ${fields.join(' or ')}; prefix + (ascending) or - (descending). Default ${fallback}.`);
+  z
+    .preprocess(
+      (v) => (Array.isArray(v) ? v[0] : v),
+      z
+        .string()
+        .prefault(fallback)
+        .transform((raw, ctx) => {
+          // An unencoded `+` arrives as a space (form encoding): read it as the `+` it was.
+          const value = raw.replace(/^ /, '+');
+          const direction = value.startsWith('-') ? ('desc' as const) : ('asc' as const);
+          const field = value.replace(/^[+-]/, '');
+          if (!(fields as readonly string[]).includes(field)) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `must be one of ${fields.join(', ')}, with an optional + or -`,
+            });
+            return z.NEVER;
+          }
+          return { field: field as F[number], direction };
+        }),
+    )
+    .describe(
+      `Order by ${fields.join(' or ')}; prefix + (ascending) or - (descending). Default ${fallback}.`,
+    );
 
 /** A metadata object: any JSON object. The service enforces the size limit. */
 export const metadataBody = z

@@ -18,7 +18,11 @@ export const ClerkErrorSchema = z
   .meta({ id: 'ClerkError' });
 
 export const ClerkErrorsSchema = z
-  .object({ errors: z.array(ClerkErrorSchema), meta: z.record(z.string(), z.unknown()).optional() })
+  .object({
+    errors: z.array(ClerkErrorSchema),
+    meta: z.record(z.string(), z.unknown()).optional(),
+    clerk_trace_id: z.string().optional().describe('A fresh id per failed request, for support and logs.'),
+  })
   .meta({ id: 'ClerkErrors' });
 
 export const PublicUserDataSchema = z
@@ -94,6 +98,7 @@ export const OrganizationSchema = z
     public_metadata: metadata,
     private_metadata: metadata,
     created_by: z.string().optional(),
+    members_count: z.int().optional().describe('Only when asked for with include_members_count=true.'),
     created_at: millis,
     updated_at: millis,
   })
@@ -206,6 +211,11 @@ export const OrganizationInvitationsWithOrganizationSchema = paginated(
 export const OrganizationsSchema = paginated(OrganizationSchema, 'Organizations');
 export const MembershipsSchema = paginated(MembershipSchema, 'OrganizationMemberships');
 export const InvitationListSchema = z.array(InvitationSchema);
+/** `GET /v1/invitations?paginated=true`: what @clerk/backend's getInvitationList asks for. */
+export const InvitationPageSchema = paginated(InvitationSchema, 'Invitations');
+export const TotalCountSchema = z
+  .object({ object: z.literal('total_count'), total_count: z.int() })
+  .meta({ id: 'TotalCount' });
 export const UserListSchema = z.array(UserSchema);
 
 export const InvitationEventSchema = z

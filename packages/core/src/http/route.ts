@@ -3,7 +3,7 @@ import type { Roles } from '../domain/roles.js';
 import type { InvitekitServices } from '../services/index.js';
 import type { AuthenticatedUser } from './types.js';
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteContext {
   services: InvitekitServices;
@@ -34,6 +34,8 @@ export interface Route<
   params?: P;
   query?: Q;
   body?: B;
+  /** Counted against the per-client-address limit (token preview and accept), before anything else. */
+  limitedPerClient?: boolean;
   /** Whether a body may be omitted entirely (e.g. revoke with no requesting user). */
   bodyOptional?: boolean;
   response: z.ZodType;

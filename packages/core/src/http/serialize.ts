@@ -95,6 +95,7 @@ export function organization(o: Organization): WireOrganization {
     public_metadata: o.publicMetadata,
     private_metadata: o.privateMetadata,
     ...(o.createdBy ? { created_by: o.createdBy } : {}),
+    ...(o.membersCount !== undefined ? { members_count: o.membersCount } : {}),
     created_at: o.createdAt,
     updated_at: o.updatedAt,
   };
@@ -204,6 +205,8 @@ export function invitationEvent(e: InvitationEvent): WireInvitationEvent {
     created_at: e.createdAt,
   };
 }
+
+export const totalCount = (n: number) => ({ object: 'total_count' as const, total_count: n });
 
 export const page = <T, W>(p: Paginated<T>, map: (item: T) => W) => ({
   data: p.data.map(map),

@@ -7,6 +7,11 @@ export interface InvitekitRequest {
   /** The parsed JSON body, if any. */
   body?: unknown;
   /**
+   * The address of the connection's peer (Node's `socket.remoteAddress`), for per-client limits. Behind
+   * proxies, set `trustedProxies` so the client's address is read from `X-Forwarded-For`.
+   */
+  remoteAddress?: string;
+  /**
    * The framework's own request object (Express `req`, Nest's platform request), untouched. Core never
    * reads it; a host's `authenticate` may, e.g. to reuse a user its own middleware or guard resolved.
    */

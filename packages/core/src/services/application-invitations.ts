@@ -1,4 +1,4 @@
-import { and, eq, inArray, or } from 'drizzle-orm';
+import { and, count, eq, inArray, or } from 'drizzle-orm';
 import { normalizeEmail } from '../domain/email.js';
 import { invalidParam, notFound, notPending } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -12,11 +12,19 @@ import {
   type ApplicationInvitationRow,
   applicationInvitations as ai,
   emailAddresses,
+  invitationEvents,
 } from '../storage/schema.js';
 import { atItem, checkBulkSize, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
 import { type InvitationEventSpec, recordEvents } from './effects.js';
-import { containsText, type OrderBy, orderClause, type Page, statusFilter } from './listing.js';
+import {
+  containsText,
+  type OrderBy,
+  orderClause,
+  type Page,
+  type Paginated,
+  statusFilter,
+} from './listing.js';
 import { insertPendingInvitations } from './pending-insert.js';
 
 export interface CreateApplicationInvitationInput {
@@ -66,21 +74,34 @@ export class ApplicationInvitationsService {
   /** Lists invitations, newest first by default. Returns a plain array, as Clerk's endpoint does. */
   async list(input: ListApplicationInvitationsInput = {}): Promise<ApplicationInvitation[]> {
     const now = this.ctx.now();
-    const query = input.query?.trim();
     const order = input.orderBy ?? DEFAULT_ORDER;
     const rows = await this.ctx.db
       .select()
       .from(ai)
-      .where(
-        and(
-          statusFilter(ai, input.statuses ?? [], now),
-          query ? or(eq(ai.id, query), containsText(ai.emailAddress, query)) : undefined,
-        ),
-      )
+      .where(this.listFilter(input, now))
       .orderBy(...orderClause(orderColumn[order.field], order.direction, ai.createdAt, ai.id))
       .limit(input.limit ?? 10)
       .offset(input.offset ?? 0);
     return rows.map((row) => this.toDomain(row, now));
+  }
+
+  /** As `list`, with the number of invitations that match the filters (Clerk's `paginated=true`). */
+  async listPage(input: ListApplicationInvitationsInput = {}): Promise<Paginated<ApplicationInvitation>> {
+    const now = this.ctx.now();
+    const [data, [total]] = await Promise.all([
+      this.list(input),
+      this.ctx.db.select({ n: count() }).from(ai).where(this.listFilter(input, now)),
+    ]);
+    return { data, totalCount: total?.n ?? 0 };
+  }
+
+  /** Status filter, and `query`: an exact id, or a substring of the email address. */
+  private listFilter(input: ListApplicationInvitationsInput, now: number) {
+    const query = input.query?.trim();
+    return and(
+      statusFilter(ai, input.statuses ?? [], now),
+      query ? or(eq(ai.id, query), containsText(ai.emailAddress, query)) : undefined,
+    );
   }
 
   async get(invitationId: string): Promise<ApplicationInvitation> {
@@ -108,6 +129,21 @@ export class ApplicationInvitationsService {
       return this.toDomain(row, now);
     }
     throw notPending((await this.get(invitationId)).status, 'revoked');
+  }
+
+  /**
+   * Deletes an invitation of any status with its history: its events and their outbox rows (the stored
+   * copies of its emails, webhook deliveries not yet sent), in one transaction. Clerk's data erasure for
+   * someone invited who never signed up; no webhook announces it. An email already being sent when this
+   * commits still goes out; its outcome then has no row to record on.
+   */
+  async delete(invitationId: string): Promise<void> {
+    const deleted = await this.ctx.db.transaction(async (tx) => {
+      const [row] = await tx.delete(ai).where(eq(ai.id, invitationId)).returning({ id: ai.id });
+      if (row) await tx.delete(invitationEvents).where(eq(invitationEvents.invitationId, invitationId));
+      return row;
+    });
+    if (!deleted) throw notFound('invitation', invitationId);
   }
 
   /**
@@ -158,9 +194,12 @@ export class ApplicationInvitationsService {
       .select({ email: emailAddresses.emailAddress })
       .from(emailAddresses)
       .where(
-        inArray(
-          emailAddresses.emailAddress,
-          rows.map((r) => r.emailAddress),
+        and(
+          inArray(
+            emailAddresses.emailAddress,
+            rows.map((r) => r.emailAddress),
+          ),
+          eq(emailAddresses.verified, true),
         ),
       );
     const takenSet = new Set(taken.map((r) => r.email));

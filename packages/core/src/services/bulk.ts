@@ -37,7 +37,12 @@ export function rejectRepeatedEmails(emails: string[]): void {
     if (first !== undefined) {
       throw itemError(
         index,
-        invalidParam('email_address', `${email} is also item ${first} of this request`, 'duplicate_record'),
+        new InvitekitError({
+          code: 'duplicate_record',
+          message: 'duplicate invitation',
+          longMessage: `${email} is also item ${first} of this request`,
+          meta: { param_name: 'email_address', email_addresses: [email] },
+        }),
       );
     }
     seen.set(email, index);

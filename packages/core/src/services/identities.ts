@@ -4,6 +4,7 @@ import { newId } from '../domain/ids.js';
 import type { AuthenticatedUser } from '../http/types.js';
 import type { Database } from '../storage/database.js';
 import type { ServiceContext } from './context.js';
+import { repointPrimaries } from './email-owners.js';
 
 /** How many recently seen people each process remembers, so a signed-in request rarely writes. */
 const SEEN_MAX = 10_000;
@@ -40,7 +41,8 @@ const seenKey = (user: AuthenticatedUser) =>
 /**
  * Signed-in people, as the host's identity provider vouches for them, kept in the directory: a person
  * seen for the first time becomes a user (under their own id) with their addresses; an address already
- * owned by another user stays with that user. Names are set only on creation (the Backend API owns them).
+ * owned by another user stays with that user, unless only this person has verified it. Names are set only
+ * on creation (the Backend API owns them).
  */
 export class IdentitiesService {
   private readonly seen = new Map<string, number>();
@@ -76,8 +78,9 @@ export class IdentitiesService {
 
   /**
    * Ensures the user and their addresses exist, in one statement (usable inside a transaction). An
-   * address this user already has takes the identity's verification state; an address of another user
-   * is left alone.
+   * address this user already has takes the identity's verification state. An address of another user
+   * is left alone, unless it is unverified there and verified here: then this user takes it over
+   * (email-owners.ts).
    */
   async sync(user: AuthenticatedUser, db: Database = this.ctx.db): Promise<void> {
     const now = this.ctx.now();
@@ -91,19 +94,28 @@ export class IdentitiesService {
 WITH input AS (
   SELECT * FROM jsonb_to_recordset(${JSON.stringify(emails)}::jsonb)
     AS e(id text, email text, verified boolean, ord int)
+), taken AS (
+  SELECT a.id FROM email_addresses a JOIN input i ON i.email = a.email_address
+  WHERE i.verified AND NOT a.verified AND a.user_id <> ${user.id}
+), repointed AS (${repointPrimaries(sql`SELECT id FROM taken`)}
 ), u AS (
   INSERT INTO users (id, first_name, last_name, primary_email_address_id, created_at, updated_at)
   VALUES (${user.id}, ${user.firstName ?? null}, ${user.lastName ?? null},
     (SELECT i.id FROM input i
-     WHERE NOT EXISTS (SELECT 1 FROM email_addresses a WHERE a.email_address = i.email)
+     WHERE NOT EXISTS (SELECT 1 FROM email_addresses a
+                       WHERE a.email_address = i.email AND a.id NOT IN (SELECT id FROM taken))
      ORDER BY i.ord LIMIT 1),
     ${now}, ${now})
   ON CONFLICT (id) DO NOTHING
   RETURNING id
 )
-INSERT INTO email_addresses (id, user_id, email_address, verified, created_at, updated_at)
+INSERT INTO email_addresses AS a (id, user_id, email_address, verified, created_at, updated_at)
 SELECT i.id, ${user.id}, i.email, i.verified, ${now}, ${now} FROM input i
-ON CONFLICT (email_address) DO UPDATE SET verified = excluded.verified, updated_at = excluded.updated_at
-  WHERE email_addresses.user_id = excluded.user_id AND email_addresses.verified <> excluded.verified`);
+ON CONFLICT (email_address) DO UPDATE SET
+  id = CASE WHEN a.user_id = excluded.user_id THEN a.id ELSE excluded.id END,
+  created_at = CASE WHEN a.user_id = excluded.user_id THEN a.created_at ELSE excluded.created_at END,
+  user_id = excluded.user_id, verified = excluded.verified, updated_at = excluded.updated_at
+  WHERE (a.user_id = excluded.user_id AND a.verified <> excluded.verified)
+     OR (excluded.verified AND NOT a.verified)`);
   }
 }

@@ -1,4 +1,5 @@
 import { RedirectPolicy } from '../domain/links.js';
+import { resolveLimits } from './limits.js';
 
 /** A webhook receiver: its URL, its Standard Webhooks secret (`whsec_…`), and optionally which events. */
 export interface WebhookEndpoint {
@@ -8,12 +9,23 @@ export interface WebhookEndpoint {
   events?: string[];
 }
 
-/** Per-organization limits on creating invitations; each is off when not set. */
+/**
+ * Abuse limits. Each has a safe default; 0 turns one off. A refusal is a 429 `too_many_requests` with a
+ * `Retry-After` header, and writes nothing.
+ */
 export interface InvitationLimits {
-  /** Most pending invitations an organization may hold at once. */
+  /** Most pending invitations an organization may hold at once. Default 1,000. */
   maxPendingPerOrganization?: number;
-  /** Most invitations one inviter may create in an organization within an hour. */
+  /**
+   * Most invitations one inviter may create in an organization within any hour (sliding window), through
+   * the Backend API (`inviter_user_id`) or the Frontend API (the signed-in admin). Default 100.
+   */
   maxPerInviterPerHour?: number;
+  /**
+   * Token previews and accepts-by-token (`/tickets/preview`, `/tickets/accept`) per client address per
+   * minute (fixed window). Default 30.
+   */
+  maxTokenRequestsPerClientPerMinute?: number;
 }
 
 export interface LifecycleOptions {
@@ -35,14 +47,14 @@ export class Lifecycle {
   readonly acceptUrl: string;
   readonly redirects: RedirectPolicy;
   readonly webhooks: WebhookEndpoint[];
-  readonly limits: InvitationLimits;
+  readonly limits: Required<InvitationLimits>;
   readonly keepInvitationsOfFormerAdmins: boolean;
 
   constructor(options: LifecycleOptions = {}) {
     this.acceptUrl = new URL(options.acceptUrl ?? 'http://localhost:3000/accept-invitation').toString();
     this.redirects = new RedirectPolicy([this.acceptUrl, ...(options.redirectOrigins ?? [])]);
     this.webhooks = options.webhooks ?? [];
-    this.limits = options.limits ?? {};
+    this.limits = resolveLimits(options.limits);
     this.keepInvitationsOfFormerAdmins = options.keepInvitationsOfFormerAdmins ?? true;
   }
 

@@ -1,6 +1,6 @@
 import { and, count, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../domain/email.js';
-import { invalidParam, notAnAdmin, notFound, notPending } from '../domain/errors.js';
+import { alreadyMembers, notAnAdmin, notFound, organizationInvitationNotPending } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { acceptLink } from '../domain/links.js';
 import { checkMetadata, type Metadata } from '../domain/metadata.js';
@@ -31,7 +31,7 @@ import {
 import { atItem, checkBulkSize, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
 import { effectRows, type InvitationEventSpec, type OutboxRowJson, recordEvents } from './effects.js';
-import { checkInvitationLimits } from './limits.js';
+import { checkInvitationLimits, invitationLimitsApply } from './limits.js';
 import {
   containsText,
   type OrderBy,
@@ -40,6 +40,7 @@ import {
   type Paginated,
   statusFilter,
 } from './listing.js';
+import { checkMembershipQuota } from './membership-quota.js';
 import { requireOrganization } from './organizations.js';
 import { insertPendingInvitations } from './pending-insert.js';
 import { publicUserColumns, toPublicUser } from './public-user.js';
@@ -131,9 +132,9 @@ export class OrganizationInvitationsService {
     input: CreateOrganizationInvitationInput,
   ): Promise<OrganizationInvitation> {
     const { lifecycle } = this.ctx;
-    // With limits configured, the general path counts first; otherwise one round trip when everything is
+    // When a limit applies, the general path counts first; otherwise one round trip when everything is
     // in order, and the general path says why not (or frees a slot held by an expired invitation).
-    if (lifecycle.limits.maxPendingPerOrganization || lifecycle.limits.maxPerInviterPerHour) {
+    if (invitationLimitsApply(lifecycle.limits, input.inviterUserId ?? null)) {
       const [invitation] = await this.insert(organizationId, [input], false);
       return invitation!;
     }
@@ -277,12 +278,12 @@ export class OrganizationInvitationsService {
     );
   }
 
-  /** Invitations sent to any of a user's email addresses. */
+  /** Invitations sent to any of a user's verified email addresses (an unverified one owns nothing). */
   async listForUser(userId: string, input: ListUserOrganizationInvitationsInput = {}) {
     const addresses = this.ctx.db
       .select({ email: emailAddresses.emailAddress })
       .from(emailAddresses)
-      .where(eq(emailAddresses.userId, userId));
+      .where(and(eq(emailAddresses.userId, userId), eq(emailAddresses.verified, true)));
     const page = await this.listWithOrganization(
       and(inArray(oi.emailAddress, addresses), statusFilter(oi, input.statuses ?? [], this.ctx.now())),
       input,
@@ -330,7 +331,7 @@ export class OrganizationInvitationsService {
     if (input.requestingUserId) await this.requireAdmin(organizationId, input.requestingUserId);
     const revoked = await this.revokePending(organizationId, invitationId, { type: 'revoked' }, now);
     const current = await this.get(organizationId, invitationId);
-    if (!revoked) throw notPending(current.status, 'revoked');
+    if (!revoked) throw organizationInvitationNotPending(current.status, 'revoked');
     return current;
   }
 
@@ -402,7 +403,7 @@ export class OrganizationInvitationsService {
       return link;
     });
     const current = await this.get(organizationId, invitationId);
-    if (!link) throw notPending(current.status, 'resent');
+    if (!link) throw organizationInvitationNotPending(current.status, 'resent');
     this.ctx.onOutboxWrite?.();
     return { ...current, url: link };
   }
@@ -436,22 +437,19 @@ export class OrganizationInvitationsService {
       inviterIds,
       rows.map((r) => r.emailAddress),
     );
+    const members = rows.map((r) => r.emailAddress).filter((email) => context.memberEmails.has(email));
     rows.forEach((row, index) => {
       wrap(index, () => {
         if (row.inviterId && !roles.isAdmin(context.inviters.get(row.inviterId)?.role)) {
           throw notAnAdmin(row.inviterId, organizationId, 'inviter_user_id');
         }
-        if (context.memberEmails.has(row.emailAddress)) {
-          throw invalidParam(
-            'email_address',
-            `${row.emailAddress} is already a member of organization ${organizationId}`,
-            'already_a_member_in_organization',
-          );
-        }
+        // Every address of the request that is a member's is named, the first one's item in meta.index.
+        if (context.memberEmails.has(row.emailAddress)) throw alreadyMembers(members, organizationId);
       });
     });
 
     const inserted = await this.ctx.db.transaction(async (tx) => {
+      await checkMembershipQuota(tx, organizationId, rows.length, now);
       await checkInvitationLimits(tx, this.ctx.lifecycle.limits, organizationId, rows, now);
       const { inserted, expired } = await insertPendingInvitations(tx, oi, rows, {
         now,
@@ -527,7 +525,11 @@ export class OrganizationInvitationsService {
       .from(memberships)
       .innerJoin(emailAddresses, eq(emailAddresses.userId, memberships.userId))
       .where(
-        and(eq(memberships.organizationId, organizations.id), inArray(emailAddresses.emailAddress, emails)),
+        and(
+          eq(memberships.organizationId, organizations.id),
+          inArray(emailAddresses.emailAddress, emails),
+          eq(emailAddresses.verified, true),
+        ),
       );
     const rows = await db
       .select({

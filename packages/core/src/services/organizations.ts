@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, count, desc, eq, or, sql } from 'drizzle-orm';
-import { invalidParam, notFound } from '../domain/errors.js';
+import { and, asc, count, desc, eq, inArray, notInArray, or, sql } from 'drizzle-orm';
+import { InvitekitError, invalidParam, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { checkMetadata, type Metadata } from '../domain/metadata.js';
+import { checkMetadata, type Metadata, mergeMetadata } from '../domain/metadata.js';
 import type { DeletedObject, Organization } from '../domain/models.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../domain/pg-errors.js';
 import type { Database } from '../storage/database.js';
@@ -37,8 +37,41 @@ export interface UpdateOrganizationInput {
 export interface ListOrganizationsInput extends Partial<Page> {
   /** Exact id, or a substring of the name or slug. */
   query?: string;
-  orderBy?: { field: 'created_at' | 'name'; direction: 'asc' | 'desc' };
+  /** Clerk's `+id` (include, also without a sign) and `-id` (exclude) lists. */
+  organizationIds?: string[];
+  /** Organizations with (`+user_…`) or without (`-user_…`) these members. */
+  userIds?: string[];
+  includeMembersCount?: boolean;
+  orderBy?: { field: 'created_at' | 'name' | 'members_count'; direction: 'asc' | 'desc' };
 }
+
+export interface OrganizationMetadataInput {
+  publicMetadata?: Metadata | null;
+  privateMetadata?: Metadata | null;
+}
+
+/** Clerk's signed id lists: `-id` excludes, `+id` or a bare id includes. */
+function signedIds(ids: string[] | undefined) {
+  const include: string[] = [];
+  const exclude: string[] = [];
+  for (const id of ids ?? []) {
+    if (id.startsWith('-')) exclude.push(id.slice(1));
+    else include.push(id.replace(/^\+/, ''));
+  }
+  return { include, exclude };
+}
+
+/** Members of an organization, as a correlated subquery over `organizations`. */
+const membersCountOf = () =>
+  sql<number>`(select count(*)::int from ${memberships} where ${memberships.organizationId} = ${organizations.id})`;
+
+const creatorNotFound = (userId: string) =>
+  new InvitekitError({
+    code: 'organization_creator_not_found',
+    message: 'creator not found',
+    longMessage: `No users found with id ${userId}.`,
+    meta: { param_name: 'created_by' },
+  });
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -117,45 +150,121 @@ export class OrganizationsService {
       });
     } catch (err) {
       if (isUniqueViolation(err, 'organizations_slug_uidx')) throw slugTaken(row.slug);
-      if (isForeignKeyViolation(err)) throw notFound('user', row.createdBy ?? undefined);
+      if (isForeignKeyViolation(err)) throw creatorNotFound(row.createdBy ?? '');
       throw err;
     }
     return row;
   }
 
   /** By id or by slug, as Clerk's endpoint accepts either. */
-  async get(idOrSlug: string): Promise<Organization> {
+  async get(idOrSlug: string, options: { includeMembersCount?: boolean } = {}): Promise<Organization> {
     const [row] = await this.ctx.db
       .select()
       .from(organizations)
       .where(or(eq(organizations.id, idOrSlug), eq(organizations.slug, idOrSlug)))
       .limit(1);
     if (!row) throw notFound('organization', idOrSlug);
-    return row;
+    return options.includeMembersCount ? (await this.withMembersCount([row]))[0]! : row;
   }
 
   async list(input: ListOrganizationsInput = {}): Promise<Paginated<Organization>> {
     const query = input.query?.trim();
-    const where = query
-      ? or(
-          eq(organizations.id, query),
-          sql`${organizations.name} ilike ${likePattern(query)}`,
-          sql`${organizations.slug} ilike ${likePattern(query)}`,
-        )
-      : undefined;
+    const orgIds = signedIds(input.organizationIds);
+    const userIds = signedIds(input.userIds);
+    const orgsOf = (ids: string[]) =>
+      this.ctx.db
+        .select({ id: memberships.organizationId })
+        .from(memberships)
+        .where(inArray(memberships.userId, ids));
+    const where = and(
+      query
+        ? or(
+            eq(organizations.id, query),
+            sql`${organizations.name} ilike ${likePattern(query)}`,
+            sql`${organizations.slug} ilike ${likePattern(query)}`,
+          )
+        : undefined,
+      orgIds.include.length ? inArray(organizations.id, orgIds.include) : undefined,
+      orgIds.exclude.length ? notInArray(organizations.id, orgIds.exclude) : undefined,
+      userIds.include.length ? inArray(organizations.id, orgsOf(userIds.include)) : undefined,
+      userIds.exclude.length ? notInArray(organizations.id, orgsOf(userIds.exclude)) : undefined,
+    );
     const dir = input.orderBy?.direction === 'asc' ? asc : desc;
-    const column = input.orderBy?.field === 'name' ? organizations.name : organizations.createdAt;
-    const [data, [total]] = await Promise.all([
+    const field = input.orderBy?.field;
+    const order =
+      field === 'name' ? [dir(organizations.name)] : field === 'members_count' ? [dir(membersCountOf())] : [];
+    const [rows, [total]] = await Promise.all([
       this.ctx.db
         .select()
         .from(organizations)
         .where(where)
-        .orderBy(dir(column), dir(organizations.createdAt), dir(organizations.id))
+        .orderBy(...order, dir(organizations.createdAt), dir(organizations.id))
         .limit(input.limit ?? 10)
         .offset(input.offset ?? 0),
       this.ctx.db.select({ total: count() }).from(organizations).where(where),
     ]);
+    const data = input.includeMembersCount ? await this.withMembersCount(rows) : rows;
     return { data, totalCount: total?.total ?? 0 };
+  }
+
+  /** Deep-merges metadata (Clerk's `PATCH /organizations/{id}/metadata`); `null` removes a key. */
+  mergeMetadata(organizationId: string, input: OrganizationMetadataInput): Promise<Organization> {
+    return this.writeMetadata(organizationId, input, mergeMetadata);
+  }
+
+  /** Replaces each given metadata object whole (Clerk's `PUT /organizations/{id}/metadata`). */
+  replaceMetadata(organizationId: string, input: OrganizationMetadataInput): Promise<Organization> {
+    return this.writeMetadata(organizationId, input, (_current, next) => next);
+  }
+
+  private async writeMetadata(
+    organizationId: string,
+    input: OrganizationMetadataInput,
+    combine: (current: Metadata, next: Metadata) => Metadata,
+  ): Promise<Organization> {
+    return this.ctx.db.transaction(async (tx) => {
+      const [current] = await tx
+        .select()
+        .from(organizations)
+        .where(eq(organizations.id, organizationId))
+        .for('update');
+      if (!current) throw notFound('organization', organizationId);
+      const set: Partial<OrganizationRow> = { updatedAt: this.ctx.now() };
+      if (input.publicMetadata !== undefined) {
+        set.publicMetadata = checkMetadata(
+          combine(current.publicMetadata, input.publicMetadata ?? {}),
+          'public_metadata',
+        );
+      }
+      if (input.privateMetadata !== undefined) {
+        set.privateMetadata = checkMetadata(
+          combine(current.privateMetadata, input.privateMetadata ?? {}),
+          'private_metadata',
+        );
+      }
+      const [row] = await tx
+        .update(organizations)
+        .set(set)
+        .where(eq(organizations.id, organizationId))
+        .returning();
+      return row!;
+    });
+  }
+
+  private async withMembersCount(rows: OrganizationRow[]): Promise<Organization[]> {
+    if (rows.length === 0) return rows;
+    const counts = await this.ctx.db
+      .select({ id: memberships.organizationId, n: count() })
+      .from(memberships)
+      .where(
+        inArray(
+          memberships.organizationId,
+          rows.map((r) => r.id),
+        ),
+      )
+      .groupBy(memberships.organizationId);
+    const byId = new Map(counts.map((c) => [c.id, c.n]));
+    return rows.map((r) => ({ ...r, membersCount: byId.get(r.id) ?? 0 }));
   }
 
   async update(organizationId: string, input: UpdateOrganizationInput): Promise<Organization> {
@@ -178,7 +287,6 @@ export class OrganizationsService {
     }
   }
 
-  /** Deletes the organization with its memberships and invitations (foreign keys cascade). */
   /**
    * Deletes the organization with its memberships and invitations. Its pending invitations are revoked
    * first, in the same transaction, so their links die and webhook receivers hear `revoked` for each.

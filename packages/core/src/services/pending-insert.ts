@@ -1,5 +1,5 @@
 import { and, eq, inArray, lte, type SQL } from 'drizzle-orm';
-import { invalidParam } from '../domain/errors.js';
+import { duplicateInvitations } from '../domain/errors.js';
 import type { Database } from '../storage/database.js';
 import type { applicationInvitations, organizationInvitations } from '../storage/schema.js';
 import { itemError } from './bulk.js';
@@ -48,11 +48,8 @@ export async function insertPendingInvitations<T extends InvitationTable>(
 
   const duplicate = all.findIndex((r) => !done.has(r.emailAddress));
   if (duplicate >= 0) {
-    const error = invalidParam(
-      'email_address',
-      `There is already a pending invitation for ${all[duplicate]!.emailAddress}${options.scopeName ?? ''}`,
-      'duplicate_record',
-    );
+    const emails = all.filter((r) => !done.has(r.emailAddress)).map((r) => r.emailAddress);
+    const error = duplicateInvitations(emails, options.scopeName ?? '');
     throw options.bulk ? itemError(duplicate, error) : error;
   }
   const byEmail = new Map([...inserted, ...retried].map((r) => [r.emailAddress, r]));

@@ -1,13 +1,15 @@
-import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, lt, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../domain/email.js';
 import { invalidParam, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { checkMetadata, type Metadata } from '../domain/metadata.js';
+import { checkMetadata, type Metadata, mergeMetadata } from '../domain/metadata.js';
 import type { DeletedObject, User } from '../domain/models.js';
 import { isUniqueViolation } from '../domain/pg-errors.js';
-import { type EmailAddressRow, emailAddresses, type UserRow, users } from '../storage/schema.js';
+import { type EmailAddressRow, emailAddresses, memberships, type UserRow, users } from '../storage/schema.js';
 import type { ServiceContext } from './context.js';
+import { repointPrimaries } from './email-owners.js';
 import { likePattern, type Page } from './listing.js';
+import { primaryEmailOf } from './public-user.js';
 
 export interface CreateUserInput {
   /** The first address becomes the primary one. Addresses are verified (admin-created). */
@@ -30,12 +32,51 @@ export interface UpdateUserInput {
   unsafeMetadata?: Metadata | null;
 }
 
-export interface ListUsersInput extends Partial<Page> {
+/** Which users a list or count covers (Clerk's `GET /users` and `GET /users/count` filters). */
+export interface UserFilter {
   emailAddresses?: string[];
   userIds?: string[];
-  /** Substring of an email address or name, or an exact id. */
+  externalIds?: string[];
+  /** Members (`+org_…` or a bare id) or non-members (`-org_…`) of these organizations. */
+  organizationIds?: string[];
+  /** Exact id, or a substring of an email address or name. */
   query?: string;
-  orderBy?: { field: 'created_at'; direction: 'asc' | 'desc' };
+  emailAddressQuery?: string;
+  nameQuery?: string;
+  createdAtBefore?: number;
+  createdAtAfter?: number;
+  /**
+   * A filter on what Invitekit's users never have (phone numbers, usernames, web3 wallets, external
+   * accounts, sign-in activity, bans) asked for some: nothing matches, as in a Clerk instance where no
+   * user has one.
+   */
+  matchNone?: boolean;
+}
+
+/**
+ * Clerk's user orderings. Invitekit's users have no phone number, username, wallet or activity, so
+ * ordering by those falls through to the creation time, as ordering by an all-null column does.
+ */
+export type UserOrderField =
+  | 'created_at'
+  | 'updated_at'
+  | 'email_address'
+  | 'first_name'
+  | 'last_name'
+  | 'phone_number'
+  | 'username'
+  | 'web3wallet'
+  | 'last_active_at'
+  | 'last_sign_in_at';
+
+export interface ListUsersInput extends Partial<Page>, UserFilter {
+  orderBy?: { field: UserOrderField; direction: 'asc' | 'desc' };
+}
+
+export interface UserMetadataInput {
+  publicMetadata?: Metadata | null;
+  privateMetadata?: Metadata | null;
+  unsafeMetadata?: Metadata | null;
 }
 
 const emailTaken = (email: string) =>
@@ -74,6 +115,17 @@ export class UsersService {
     } satisfies UserRow;
     try {
       await this.ctx.db.transaction(async (tx) => {
+        // Addresses given here are verified: unverified claims on them by other users are released.
+        if (emails.length) {
+          await tx.execute(sql`
+WITH released AS (
+  DELETE FROM email_addresses WHERE email_address IN (${sql.join(
+    emails.map((e) => sql`${e}`),
+    sql`, `,
+  )}) AND NOT verified
+  RETURNING id
+)${repointPrimaries(sql`SELECT id FROM released`)}`);
+        }
         await tx.insert(users).values(row);
         if (emailRows.length) await tx.insert(emailAddresses).values(emailRows);
       });
@@ -89,7 +141,7 @@ export class UsersService {
         const taken = await this.ctx.db
           .select({ email: emailAddresses.emailAddress })
           .from(emailAddresses)
-          .where(inArray(emailAddresses.emailAddress, emails));
+          .where(and(inArray(emailAddresses.emailAddress, emails), eq(emailAddresses.verified, true)));
         throw emailTaken(taken[0]?.email ?? emails.join(', '));
       }
       throw err;
@@ -105,44 +157,111 @@ export class UsersService {
 
   /** Newest first by default; a plain array, as Clerk's endpoint returns. */
   async list(input: ListUsersInput = {}): Promise<User[]> {
-    const emails = input.emailAddresses?.map((e) => normalizeEmail(e));
-    const query = input.query?.trim();
+    if (input.matchNone) return [];
     const dir = input.orderBy?.direction === 'asc' ? asc : desc;
+    const field = input.orderBy?.field;
+    const column =
+      field === 'updated_at'
+        ? users.updatedAt
+        : field === 'email_address'
+          ? primaryEmailOf()
+          : field === 'first_name'
+            ? users.firstName
+            : field === 'last_name'
+              ? users.lastName
+              : undefined;
     const ids = await this.ctx.db
       .select({ id: users.id })
       .from(users)
-      .where(
-        and(
-          input.userIds?.length ? inArray(users.id, input.userIds) : undefined,
-          emails?.length
-            ? inArray(
-                users.id,
-                this.ctx.db
-                  .select({ id: emailAddresses.userId })
-                  .from(emailAddresses)
-                  .where(inArray(emailAddresses.emailAddress, emails)),
-              )
-            : undefined,
-          query
-            ? or(
-                eq(users.id, query),
-                sql`${users.firstName} ilike ${likePattern(query)}`,
-                sql`${users.lastName} ilike ${likePattern(query)}`,
-                inArray(
-                  users.id,
-                  this.ctx.db
-                    .select({ id: emailAddresses.userId })
-                    .from(emailAddresses)
-                    .where(sql`${emailAddresses.emailAddress} ilike ${likePattern(query.toLowerCase())}`),
-                ),
-              )
-            : undefined,
-        ),
-      )
-      .orderBy(dir(users.createdAt), dir(users.id))
+      .where(this.filter(input))
+      .orderBy(...(column ? [dir(column)] : []), dir(users.createdAt), dir(users.id))
       .limit(input.limit ?? 10)
       .offset(input.offset ?? 0);
     return this.load(ids.map((r) => r.id));
+  }
+
+  /** How many users match (Clerk's `GET /users/count`, which `getUserList` calls beside the list). */
+  async count(filter: UserFilter = {}): Promise<number> {
+    if (filter.matchNone) return 0;
+    const [row] = await this.ctx.db.select({ n: count() }).from(users).where(this.filter(filter));
+    return row?.n ?? 0;
+  }
+
+  /** Deep-merges metadata (Clerk's `PATCH /users/{id}/metadata`); `null` removes a key at any level. */
+  mergeMetadata(userId: string, input: UserMetadataInput): Promise<User> {
+    return this.writeMetadata(userId, input, mergeMetadata);
+  }
+
+  /** Replaces each given metadata object whole (Clerk's `PUT /users/{id}/metadata`); `null` clears it. */
+  replaceMetadata(userId: string, input: UserMetadataInput): Promise<User> {
+    return this.writeMetadata(userId, input, (_current, next) => next);
+  }
+
+  private async writeMetadata(
+    userId: string,
+    input: UserMetadataInput,
+    combine: (current: Metadata, next: Metadata) => Metadata,
+  ): Promise<User> {
+    await this.ctx.db.transaction(async (tx) => {
+      const [current] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
+      if (!current) throw notFound('user', userId);
+      const set: Partial<UserRow> = { updatedAt: this.ctx.now() };
+      for (const [key, param] of [
+        ['publicMetadata', 'public_metadata'],
+        ['privateMetadata', 'private_metadata'],
+        ['unsafeMetadata', 'unsafe_metadata'],
+      ] as const) {
+        const next = input[key];
+        if (next !== undefined) set[key] = checkMetadata(combine(current[key], next ?? {}), param);
+      }
+      await tx.update(users).set(set).where(eq(users.id, userId));
+    });
+    return this.get(userId);
+  }
+
+  private filter(f: UserFilter): SQL | undefined {
+    const emails = f.emailAddresses?.map((e) => normalizeEmail(e));
+    const query = f.query?.trim();
+    // Only verified addresses own a user: an unverified one never resolves anybody.
+    const withEmail = (where: SQL) =>
+      inArray(
+        users.id,
+        this.ctx.db
+          .select({ id: emailAddresses.userId })
+          .from(emailAddresses)
+          .where(and(where, eq(emailAddresses.verified, true))),
+      );
+    const emailLike = (q: string) =>
+      withEmail(sql`${emailAddresses.emailAddress} ilike ${likePattern(q.toLowerCase())}`);
+    const nameLike = (q: string) =>
+      or(
+        sql`${users.firstName} ilike ${likePattern(q)}`,
+        sql`${users.lastName} ilike ${likePattern(q)}`,
+        sql`concat_ws(' ', ${users.firstName}, ${users.lastName}) ilike ${likePattern(q)}`,
+      );
+    const include: string[] = [];
+    const exclude: string[] = [];
+    for (const id of f.organizationIds ?? []) {
+      if (id.startsWith('-')) exclude.push(id.slice(1));
+      else include.push(id.replace(/^\+/, ''));
+    }
+    const membersOf = (orgIds: string[]) =>
+      this.ctx.db
+        .select({ id: memberships.userId })
+        .from(memberships)
+        .where(inArray(memberships.organizationId, orgIds));
+    return and(
+      f.userIds?.length ? inArray(users.id, f.userIds) : undefined,
+      f.externalIds?.length ? inArray(users.externalId, f.externalIds) : undefined,
+      emails?.length ? withEmail(inArray(emailAddresses.emailAddress, emails)) : undefined,
+      include.length ? inArray(users.id, membersOf(include)) : undefined,
+      exclude.length ? notInArray(users.id, membersOf(exclude)) : undefined,
+      query ? or(eq(users.id, query), nameLike(query), emailLike(query)) : undefined,
+      f.emailAddressQuery ? emailLike(f.emailAddressQuery) : undefined,
+      f.nameQuery ? nameLike(f.nameQuery) : undefined,
+      f.createdAtBefore !== undefined ? lt(users.createdAt, f.createdAtBefore) : undefined,
+      f.createdAtAfter !== undefined ? gt(users.createdAt, f.createdAtAfter) : undefined,
+    );
   }
 
   async update(userId: string, input: UpdateUserInput): Promise<User> {
@@ -190,6 +309,11 @@ export class UsersService {
     return this.get(userId);
   }
 
+  /**
+   * Deletes the user with their email addresses and memberships (as Clerk does, even for an
+   * organization's last admin). Invitations they sent stay, with no inviter; invitations addressed to
+   * their email stay too: they were sent to an address, not to the user.
+   */
   async delete(userId: string): Promise<DeletedObject> {
     const deleted = await this.ctx.db.delete(users).where(eq(users.id, userId)).returning({ id: users.id });
     if (deleted.length === 0) throw notFound('user', userId);

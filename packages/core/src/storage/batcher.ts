@@ -1,3 +1,5 @@
+import { isDatabaseUnavailable } from '../domain/pg-errors.js';
+
 /**
  * Lets concurrent calls of one statement share an execution. Up to `maxInFlight` executions run at once;
  * calls that arrive while all of them are busy wait, and the next execution takes up to `maxBatch` of
@@ -53,6 +55,13 @@ export class Batcher<I, O> {
     try {
       outs = await this.exec(calls.map((c) => c.item));
     } catch (err) {
+      if (isDatabaseUnavailable(err)) {
+        // An outage fails every item alike: running each alone would only make each wait its timeout
+        // again. The calls queued behind this execution meanwhile fail with it, rather than wait for a
+        // turn and then a timeout of their own (which would double their wait).
+        for (const c of [...calls, ...this.queue.splice(0)]) c.reject(err);
+        return;
+      }
       if (calls.length === 1) return calls[0]!.reject(err);
       for (const c of calls) {
         await this.exec([c.item]).then(

@@ -7,6 +7,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { limitPgliteWait } from './pglite-turns.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -23,7 +24,25 @@ export interface DatabaseConfig {
    * Default 16.
    */
   poolSize?: number;
+  /**
+   * How long getting the database may take, in ms (default 5000). PostgreSQL: opening a connection, or
+   * waiting for a free one when the pool is busy; a database that refuses or never answers fails the call
+   * then. PGlite: waiting for its turn (it runs one call at a time; see storage/pglite-turns.ts).
+   */
+  connectTimeoutMs?: number;
+  /**
+   * PostgreSQL only (PGlite cannot interrupt a running statement): the longest a database call may take,
+   * in ms (default 10 000). The server cancels a statement running longer (`statement_timeout`); and the
+   * client gives up 250 ms after it, counted from when the call asked for a connection (waiting for one
+   * included; a transaction's statements together), closing the connection, should the server not answer.
+   */
+  statementTimeoutMs?: number;
 }
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+/** How much longer than statement_timeout the client waits for a server that does not answer at all. */
+const CLIENT_TIMEOUT_GRACE_MS = 250;
 
 /**
  * A hand-written statement for a hot path the query builder cannot express in one round trip. On
@@ -60,8 +79,12 @@ export function migrationsFolder(): string {
 /** Opens the configured database and applies pending migrations before returning. */
 export async function openDatabase(config: DatabaseConfig = {}): Promise<OpenDatabase> {
   return config.url
-    ? openPostgres(config.url, config.poolSize ?? 16)
-    : openPglite(config.dataDir ?? './.invitekit');
+    ? openPostgres(config.url, {
+        max: config.poolSize ?? 16,
+        connectTimeoutMs: config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        statementTimeoutMs: config.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+      })
+    : openPglite(config.dataDir ?? './.invitekit', config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
 }
 
 /** Shards of organization_invitation_counts (migration 0006). */
@@ -77,12 +100,114 @@ class ShardedClient extends pg.Client {
   constructor(config: pg.ClientConfig = {}) {
     const shard = `-c invitekit.count_shard=${nextCountShard++ % COUNT_SHARDS}`;
     super({ ...config, options: config.options ? `${config.options} ${shard}` : shard });
+    // A connection lost while checked out emits here (its queries get the error too); without a listener
+    // the process would crash. The pool then drops the client when it is released.
+    this.on('error', () => {});
+    limitQueries(this, config.query_timeout);
+    releaseWhenLost(this);
   }
 }
 
-async function openPostgres(url: string, max: number): Promise<OpenDatabase> {
-  // Migrate over one dedicated connection holding a session advisory lock.
-  const client = new pg.Client({ connectionString: url });
+/**
+ * Gives a checked-out client back to the pool, to be dropped, when its connection is lost. drizzle's
+ * transaction() sends BEGIN before its try/finally, so a client whose BEGIN fails is never released: each
+ * outage would leak connections until the pool is exhausted for good, and the pool's end() would wait for
+ * them forever. pg-pool sets `release` on every checkout; here it also becomes idempotent, so the holder's
+ * own release afterwards is a no-op rather than pg-pool's double-release error.
+ */
+function releaseWhenLost(client: pg.Client): void {
+  type Release = (err?: Error | boolean) => void;
+  let poolRelease: Release | undefined;
+  let held = false;
+  const release: Release = (err) => {
+    if (!held) return;
+    held = false;
+    poolRelease?.(err);
+  };
+  Object.defineProperty(client, 'release', {
+    configurable: true,
+    get: () => release,
+    set: (fn: Release) => {
+      poolRelease = fn;
+      held = true;
+    },
+  });
+  client.once('end', () => release(new Error('Connection terminated')));
+}
+
+/** When the holder of each checked-out client began waiting for it. */
+const checkoutBegan = new WeakMap<object, number>();
+
+/** A pool that stamps each checkout with when it was asked for (see limitQueries). */
+class StampingPool extends pg.Pool {
+  // biome-ignore lint/suspicious/noExplicitAny: pg.Pool's connect() has a promise and a callback overload.
+  override connect(callback?: any): any {
+    const began = Date.now();
+    if (typeof callback === 'function') {
+      return super.connect((err, client, done) => {
+        if (client) checkoutBegan.set(client, began);
+        callback(err, client, done);
+      });
+    }
+    return super.connect().then((client) => {
+      checkoutBegan.set(client, began);
+      return client;
+    });
+  }
+}
+
+/**
+ * The client-side limit: a checkout's statements must be answered within `budgetMs` of when the checkout
+ * was asked for, waiting for the connection included, so that no request waits a connect timeout and then
+ * a statement timeout on top. (The server's statement_timeout, a little shorter, normally cancels first.)
+ *
+ * After node-postgres's client-side `query_timeout`, the client still waits for the unanswered query, so
+ * every later query on it would hang behind it: the socket is closed, which fails the client (not
+ * queryable), and the pool drops it on release.
+ */
+function limitQueries(client: pg.Client, budgetMs: number | undefined): void {
+  type Query = (...args: unknown[]) => unknown;
+  const query = client.query as unknown as Query;
+  const drop = (err: unknown) => {
+    if (err instanceof Error && err.message === 'Query read timeout') {
+      (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    }
+  };
+  (client as unknown as { query: Query }).query = function (this: pg.Client, ...args: unknown[]) {
+    const began = checkoutBegan.get(client);
+    const text = args[0];
+    if (budgetMs && began !== undefined) {
+      const query_timeout = Math.max(1, began + budgetMs - Date.now());
+      // Plain configs only: a Submittable (a cursor) is left with the client's own limit.
+      if (typeof text === 'string') args[0] = { text, query_timeout };
+      else if (text && Object.getPrototypeOf(text) === Object.prototype) args[0] = { ...text, query_timeout };
+    }
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === 'function') {
+      args[last] = (err: unknown, result: unknown) => {
+        if (err) drop(err);
+        callback(err, result);
+      };
+      return query.apply(this, args);
+    }
+    const result = query.apply(this, args);
+    if (result instanceof Promise) result.catch(drop);
+    return result;
+  };
+}
+
+async function openPostgres(
+  url: string,
+  {
+    max,
+    connectTimeoutMs,
+    statementTimeoutMs,
+  }: { max: number; connectTimeoutMs: number; statementTimeoutMs: number },
+): Promise<OpenDatabase> {
+  // Migrate over one dedicated connection holding a session advisory lock; no statement timeout there, as a
+  // migration may rightly take long.
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
@@ -90,16 +215,24 @@ async function openPostgres(url: string, max: number): Promise<OpenDatabase> {
   } finally {
     await client.end();
   }
-  const pool = new pg.Pool({ connectionString: url, max, Client: ShardedClient });
+  // Neither a database that refuses nor one that never answers can hold a request past these timeouts.
+  const timeouts = {
+    connectionTimeoutMillis: connectTimeoutMs,
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + CLIENT_TIMEOUT_GRACE_MS,
+    keepAlive: true,
+  };
+  const pool = new StampingPool({ connectionString: url, max, Client: ShardedClient, ...timeouts });
   // The prepared statements get connections of their own that always reuse the statement's generic plan.
   // By default PostgreSQL plans a statement anew on every execution when its first five custom plans
   // look cheaper than the generic one, as a LIMIT $n query's always do: planning the list page took
   // 0.2 ms, executing it 0.08 ms. The query builder's statements keep the default on the other pool.
-  const prepared = new pg.Pool({
+  const prepared = new StampingPool({
     connectionString: url,
     max,
     options: '-c plan_cache_mode=force_generic_plan',
     Client: ShardedClient,
+    ...timeouts,
   });
   // An idle client that loses its connection emits here; without a listener it would crash the process.
   pool.on('error', () => {});
@@ -119,7 +252,7 @@ async function openPostgres(url: string, max: number): Promise<OpenDatabase> {
   };
 }
 
-async function openPglite(dataDir: string): Promise<OpenDatabase> {
+async function openPglite(dataDir: string, waitTimeoutMs: number): Promise<OpenDatabase> {
   // Loaded only when used: a PostgreSQL deployment never pays for the embedded database's code.
   const [
     { PGlite, parse, protocol, types },
@@ -137,6 +270,7 @@ async function openPglite(dataDir: string): Promise<OpenDatabase> {
   const client = await PGlite.create(inMemory ? dataDir : resolve(dataDir), { extensions: { pg_trgm } });
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: migrationsFolder() });
+  limitPgliteWait(client, waitTimeoutMs);
   // Hand-written statements are prepared once and then only bound and executed, in one protocol message:
   // PGlite runs in this thread, and query() parses, describes and plans the statement on every call
   // (create: 0.99 ms a call through query(), 0.22 ms prepared; list: 2.7 ms, 0.37 ms).
@@ -145,20 +279,22 @@ async function openPglite(dataDir: string): Promise<OpenDatabase> {
   const RESET_PLAN_MODE = serialize.query('RESET plan_cache_mode');
   const preparedNames = new Set<string>();
   const run = async <R>(statement: Statement, params: unknown[]): Promise<R[]> => {
-    const parsing = !preparedNames.has(statement.name);
-    const parts = [
-      // As on PostgreSQL (see openPostgres), reuse one generic plan rather than planning every call; the
-      // setting is PGlite's one session's, so it is set for this statement only.
-      FORCE_GENERIC_PLAN,
-      ...(parsing ? [serialize.parse({ name: statement.name, text: statement.text })] : []),
-      serialize.bind({ statement: statement.name, values: params.map(toText) }),
-      serialize.describe({ type: 'P' }),
-      serialize.execute({}),
-      serialize.sync(),
-      RESET_PLAN_MODE,
-    ];
-    preparedNames.add(statement.name);
+    // Decided when the call gets its turn, not when it is made: a call ahead of it may have timed out
+    // waiting (pglite-turns.ts) and never parsed the statement.
     const execute = async () => {
+      const parsing = !preparedNames.has(statement.name);
+      const parts = [
+        // As on PostgreSQL (see openPostgres), reuse one generic plan rather than planning every call; the
+        // setting is PGlite's one session's, so it is set for this statement only.
+        FORCE_GENERIC_PLAN,
+        ...(parsing ? [serialize.parse({ name: statement.name, text: statement.text })] : []),
+        serialize.bind({ statement: statement.name, values: params.map(toText) }),
+        serialize.describe({ type: 'P' }),
+        serialize.execute({}),
+        serialize.sync(),
+        RESET_PLAN_MODE,
+      ];
+      preparedNames.add(statement.name);
       try {
         return await client.execProtocol(concat(parts));
       } catch (err) {

@@ -10,6 +10,7 @@ import {
   primaryKey,
   smallint,
   text,
+  timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { Metadata } from '../domain/metadata.js';
@@ -251,6 +252,20 @@ export const outbox = pgTable(
     index('outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     index('outbox_event_idx').on(t.eventId),
   ],
+);
+
+/**
+ * Rate-limit counters, in the layout of rate-limiter-flexible's Drizzle store (services/limits.ts): one
+ * row per limited key (an inviter, a client address) and window, shared by every server process.
+ */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    points: integer('points').notNull().default(0),
+    expire: timestamp('expire', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('rate_limits_expire_idx').on(t.expire)],
 );
 
 export type OrganizationRow = typeof organizations.$inferSelect;

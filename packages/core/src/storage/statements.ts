@@ -6,8 +6,9 @@ import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows
  * Creates organization invitations in one round trip and one transaction, each item on its own: for each,
  * it reads the organization, the inviter's membership and public data, checks that the address is not a
  * member's, and inserts only if all rules hold and no pending invitation holds the address (ON CONFLICT
- * against the partial unique index, which also sees the items inserted before it by this statement). With
- * each invitation go its `created` event (with its snapshot) and that event's outbox rows (the email, the
+ * against the partial unique index, which also sees the items inserted before it by this statement). An
+ * organization with a membership quota (`max_allowed_memberships`) is left to the general path, which
+ * counts under a lock. With each invitation go its `created` event (with its snapshot) and that event's outbox rows (the email, the
  * webhook deliveries). One row back per item, in order: `inserted` false means that there is no such
  * organization or that a rule or the unique index refused it, and the general path in
  * OrganizationInvitationsService names the reason.
@@ -27,7 +28,7 @@ import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows
  * event_id, event_data), $2 admin role keys, $3 outbox rows (the jsonb of services/effects.ts effectRows).
  */
 export const createOrganizationInvitations: Statement = {
-  name: 'invitekit_create_organization_invitations_v1',
+  name: 'invitekit_create_organization_invitations_v2',
   text: `
 WITH ctx AS (
   SELECT j.n, r.*, c.*
@@ -38,6 +39,7 @@ WITH ctx AS (
   LEFT JOIN LATERAL (
     SELECT o.name AS organization_name,
            o.slug AS organization_slug,
+           o.max_allowed_memberships,
            m.role AS inviter_role,
            u.id AS inviter_user_id,
            u.first_name,
@@ -46,7 +48,7 @@ WITH ctx AS (
            EXISTS (
              SELECT 1 FROM organization_memberships mm
              JOIN email_addresses me ON me.user_id = mm.user_id
-             WHERE mm.organization_id = o.id AND me.email_address = r.email_address
+             WHERE mm.organization_id = o.id AND me.email_address = r.email_address AND me.verified
            ) AS already_member
     FROM organizations o
     LEFT JOIN organization_memberships m ON m.organization_id = o.id AND m.user_id = r.inviter_id
@@ -60,7 +62,7 @@ WITH ctx AS (
   SELECT organization_id, id, email_address, role, 'pending', inviter_id, public_metadata, private_metadata,
     redirect_url, notify, decode(token_hash, 'hex'), expires_at, created_at, created_at
   FROM ctx
-  WHERE organization_name IS NOT NULL AND NOT already_member
+  WHERE organization_name IS NOT NULL AND NOT already_member AND max_allowed_memberships = 0
     AND (inviter_id IS NULL OR inviter_role = ANY($2::text[]))
   ORDER BY n
   ON CONFLICT DO NOTHING

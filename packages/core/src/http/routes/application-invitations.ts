@@ -11,7 +11,13 @@ import {
   stringParam,
   urlBody,
 } from '../params.js';
-import { InvitationEventsSchema, InvitationListSchema, InvitationSchema } from '../responses.js';
+import {
+  DeletedObjectSchema,
+  InvitationEventsSchema,
+  InvitationListSchema,
+  InvitationPageSchema,
+  InvitationSchema,
+} from '../responses.js';
 import { defineRoute } from '../route.js';
 import { invitation, invitationEvent, page } from '../serialize.js';
 
@@ -31,8 +37,9 @@ const createBody = z.strictObject({
   expires_in_days: expiresInDaysBody,
   template_slug: z
     .enum(['invitation', 'waitlist_invitation'])
+    .nullable()
     .optional()
-    .describe('Accepted for compatibility.'),
+    .describe('Accepted for compatibility; Invitekit has one template per kind (see email.templates).'),
 });
 
 const toInput = (b: z.output<typeof createBody>) => ({
@@ -81,19 +88,23 @@ export const applicationInvitationRoutes = [
       status: statusParam,
       query: stringParam,
       order_by: orderByParam(['created_at', 'email_address', 'expires_at'], '-created_at'),
-      paginated: booleanParam.describe('Accepted for compatibility; lists are always paginated.'),
+      paginated: booleanParam.describe(
+        'true: answer `{ data, total_count }` (what @clerk/backend sends); otherwise a bare array.',
+      ),
     }),
-    response: InvitationListSchema,
-    handler: async ({ query }, { services }) =>
-      (
-        await services.invitations.list({
-          limit: query.limit,
-          offset: query.offset,
-          statuses: query.status,
-          query: query.query,
-          orderBy: query.order_by,
-        })
-      ).map(invitation),
+    response: z.union([InvitationListSchema, InvitationPageSchema]),
+    handler: async ({ query }, { services }) => {
+      const input = {
+        limit: query.limit,
+        offset: query.offset,
+        statuses: query.status,
+        query: query.query,
+        orderBy: query.order_by,
+      };
+      return query.paginated
+        ? page(await services.invitations.listPage(input), invitation)
+        : (await services.invitations.list(input)).map(invitation);
+    },
   }),
   defineRoute({
     method: 'POST',
@@ -106,6 +117,21 @@ export const applicationInvitationRoutes = [
     response: InvitationSchema,
     handler: async ({ params }, { services }) =>
       invitation(await services.invitations.revoke(params.invitation_id)),
+  }),
+  defineRoute({
+    method: 'DELETE',
+    path: '/v1/invitations/{invitation_id}',
+    operationId: 'DeleteInvitation',
+    summary:
+      'Delete an application invitation of any status, with its history and stored emails (data erasure)',
+    tags,
+    auth: 'secret',
+    params: invitationParams,
+    response: DeletedObjectSchema,
+    handler: async ({ params }, { services }) => {
+      await services.invitations.delete(params.invitation_id);
+      return { object: 'invitation', id: params.invitation_id, deleted: true };
+    },
   }),
   defineRoute({
     method: 'POST',

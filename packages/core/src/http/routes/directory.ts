@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  booleanParam,
   emailBody,
   intBody,
   limitParam,
@@ -15,11 +16,19 @@ import {
   MembershipsSchema,
   OrganizationSchema,
   OrganizationsSchema,
+  TotalCountSchema,
   UserListSchema,
   UserSchema,
 } from '../responses.js';
 import { defineRoute } from '../route.js';
-import { membership, organization, page, user } from '../serialize.js';
+import { membership, organization, page, totalCount, user } from '../serialize.js';
+import {
+  membershipFilterQuery,
+  membershipOrderFields,
+  toMembershipFilter,
+  toUserFilter,
+  userFilterQuery,
+} from './directory-filters.js';
 
 // The directory is a minimal subset of Clerk's: bodies accept Clerk's other fields and ignore them.
 
@@ -68,23 +77,44 @@ export const directoryRoutes = [
     query: z.object({
       limit: limitParam,
       offset: offsetParam,
-      email_address: listParam(z.string()),
-      user_id: listParam(z.string()),
-      query: stringParam,
-      order_by: orderByParam(['created_at'], '-created_at'),
+      ...userFilterQuery,
+      order_by: orderByParam(
+        [
+          'created_at',
+          'updated_at',
+          'email_address',
+          'first_name',
+          'last_name',
+          'phone_number',
+          'username',
+          'web3wallet',
+          'last_active_at',
+          'last_sign_in_at',
+        ],
+        '-created_at',
+      ),
     }),
     response: UserListSchema,
     handler: async ({ query }, { services }) =>
       (
         await services.users.list({
+          ...toUserFilter(query),
           limit: query.limit,
           offset: query.offset,
-          emailAddresses: query.email_address,
-          userIds: query.user_id,
-          query: query.query,
           orderBy: query.order_by,
         })
       ).map(user),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/users/count',
+    operationId: 'GetUsersCount',
+    summary: 'Count users (the same filters as the list)',
+    tags: ['Users'],
+    auth: 'secret',
+    query: z.object(userFilterQuery),
+    response: TotalCountSchema,
+    handler: async ({ query }, { services }) => totalCount(await services.users.count(toUserFilter(query))),
   }),
   defineRoute({
     method: 'GET',
@@ -178,7 +208,11 @@ export const directoryRoutes = [
       limit: limitParam,
       offset: offsetParam,
       query: stringParam,
-      order_by: orderByParam(['created_at', 'name'], '-created_at'),
+      include_members_count: booleanParam,
+      include_missing_member_with_elevated_permissions: booleanParam.describe('Accepted and ignored.'),
+      organization_id: listParam(z.string()).describe('Prefix - to exclude, + (or none) to include.'),
+      user_id: listParam(z.string()).describe('Organizations with (+ or none) or without (-) these members.'),
+      order_by: orderByParam(['created_at', 'name', 'members_count'], '-created_at'),
     }),
     response: OrganizationsSchema,
     handler: async ({ query }, { services }) =>
@@ -187,6 +221,9 @@ export const directoryRoutes = [
           limit: query.limit,
           offset: query.offset,
           query: query.query,
+          organizationIds: query.organization_id,
+          userIds: query.user_id,
+          includeMembersCount: query.include_members_count,
           orderBy: query.order_by,
         }),
         organization,
@@ -200,9 +237,17 @@ export const directoryRoutes = [
     tags: ['Organizations'],
     auth: 'secret',
     params: orgParams,
+    query: z.object({
+      include_members_count: booleanParam,
+      include_missing_member_with_elevated_permissions: booleanParam.describe('Accepted and ignored.'),
+    }),
     response: OrganizationSchema,
-    handler: async ({ params }, { services }) =>
-      organization(await services.organizations.get(params.organization_id)),
+    handler: async ({ params, query }, { services }) =>
+      organization(
+        await services.organizations.get(params.organization_id, {
+          includeMembersCount: query.include_members_count,
+        }),
+      ),
   }),
   defineRoute({
     method: 'PATCH',
@@ -277,18 +322,16 @@ export const directoryRoutes = [
     query: z.object({
       limit: limitParam,
       offset: offsetParam,
-      user_id: listParam(z.string()),
-      role: listParam(z.string()),
-      order_by: orderByParam(['created_at'], 'created_at'),
+      ...membershipFilterQuery,
+      order_by: orderByParam(membershipOrderFields, '-created_at'),
     }),
     response: MembershipsSchema,
     handler: async ({ params, query }, { services, roles }) =>
       page(
         await services.memberships.list(params.organization_id, {
+          ...toMembershipFilter(query),
           limit: query.limit,
           offset: query.offset,
-          userIds: query.user_id,
-          roles: query.role,
           orderBy: query.order_by,
         }),
         (m) => membership(m, roles),

@@ -215,6 +215,7 @@ export function frontendRoutes(prefix: string): Route[] {
       method: 'POST',
       path: `${prefix}/tickets/preview`,
       operationId: 'FrontendPreviewInvitation',
+      limitedPerClient: true,
       summary:
         'Invitekit: what an accept link invites to, before sign-in (POST keeps the token out of URLs; never uses it up)',
       tags: tickets,
@@ -228,6 +229,7 @@ export function frontendRoutes(prefix: string): Route[] {
       method: 'POST',
       path: `${prefix}/tickets/accept`,
       operationId: 'FrontendAcceptInvitationToken',
+      limitedPerClient: true,
       summary: 'Invitekit: accept the organization or application invitation an accept token names',
       tags: tickets,
       auth: 'user',
