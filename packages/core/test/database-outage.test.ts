@@ -40,6 +40,8 @@ describe.skipIf(!postgres)('a database outage (PostgreSQL behind a proxy)', () =
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('1');
     expect(res.body).toEqual({
+      meta: {},
+      clerk_trace_id: expect.stringMatching(/^[0-9a-f]{32}$/),
       errors: [
         {
           code: 'service_unavailable',
