@@ -82,7 +82,7 @@ describe('clientErrorResponse', () => {
     expect(status('HPE_CHUNK_EXTENSIONS_OVERFLOW')).toBe(413);
     expect(status('ERR_HTTP_REQUEST_TIMEOUT')).toBe(408);
     expect(status('HPE_INVALID_METHOD')).toBe(400);
-    expect(clientErrorResponse(new Error('x')).body).toEqual({
+    expect(clientErrorResponse(new Error('x')).body).toMatchObject({
       errors: [
         {
           code: 'malformed_request',
