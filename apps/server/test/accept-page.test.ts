@@ -266,6 +266,35 @@ describe('hosted accept page settings', { timeout: 60_000 }, () => {
     expect(() => configFromEnv({ INVITEKIT_PUBLIC_URL: 'ftp://x' })).toThrow(/INVITEKIT_PUBLIC_URL/);
   });
 
+  it('opening and accepting count against the per-client token limit, as tickets/preview and tickets/accept do', async () => {
+    const limited = await startFromEnv({ INVITEKIT_LIMIT_TOKEN_REQUESTS_PER_CLIENT_PER_MINUTE: '2' });
+    try {
+      const { adaId, orgId } = await seedAcme(limited, 'Limited');
+      const created = await limited.api('POST', `/v1/organizations/${orgId}/invitations`, {
+        email_address: 'limited@example.com',
+        role: 'org:member',
+        inviter_user_id: adaId,
+      });
+      const visitor = new Visitor(limited.url);
+      expect((await visitor.request(created.body.url)).status).toBe(200);
+      expect((await visitor.request(created.body.url)).status).toBe(200);
+      const third = await visitor.request(created.body.url);
+      expect(third.status).toBe(429);
+      expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(third.text).toContain('Too many attempts');
+      // The same client's Frontend API preview shares the count.
+      const token = new URL(created.body.url).searchParams.get('invitation_token');
+      const preview = await fetch(`${limited.url}/frontend/v1/tickets/preview`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token }),
+      });
+      expect(preview.status).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('INVITEKIT_ACCEPT_PAGE=off serves no page', async () => {
     const server = await startFromEnv({ INVITEKIT_ACCEPT_PAGE: 'off' });
     try {
