@@ -1,3 +1,4 @@
+import { validateConfig } from './config-validation.js';
 import { createBackground, type DeliveryConfig, type DevMailer, type Mailer } from './delivery/index.js';
 import { defaultRoles, type RoleDefinition, Roles } from './domain/roles.js';
 import { SecretKeys } from './http/auth.js';
@@ -61,6 +62,7 @@ export interface Invitekit {
 
 /** Opens the database (applying migrations), and builds the services and the request handler. */
 export async function createInvitekit(config: InvitekitConfig = {}): Promise<Invitekit> {
+  validateConfig(config);
   const frontendPath = (config.frontendPath ?? '/frontend/v1').replace(/\/+$/, '');
   if (!frontendPath.startsWith('/')) {
     throw new Error(
