@@ -16,7 +16,8 @@ const PACKAGES = ['core', 'express', 'nestjs', 'client', 'react'] as const;
 const SECRET = 'sk_test_quickstart';
 /** enableShutdownHooks closes the app, then re-raises the signal: the process ends by SIGTERM (128 + 15). */
 const NEST_SIGTERM_EXIT = 143;
-const pnpm = (args: string[], cwd = ROOT) => run('npx', ['-y', 'pnpm@10', ...args], { cwd, timeout: 300_000 });
+const pnpm = (args: string[], cwd = ROOT) =>
+  run('npx', ['-y', 'pnpm@10', ...args], { cwd, timeout: 300_000 });
 
 const quick = Object.fromEntries(
   PACKAGES.map((name) => [name, readQuickStart(join(ROOT, 'packages', name, 'README.md'))]),
@@ -42,7 +43,9 @@ async function npmInstall(dir: string, specs: string[], tarballs: Map<string, st
   const resolved = [...new Set(specs)].map((spec) => tarballs.get(spec) ?? spec);
   // One resolution for both (a second `npm install -D` would resolve the whole tree again); npm's peer
   // checks are the same: an ERESOLVE fails here.
-  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...resolved, ...dev], { cwd: dir });
+  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...resolved, ...dev], {
+    cwd: dir,
+  });
 }
 
 /** A snippet in its own folder (its own ./.invitekit), with a tsconfig tsx finds from there. */
@@ -61,12 +64,17 @@ describe('the package READMEs quick starts, installed from packed tarballs', () 
   const tsx = join(project, 'node_modules/.bin/tsx');
 
   beforeAll(async () => {
-    await run(join(ROOT, 'node_modules/.bin/turbo'), ['run', 'build', '--filter=./packages/*', '--output-logs=errors-only'], {
-      cwd: ROOT,
-      timeout: 300_000,
-    });
+    await run(
+      join(ROOT, 'node_modules/.bin/turbo'),
+      ['run', 'build', '--filter=./packages/*', '--output-logs=errors-only'],
+      {
+        cwd: ROOT,
+        timeout: 300_000,
+      },
+    );
     const packs = join(scratch, 'packs');
-    for (const name of PACKAGES) await pnpm(['pack', '--pack-destination', packs], join(ROOT, 'packages', name));
+    for (const name of PACKAGES)
+      await pnpm(['pack', '--pack-destination', packs], join(ROOT, 'packages', name));
     for (const file of readdirSync(packs)) {
       const name = file.replace(/^invitekit-(\w+)-.*\.tgz$/, '@invitekit/$1');
       tarballs.set(name, join(packs, file));
@@ -74,7 +82,10 @@ describe('the package READMEs quick starts, installed from packed tarballs', () 
     expect([...tarballs.keys()].sort()).toEqual(PACKAGES.map((p) => `@invitekit/${p}`).sort());
 
     mkdirSync(project);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'app', private: true, type: 'module' }),
+    );
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG));
     // The snippets' own dependencies only: what each README's install line names.
     await npmInstall(
@@ -110,13 +121,18 @@ console.log(renderToString(<Root session={session}><PendingInvitations orgId="or
       const targets = JSON.stringify(manifest.exports).match(/"\.\/[^"]+"/g) ?? [];
       expect(JSON.stringify(manifest.exports)).not.toContain('invitekit-source');
       for (const target of targets) {
-        await expect(import('node:fs/promises').then((fs) => fs.access(join(pkg, JSON.parse(target))))).resolves.toBeUndefined();
+        await expect(
+          import('node:fs/promises').then((fs) => fs.access(join(pkg, JSON.parse(target)))),
+        ).resolves.toBeUndefined();
       }
     }
     // require() resolves every package through its CommonJS build (NestJS 12 itself loads through require(esm)).
     const { stdout } = await run(
       'node',
-      ['-e', `for (const p of ${JSON.stringify(PACKAGES)}) console.log(p, typeof require('@invitekit/' + p))`],
+      [
+        '-e',
+        `for (const p of ${JSON.stringify(PACKAGES)}) console.log(p, typeof require('@invitekit/' + p))`,
+      ],
       { cwd: project },
     );
     expect(stdout.trim().split('\n')).toEqual(PACKAGES.map((p) => `${p} object`));
@@ -127,7 +143,10 @@ console.log(renderToString(<Root session={session}><PendingInvitations orgId="or
   }, 300_000);
 
   it('core: creates an invitation, sends its email through start(), and closes', async () => {
-    for (const [dir, file] of [['core', 'main.ts'], ['core-cjs', 'main.mts']] as const) {
+    for (const [dir, file] of [
+      ['core', 'main.ts'],
+      ['core-cjs', 'main.mts'],
+    ] as const) {
       const { stdout, stderr } = await run(tsx, [file], { cwd: join(project, dir) });
       const out = stdout + stderr;
       expect(out).toMatch(/invited bob@example\.com: http:\/\/\S+invitation_token=/);
@@ -157,7 +176,10 @@ console.log(renderToString(<Root session={session}><PendingInvitations orgId="or
       expect(await server.stop('SIGTERM')).toBe(0);
     }
     // Without a key, it says what to set.
-    const missing = new Running(tsx, ['main.ts'], { cwd: join(project, 'express'), env: { INVITEKIT_SECRET_KEY: '' } });
+    const missing = new Running(tsx, ['main.ts'], {
+      cwd: join(project, 'express'),
+      env: { INVITEKIT_SECRET_KEY: '' },
+    });
     expect(await missing.exited).not.toBe(0);
     expect(missing.output).toContain('Set INVITEKIT_SECRET_KEY');
   }, 120_000);
@@ -194,7 +216,10 @@ console.log(renderToString(<Root session={session}><PendingInvitations orgId="or
   it('nestjs: the packed package still works on NestJS 11', async () => {
     const nest11 = join(scratch, 'nest11');
     mkdirSync(nest11);
-    writeFileSync(join(nest11, 'package.json'), JSON.stringify({ name: 'nest11', private: true, type: 'module' }));
+    writeFileSync(
+      join(nest11, 'package.json'),
+      JSON.stringify({ name: 'nest11', private: true, type: 'module' }),
+    );
     writeFileSync(join(nest11, 'tsconfig.json'), JSON.stringify(TSCONFIG));
     const specs = quick.nestjs.install.map((s) => (s.startsWith('@nestjs/') ? `${s}@^11` : s));
     await npmInstall(nest11, specs, tarballs, ['tsx']);

@@ -31,7 +31,9 @@ export function readQuickStart(readmePath: string): QuickStart {
   if (!install) throw new Error(`${readmePath}: the quick start has no "npm install" line`);
   const code = blocks.filter((b) => b.lang === 'ts' || b.lang === 'tsx');
   if (code.length !== 1) {
-    throw new Error(`${readmePath}: the quick start must hold one complete file, found ${code.length} blocks`);
+    throw new Error(
+      `${readmePath}: the quick start must hold one complete file, found ${code.length} blocks`,
+    );
   }
   return {
     install: install.slice('npm install '.length).trim().split(/\s+/),

@@ -5,7 +5,11 @@ import { promisify } from 'node:util';
 const exec = promisify(execFile);
 
 /** Runs a command to completion; its output comes back, a failure throws with the output. */
-export async function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeout?: number }) {
+export async function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; timeout?: number },
+) {
   try {
     return await exec(cmd, args, {
       cwd: opts.cwd,
@@ -15,7 +19,9 @@ export async function run(cmd: string, args: string[], opts: { cwd: string; env?
     });
   } catch (err) {
     const e = err as Error & { stdout?: string; stderr?: string };
-    throw new Error(`${cmd} ${args.join(' ')} failed in ${opts.cwd}:\n${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+    throw new Error(
+      `${cmd} ${args.join(' ')} failed in ${opts.cwd}:\n${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`,
+    );
   }
 }
 

@@ -1,9 +1,15 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { INVITEKIT_CONTROLLER, INVITEKIT_FRONTEND_GUARDS, INVITEKIT_MODULE_OPTIONS } from './invitekit.constants.js';
+import {
+  INVITEKIT_CONTROLLER,
+  INVITEKIT_FRONTEND_GUARDS,
+  INVITEKIT_MODULE_OPTIONS,
+} from './invitekit.constants.js';
 import { createInvitekitController } from './invitekit.controller.js';
 import type { InvitekitModuleExtras, InvitekitModuleOptions } from './invitekit.options.js';
 
-const definition = new ConfigurableModuleBuilder<InvitekitModuleOptions>({ optionsInjectionToken: INVITEKIT_MODULE_OPTIONS })
+const definition = new ConfigurableModuleBuilder<InvitekitModuleOptions>({
+  optionsInjectionToken: INVITEKIT_MODULE_OPTIONS,
+})
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createInvitekitOptions')
   .setExtras<InvitekitModuleExtras>(
@@ -22,7 +28,10 @@ const definition = new ConfigurableModuleBuilder<InvitekitModuleOptions>({ optio
           // InvitekitFrontendGuard itself is instantiated by @UseGuards, in this module's scope.
           { provide: INVITEKIT_FRONTEND_GUARDS, useValue: guards },
           // The module fits its route to the platform before Nest maps it.
-          { provide: INVITEKIT_CONTROLLER, useValue: controller ? { controller, path: path ?? 'invitekit' } : null },
+          {
+            provide: INVITEKIT_CONTROLLER,
+            useValue: controller ? { controller, path: path ?? 'invitekit' } : null,
+          },
         ],
       };
     },

@@ -37,7 +37,8 @@ type FastifyErrorHandler = (err: unknown, req: FastifyRequestLike, reply: Platfo
 /** Fastify's body errors (raised while parsing, before the route handler) as core's errors. */
 export function fastifyBodyError(err: unknown): InvitekitError | undefined {
   const e = err as FastifyError | null;
-  if (!e || typeof e !== 'object' || typeof e.statusCode !== 'number' || e.statusCode >= 500) return undefined;
+  if (!e || typeof e !== 'object' || typeof e.statusCode !== 'number' || e.statusCode >= 500)
+    return undefined;
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new InvitekitError({

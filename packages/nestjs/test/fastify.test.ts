@@ -44,7 +44,9 @@ class HostController {
       secretKeys: [SECRET_KEY],
       guards: [SessionGuard],
       resolveUser: (req: { user?: { id: string; email: string } }): AuthenticatedUser | null =>
-        req.user ? { id: req.user.id, emailAddresses: [{ emailAddress: req.user.email, verified: true }] } : null,
+        req.user
+          ? { id: req.user.id, emailAddresses: [{ emailAddress: req.user.email, verified: true }] }
+          : null,
     }),
   ],
   controllers: [HostController],
@@ -56,7 +58,12 @@ describe('InvitekitModule on the Fastify platform', () => {
   let base: string;
   const admin = { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' };
 
-  const send = async (method: string, path: string, body?: unknown, headers: Record<string, string> = admin) => {
+  const send = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = admin,
+  ) => {
     const res = await fetch(`${base}${path}`, {
       method,
       headers,
@@ -85,7 +92,10 @@ describe('InvitekitModule on the Fastify platform', () => {
     const ada = await send('POST', '/api/invitekit/v1/users', { email_address: ['ada@example.com'] });
     assertContract('CreateUser', ada.status, ada.body);
     const bob = await send('POST', '/api/invitekit/v1/users', { email_address: ['bob@example.com'] });
-    const org = await send('POST', '/api/invitekit/v1/organizations', { name: 'Acme', created_by: ada.body.id });
+    const org = await send('POST', '/api/invitekit/v1/organizations', {
+      name: 'Acme',
+      created_by: ada.body.id,
+    });
     const invitation = await send('POST', `/api/invitekit/v1/organizations/${org.body.id}/invitations`, {
       email_address: 'bob@example.com',
       role: 'org:member',
@@ -94,13 +104,30 @@ describe('InvitekitModule on the Fastify platform', () => {
     assertContract('CreateOrganizationInvitation', invitation.status, invitation.body);
 
     // Encoded path segments and repeated query keys arrive as on Express.
-    const pending = await send('GET', `/api/invitekit/v1/organizations/${org.body.id}/invitations?status=pending&status=accepted`);
+    const pending = await send(
+      'GET',
+      `/api/invitekit/v1/organizations/${org.body.id}/invitations?status=pending&status=accepted`,
+    );
     expect(pending.body.total_count).toBe(1);
 
-    const signedOut = await send('GET', '/api/invitekit/frontend/v1/me/organization_invitations', undefined, {});
+    const signedOut = await send(
+      'GET',
+      '/api/invitekit/frontend/v1/me/organization_invitations',
+      undefined,
+      {},
+    );
     expect(signedOut.status).toBe(401);
-    const bobSession = { 'x-user-id': bob.body.id, 'x-user-email': 'bob@example.com', 'content-type': 'application/json' };
-    const mine = await send('GET', '/api/invitekit/frontend/v1/me/organization_invitations', undefined, bobSession);
+    const bobSession = {
+      'x-user-id': bob.body.id,
+      'x-user-email': 'bob@example.com',
+      'content-type': 'application/json',
+    };
+    const mine = await send(
+      'GET',
+      '/api/invitekit/frontend/v1/me/organization_invitations',
+      undefined,
+      bobSession,
+    );
     expect(mine.status).toBe(200);
     const accepted = await send(
       'POST',
