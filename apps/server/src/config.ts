@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { InvitekitConfig } from '@invitekit/core';
+import { ConfigError, envInt, envList, envOrigins, envUrl } from './env.js';
 import { type JwtAuthOptions, jwtAuthenticate, jwtOptionsFromEnv } from './jwt-auth.js';
 
 export interface ServerConfig {
@@ -14,12 +15,6 @@ export interface ServerConfig {
   devMailbox?: boolean;
 }
 
-const list = (value: string | undefined) =>
-  (value ?? '')
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean);
-
 /**
  * Reads the environment: PORT, HOST, DATABASE_URL, INVITEKIT_DATA_DIR, INVITEKIT_SECRET_KEY (comma-separated),
  * SMTP_URL, INVITEKIT_EMAIL_FROM, INVITEKIT_ACCEPT_URL, INVITEKIT_REDIRECT_ORIGINS (comma-separated),
@@ -27,23 +22,25 @@ const list = (value: string | undefined) =>
  * the JWT settings of the Frontend API (jwt-auth.ts). See README.md.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`PORT must be a port number, got ${env.PORT}`);
-  let keys = list(env.INVITEKIT_SECRET_KEY);
+  const port = envInt(env, 'PORT', { min: 0, max: 65535, fallback: 3000 })!;
+  const databaseUrl = envUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const smtpUrl = envUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']);
+  const acceptUrl = envUrl(env, 'INVITEKIT_ACCEPT_URL', ['http:', 'https:']);
+  let keys = envList(env, 'INVITEKIT_SECRET_KEY');
   let generatedKey: string | undefined;
   if (keys.length === 0) {
-    if (env.NODE_ENV === 'production') throw new Error('INVITEKIT_SECRET_KEY is required in production');
+    if (env.NODE_ENV === 'production')
+      throw new ConfigError('INVITEKIT_SECRET_KEY is required in production');
     generatedKey = `sk_dev_${randomBytes(24).toString('base64url')}`;
     keys = [generatedKey];
   }
   const jwt = jwtOptionsFromEnv(env);
-  const webhookUrl = env.INVITEKIT_WEBHOOK_URL?.trim();
+  const webhookUrl = envUrl(env, 'INVITEKIT_WEBHOOK_URL', ['http:', 'https:']);
   const webhookSecret = env.INVITEKIT_WEBHOOK_SECRET?.trim();
   if (Boolean(webhookUrl) !== Boolean(webhookSecret)) {
-    throw new Error('INVITEKIT_WEBHOOK_URL and INVITEKIT_WEBHOOK_SECRET must be set together');
+    throw new ConfigError('INVITEKIT_WEBHOOK_URL and INVITEKIT_WEBHOOK_SECRET must be set together');
   }
-  const redirectOrigins = list(env.INVITEKIT_REDIRECT_ORIGINS);
+  const redirectOrigins = envOrigins(env, 'INVITEKIT_REDIRECT_ORIGINS');
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -54,17 +51,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       secretKeys: keys,
       authenticate: jwt ? jwtAuthenticate(jwt) : undefined,
       frontendPath: env.INVITEKIT_FRONTEND_PATH || undefined,
-      ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
+      ...(smtpUrl ? { smtpUrl } : {}),
       ...(env.INVITEKIT_EMAIL_FROM ? { email: { from: env.INVITEKIT_EMAIL_FROM } } : {}),
-      ...(env.INVITEKIT_ACCEPT_URL ? { acceptUrl: env.INVITEKIT_ACCEPT_URL } : {}),
+      ...(acceptUrl ? { acceptUrl } : {}),
       ...(redirectOrigins.length ? { redirectOrigins } : {}),
       ...(webhookUrl && webhookSecret ? { webhooks: [{ url: webhookUrl, secret: webhookSecret }] } : {}),
       ...(env.INVITEKIT_INSTANCE_ID ? { instanceId: env.INVITEKIT_INSTANCE_ID } : {}),
-      database: env.DATABASE_URL
-        ? {
-            url: env.DATABASE_URL,
-            poolSize: env.DATABASE_POOL_SIZE ? Number(env.DATABASE_POOL_SIZE) : undefined,
-          }
+      database: databaseUrl
+        ? { url: databaseUrl, poolSize: envInt(env, 'DATABASE_POOL_SIZE', { min: 1, max: 1000 }) }
         : { dataDir: env.INVITEKIT_DATA_DIR ?? './.invitekit' },
     },
   };
