@@ -18,6 +18,7 @@ export default defineConfig({
       { extends: true, test: { name: 'nestjs', include: ['packages/nestjs/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'nest-example', include: ['apps/nest-example/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'client', include: ['packages/client/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'clerk-sdk', include: ['test/clerk-sdk/**/*.test.ts'] } },
       {
         extends: true,
         test: {

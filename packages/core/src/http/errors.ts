@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { type ErrorCode, type ErrorDetail, errorCodes, InvitekitError } from '../domain/errors.js';
 import type { InvitekitResponse } from './types.js';
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+// Exactly `application/json`, as Clerk sends it: @clerk/backend parses a body as JSON only on that exact value.
+const JSON_HEADERS = { 'content-type': 'application/json' };
 
 function body(errors: ErrorDetail[]) {
   return {
