@@ -72,7 +72,7 @@ export class InvitekitModule
     const httpAdapter = this.adapterHost?.httpAdapter;
     if (!httpAdapter || !this.mounted) return;
     const platform = httpAdapter.getType();
-    routeForPlatform(this.mounted.controller, platform);
+    routeForPlatform(this.mounted.controller, platform, httpAdapter.getInstance());
     if (platform === 'fastify') wrapFastifyErrorHandler(httpAdapter, this.mounted.path);
   }
 

@@ -7,19 +7,31 @@ import { type PlatformRequest, type PlatformResponse, sendInvitekitResponse } fr
 const ROUTES: Record<string, string[]> = {
   // Express 5 (path-to-regexp 8) needs a named wildcard; Express 4 takes it too through Nest's converter.
   express: ['', `*${PATH_PARAM}`],
+  // Express 4 (NestJS 10) takes a bare `*`; the rest arrives as `params[0]`.
+  express4: ['', '*'],
   // find-my-way (Fastify) takes a bare `*` at the end only; the rest arrives as `params['*']`.
   fastify: ['', '*'],
 };
 
 export const DEFAULT_ROUTES = ROUTES.express!;
 
+/** Express 4 (what NestJS 10 runs on): its `app.router` is a getter that throws, Express 5 has a router. */
+export function isExpress4(app: unknown): boolean {
+  try {
+    void (app as { router?: unknown } | undefined)?.router;
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /**
  * Points the controller's catch-all at the platform's wildcard syntax. Called before Nest maps routes
  * (from the module's `configure`), since the controller class is made before the platform is known.
  * Any other platform fails at boot, naming what is supported.
  */
-export function routeForPlatform(controller: Type, platform: string) {
-  const routes = ROUTES[platform];
+export function routeForPlatform(controller: Type, platform: string, instance?: unknown) {
+  const routes = platform === 'express' && isExpress4(instance) ? ROUTES.express4 : ROUTES[platform];
   if (!routes) {
     throw new Error(
       `@invitekit/nestjs: the "${platform}" HTTP platform is not supported; use @nestjs/platform-express or @nestjs/platform-fastify`,
