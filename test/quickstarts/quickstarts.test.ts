@@ -14,8 +14,8 @@ import { freePort, Running, run } from './scratch.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const PACKAGES = ['core', 'express', 'nestjs', 'client', 'react'] as const;
 const SECRET = 'sk_test_quickstart';
-/** enableShutdownHooks closes the app, then re-raises the signal: the process ends by SIGTERM (128 + 15). */
-const NEST_SIGTERM_EXIT = 143;
+/** enableShutdownHooks closes the app, then re-raises the signal: the process ends by SIGTERM. */
+const NEST_SIGTERM_EXIT = 'SIGTERM';
 const pnpm = (args: string[], cwd = ROOT) =>
   run('npx', ['-y', 'pnpm@10', ...args], { cwd, timeout: 300_000 });
 
@@ -61,7 +61,9 @@ describe('the package READMEs quick starts, installed from packed tarballs', () 
   const scratch = mkdtempSync(join(tmpdir(), 'invitekit-quickstarts-'));
   const project = join(scratch, 'app');
   const tarballs = new Map<string, string>();
-  const tsx = join(project, 'node_modules/.bin/tsx');
+  // `node --import tsx`: one process, so a signal reaches the snippet's own handlers directly.
+  const tsx = process.execPath;
+  const TSX = ['--import', 'tsx'];
 
   beforeAll(async () => {
     await run(
@@ -93,7 +95,15 @@ describe('the package READMEs quick starts, installed from packed tarballs', () 
       PACKAGES.flatMap((p) => quick[p].install),
       tarballs,
       // The user's tooling, and react-dom to render the React snippet.
-      ['typescript@~5.9', 'tsx', '@types/node@20', '@types/express', '@types/react', 'react-dom'],
+      [
+        'typescript@~5.9',
+        'tsx',
+        '@types/node@20',
+        '@types/express',
+        '@types/react',
+        'react-dom',
+        '@types/react-dom',
+      ],
     );
     for (const name of PACKAGES) {
       place(project, name, `main.${quick[name].lang}`, quick[name].code);
@@ -160,24 +170,24 @@ console.log(renderToString(<Root session={session}><PendingInvitations orgId="or
       ['core', 'main.ts'],
       ['core-cjs', 'main.mts'],
     ] as const) {
-      const { stdout, stderr } = await run(tsx, [file], { cwd: join(project, dir) });
+      const { stdout, stderr } = await run(tsx, [...TSX, file], { cwd: join(project, dir) });
       const out = stdout + stderr;
       expect(out).toMatch(/invited bob@example\.com: http:\/\/\S+invitation_token=/);
       expect(out).toMatch(/^200 /m);
       // Delivery ran: the development mailer logged the accept link before close() returned.
       expect(out).toMatch(/dev mailer: invitation email to bob@example\.com; accept link http/);
     }
-  }, 120_000);
+  }, 300_000);
 
   it('express + client: serves, sends email, answers the client snippet, and shuts down on SIGTERM', async () => {
     const port = await freePort();
-    const server = new Running(tsx, ['main.ts'], {
+    const server = new Running(tsx, [...TSX, 'main.ts'], {
       cwd: join(project, 'express'),
       env: { PORT: String(port), INVITEKIT_SECRET_KEY: SECRET },
     });
     try {
       await server.waitFor(/Invitekit on http:\/\/localhost:\d+\/invitekit/);
-      const client = await run(tsx, ['main.ts'], {
+      const client = await run(tsx, [...TSX, 'main.ts'], {
         cwd: join(project, 'client'),
         env: { INVITEKIT_URL: `http://127.0.0.1:${port}/invitekit`, INVITEKIT_SECRET_KEY: SECRET },
       });
@@ -189,17 +199,17 @@ console.log(renderToString(<Root session={session}><PendingInvitations orgId="or
       expect(await server.stop('SIGTERM')).toBe(0);
     }
     // Without a key, it says what to set.
-    const missing = new Running(tsx, ['main.ts'], {
+    const missing = new Running(tsx, [...TSX, 'main.ts'], {
       cwd: join(project, 'express'),
       env: { INVITEKIT_SECRET_KEY: '' },
     });
     expect(await missing.exited).not.toBe(0);
     expect(missing.output).toContain('Set INVITEKIT_SECRET_KEY');
-  }, 120_000);
+  }, 300_000);
 
   it('nestjs: boots on NestJS as npm installs it, logs real class names, shuts down on SIGTERM', async () => {
     const port = await freePort();
-    const app = new Running(tsx, ['main.ts'], {
+    const app = new Running(tsx, [...TSX, 'main.ts'], {
       cwd: join(project, 'nestjs'),
       env: { PORT: String(port), INVITEKIT_SECRET_KEY: SECRET },
     });
@@ -219,10 +229,10 @@ console.log(renderToString(<Root session={session}><PendingInvitations orgId="or
     }
     const { stdout } = await run('npm', ['ls', '@nestjs/core', '--depth=0'], { cwd: project });
     expect(stdout).toMatch(/@nestjs\/core@12\./);
-  }, 120_000);
+  }, 300_000);
 
-  it('react: renders the quick start components', async () => {
-    const { stdout } = await run(tsx, ['render.tsx'], { cwd: join(project, 'react') });
+  it('react: renders the quick start components', { timeout: 120_000 }, async () => {
+    const { stdout } = await run(tsx, [...TSX, 'render.tsx'], { cwd: join(project, 'react') });
     expect(stdout).toContain('Loading…');
   });
 
@@ -241,7 +251,7 @@ console.log(renderToString(<Root session={session}><PendingInvitations orgId="or
       await npmInstall(nest11, specs, tarballs, ['tsx']);
       writeFileSync(join(nest11, 'main.ts'), quick.nestjs.code);
       const port = await freePort();
-      const app = new Running(join(nest11, 'node_modules/.bin/tsx'), ['main.ts'], {
+      const app = new Running(process.execPath, [...TSX, 'main.ts'], {
         cwd: nest11,
         env: { PORT: String(port), INVITEKIT_SECRET_KEY: SECRET },
       });

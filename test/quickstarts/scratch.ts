@@ -38,18 +38,21 @@ export function freePort(): Promise<number> {
 /** A long-running process whose output is kept, to wait on and to read. */
 export class Running {
   output = '';
-  readonly exited: Promise<number | null>;
+  readonly exited: Promise<number | string | null>;
   private readonly child: ChildProcess;
 
   constructor(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }) {
     this.child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: 'pipe' });
     this.child.stdout?.on('data', (d) => (this.output += d));
     this.child.stderr?.on('data', (d) => (this.output += d));
-    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+    // The exit code, or the signal that ended the process.
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => resolve(code ?? signal)),
+    );
   }
 
   /** Waits until the output matches, failing early if the process exits first. */
-  async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
+  async waitFor(pattern: RegExp, timeoutMs = 180_000): Promise<RegExpMatchArray> {
     const deadline = Date.now() + timeoutMs;
     let exited = false;
     void this.exited.then(() => (exited = true));
@@ -63,7 +66,7 @@ export class Running {
   }
 
   /** Sends a signal and waits for the exit code. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | string | null> {
     this.child.kill(signal);
     return this.exited;
   }
