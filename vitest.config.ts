@@ -46,6 +46,12 @@ export default defineConfig({
         extends: true,
         test: { name: 'react-example', include: ['apps/react-example/test/**/*.test.ts'] },
       },
+      {
+        extends: true,
+        test: { name: 'express-example', include: ['apps/express-example/test/**/*.test.ts'] },
+      },
+      // Packs every package and installs the tarballs into a scratch project (npm registry needed).
+      { extends: true, test: { name: 'quickstarts', include: ['test/quickstarts/**/*.test.ts'] } },
     ],
   },
 });

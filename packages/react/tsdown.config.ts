@@ -9,5 +9,7 @@ export default defineConfig({
   platform: 'neutral',
   target: 'es2022',
   external: ['@invitekit/client', '@tanstack/react-query', 'react', 'react/jsx-runtime'],
-  outputOptions: { banner: "'use client';" },
+  // Only on JavaScript: a directive in a .d.ts is a statement in an ambient context (TS1036 for users
+  // without skipLibCheck).
+  outputOptions: { banner: (chunk) => (/\.d\.c?ts$/.test(chunk.fileName) ? '' : "'use client';") },
 });

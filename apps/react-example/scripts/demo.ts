@@ -22,6 +22,8 @@ const serverDir = resolve(appDir, '../server');
 export interface DemoOptions {
   /** Public port (0 picks a free one). */
   port?: number;
+  /** Port of the standalone Invitekit server behind the demo (default 0: a free one). */
+  invitekitPort?: number;
   host?: string;
   /** PGlite folder (default apps/react-example/.invitekit). */
   dataDir?: string;
@@ -136,8 +138,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     {
       ...inherited,
       NODE_ENV: 'development',
-      PORT: '0',
+      PORT: String(options.invitekitPort ?? 0),
       HOST: '127.0.0.1',
+      LOG_FORMAT: 'json', // read line by line below
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       INVITEKIT_SECRET_KEY: secretKey,
       INVITEKIT_JWT_SECRET: jwtSecret,
@@ -282,9 +285,26 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   return { url, invitekitUrl: invitekit.url, stop };
 }
 
-// `node scripts/demo.ts`: run until Ctrl-C.
+/** A port from the environment, or a clear message naming the variable. */
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const port = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(port >= 0 && port <= 65535)) {
+    console.error(`${name} must be a port number (0-65535), got ${JSON.stringify(raw)}`);
+    process.exit(1);
+  }
+  return port;
+}
+
+// `node scripts/demo.ts`: run until Ctrl-C. PORT (default 3100) and HOST (default 127.0.0.1) for the
+// demo, INVITEKIT_PORT (default: a free one) for the standalone server behind it.
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const demo = await startDemo({ port: Number(process.env.PORT ?? 3100) });
+  const demo = await startDemo({
+    port: portFromEnv('PORT', 3100),
+    host: process.env.HOST || undefined,
+    invitekitPort: portFromEnv('INVITEKIT_PORT', 0),
+  });
   console.log(`
 Invitekit React example: ${demo.url}
   1. Sign in as ${DEMO_ADMIN.email} (admin of ${DEMO_ORG.name}) and invite someone.

@@ -4,6 +4,7 @@ import { type AcceptPageConfig, acceptPageFromEnv } from './accept-page-env.js';
 import { corsFromEnv } from './cors-env.js';
 import { databaseFromEnv } from './database-env.js';
 import { deliveryFromEnv } from './delivery-env.js';
+import { ConfigError, envInt, envList, envOrigins, envUrl } from './env.js';
 import { type JwtAuthOptions, jwtAuthenticate, jwtOptionsFromEnv } from './jwt-auth.js';
 import { limitsFromEnv } from './limits-env.js';
 
@@ -21,12 +22,6 @@ export interface ServerConfig {
   acceptPage?: AcceptPageConfig | null;
 }
 
-const list = (value: string | undefined) =>
-  (value ?? '')
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean);
-
 /**
  * Reads the environment: PORT, HOST, DATABASE_URL, INVITEKIT_DATA_DIR, INVITEKIT_SECRET_KEY (comma-separated),
  * SMTP_URL, INVITEKIT_EMAIL_FROM, INVITEKIT_ACCEPT_URL, INVITEKIT_REDIRECT_ORIGINS (comma-separated),
@@ -35,23 +30,24 @@ const list = (value: string | undefined) =>
  * (delivery-env.ts) and the limits (limits-env.ts). See README.md.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const port = Number(env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`PORT must be a port number, got ${env.PORT}`);
-  let keys = list(env.INVITEKIT_SECRET_KEY);
+  const port = envInt(env, 'PORT', { min: 0, max: 65535, fallback: 3000 })!;
+  const smtpUrl = envUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']);
+  const acceptUrl = envUrl(env, 'INVITEKIT_ACCEPT_URL', ['http:', 'https:']);
+  let keys = envList(env, 'INVITEKIT_SECRET_KEY');
   let generatedKey: string | undefined;
   if (keys.length === 0) {
-    if (env.NODE_ENV === 'production') throw new Error('INVITEKIT_SECRET_KEY is required in production');
+    if (env.NODE_ENV === 'production')
+      throw new ConfigError('INVITEKIT_SECRET_KEY is required in production');
     generatedKey = `sk_dev_${randomBytes(24).toString('base64url')}`;
     keys = [generatedKey];
   }
   const jwt = jwtOptionsFromEnv(env);
-  const webhookUrl = env.INVITEKIT_WEBHOOK_URL?.trim();
+  const webhookUrl = envUrl(env, 'INVITEKIT_WEBHOOK_URL', ['http:', 'https:']);
   const webhookSecret = env.INVITEKIT_WEBHOOK_SECRET?.trim();
   if (Boolean(webhookUrl) !== Boolean(webhookSecret)) {
-    throw new Error('INVITEKIT_WEBHOOK_URL and INVITEKIT_WEBHOOK_SECRET must be set together');
+    throw new ConfigError('INVITEKIT_WEBHOOK_URL and INVITEKIT_WEBHOOK_SECRET must be set together');
   }
-  const redirectOrigins = list(env.INVITEKIT_REDIRECT_ORIGINS);
+  const redirectOrigins = envOrigins(env, 'INVITEKIT_REDIRECT_ORIGINS');
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -65,9 +61,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       authenticate: jwt ? jwtAuthenticate(jwt) : undefined,
       frontendPath: env.INVITEKIT_FRONTEND_PATH || undefined,
       ...limitsFromEnv(env),
-      ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
+      ...(smtpUrl ? { smtpUrl } : {}),
       ...(env.INVITEKIT_EMAIL_FROM ? { email: { from: env.INVITEKIT_EMAIL_FROM } } : {}),
-      ...(env.INVITEKIT_ACCEPT_URL ? { acceptUrl: env.INVITEKIT_ACCEPT_URL } : {}),
+      ...(acceptUrl ? { acceptUrl } : {}),
       ...(redirectOrigins.length ? { redirectOrigins } : {}),
       ...(webhookUrl && webhookSecret ? { webhooks: [{ url: webhookUrl, secret: webhookSecret }] } : {}),
       ...(env.INVITEKIT_INSTANCE_ID ? { instanceId: env.INVITEKIT_INSTANCE_ID } : {}),

@@ -1,5 +1,5 @@
 import type { DatabaseConfig } from '@invitekit/core';
-import { defined, envInteger } from './env-number.js';
+import { defined, envInt, envUrl } from './env.js';
 
 /**
  * The database from the environment: DATABASE_URL (PostgreSQL) with DATABASE_POOL_SIZE,
@@ -8,13 +8,14 @@ import { defined, envInteger } from './env-number.js';
  */
 export function databaseFromEnv(env: NodeJS.ProcessEnv): DatabaseConfig {
   const timeouts = defined<DatabaseConfig>({
-    connectTimeoutMs: envInteger(env, 'DATABASE_CONNECT_TIMEOUT_MS', { min: 100, max: 600_000 }),
-    statementTimeoutMs: envInteger(env, 'DATABASE_STATEMENT_TIMEOUT_MS', { min: 100, max: 3_600_000 }),
+    connectTimeoutMs: envInt(env, 'DATABASE_CONNECT_TIMEOUT_MS', { min: 100, max: 600_000 }),
+    statementTimeoutMs: envInt(env, 'DATABASE_STATEMENT_TIMEOUT_MS', { min: 100, max: 3_600_000 }),
   });
-  if (!env.DATABASE_URL) return { dataDir: env.INVITEKIT_DATA_DIR || './.invitekit', ...timeouts };
+  const url = envUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  if (!url) return { dataDir: env.INVITEKIT_DATA_DIR || './.invitekit', ...timeouts };
   return defined<DatabaseConfig>({
-    url: env.DATABASE_URL,
-    poolSize: envInteger(env, 'DATABASE_POOL_SIZE', { min: 1, max: 1000 }),
+    url,
+    poolSize: envInt(env, 'DATABASE_POOL_SIZE', { min: 1, max: 1000 }),
     ...timeouts,
   });
 }

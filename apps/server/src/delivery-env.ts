@@ -1,5 +1,5 @@
 import type { DeliveryOptions, SweeperOptions } from '@invitekit/core';
-import { defined, envInteger } from './env-number.js';
+import { defined, envInt } from './env.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -15,13 +15,13 @@ export function deliveryFromEnv(env: NodeJS.ProcessEnv): {
   delivery: DeliveryOptions;
   sweeper: SweeperOptions;
 } {
-  const ms = (name: string, min = 1, max = DAY_MS) => envInteger(env, name, { min, max });
+  const ms = (name: string, min = 1, max = DAY_MS) => envInt(env, name, { min, max });
   const delivery = defined<DeliveryOptions>({
-    maxAttempts: envInteger(env, 'INVITEKIT_DELIVERY_MAX_ATTEMPTS', { min: 1, max: 1000 }),
+    maxAttempts: envInt(env, 'INVITEKIT_DELIVERY_MAX_ATTEMPTS', { min: 1, max: 1000 }),
     retryBaseMs: ms('INVITEKIT_DELIVERY_RETRY_BASE_MS'),
     retryMaxMs: ms('INVITEKIT_DELIVERY_RETRY_MAX_MS', 1, 7 * DAY_MS),
     leaseMs: ms('INVITEKIT_DELIVERY_LEASE_MS', 1000),
-    concurrency: envInteger(env, 'INVITEKIT_DELIVERY_CONCURRENCY', { min: 1, max: 1000 }),
+    concurrency: envInt(env, 'INVITEKIT_DELIVERY_CONCURRENCY', { min: 1, max: 1000 }),
     pollIntervalMs: ms('INVITEKIT_DELIVERY_POLL_INTERVAL_MS', 10, HOUR_MS),
     sendTimeoutMs: ms('INVITEKIT_DELIVERY_SEND_TIMEOUT_MS', 100, HOUR_MS),
     smtpTimeoutMs: ms('INVITEKIT_SMTP_TIMEOUT_MS', 100, HOUR_MS),

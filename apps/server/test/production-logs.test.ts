@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testDatabases } from '../../../test/support/databases.js';
 import { waitFor } from '../../../test/support/smtp.js';
-import { createLogger } from '../src/log.js';
+import { createLogger } from '../src/logger.js';
 import { type RunningServer, startServer } from '../src/server.js';
 import { SECRET_KEY } from './harness.js';
 
@@ -60,7 +60,7 @@ describe.each(testDatabases())('no accept token in a production log, on $name', 
           delivery: { pollIntervalMs: 50 },
         },
       },
-      createLogger({ NODE_ENV: 'production', LOG_LEVEL: 'debug' }, logs.stream),
+      createLogger({ NODE_ENV: 'production', LOG_LEVEL: 'debug' }, { destination: logs.stream }),
     );
   }, 180_000); // PGlite's start on a busy machine, not a measurement
   afterAll(async () => {

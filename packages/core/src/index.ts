@@ -1,3 +1,4 @@
+import { validateConfig } from './config-validation.js';
 import {
   createBackground,
   type DeliveryConfig,
@@ -95,6 +96,7 @@ export interface Invitekit {
 
 /** Opens the database (applying migrations), and builds the services and the request handler. */
 export async function createInvitekit(config: InvitekitConfig = {}): Promise<Invitekit> {
+  validateConfig(config);
   const frontendPath = (config.frontendPath ?? '/frontend/v1').replace(/\/+$/, '');
   if (!frontendPath.startsWith('/')) {
     throw new Error(

@@ -3,6 +3,7 @@ import type { HttpServer } from '@nestjs/common';
 import type { ErrorHandler } from '@nestjs/common/interfaces/http/http-server.interface.js';
 import { PATH_PARAM } from './invitekit.constants.js';
 import { type PlatformRequest, type PlatformResponse, sendInvitekitResponse } from './invitekit.http.js';
+import { isExpress4 } from './invitekit.platform.js';
 
 type Next = (err?: unknown) => void;
 type ExpressLayer = { route?: { path?: string | string[] } };
@@ -16,9 +17,15 @@ const isBodyParserError = (err: unknown) => {
 
 /** Where the controllers are mounted, global prefix included, read from the routes Express holds. */
 function mountPaths(app: ExpressApp): string[] {
-  const suffix = `/*${PATH_PARAM}`;
-  const paths = (app.router ?? app._router)?.stack?.flatMap((layer) => layer.route?.path ?? []) ?? [];
-  return paths.filter((p) => p.endsWith(suffix)).map((p) => p.slice(0, -suffix.length));
+  // Express 4's `app.router` getter throws; its router is `_router`, and the catch-all a bare `*`.
+  const express4 = isExpress4(app);
+  const suffixes = express4 ? ['/*'] : [`/*${PATH_PARAM}`];
+  const router = express4 ? app._router : app.router;
+  const paths = router?.stack?.flatMap((layer) => layer.route?.path ?? []) ?? [];
+  return paths.flatMap((p) => {
+    const suffix = suffixes.find((x) => p.endsWith(x));
+    return suffix ? [p.slice(0, -suffix.length)] : [];
+  });
 }
 
 /**

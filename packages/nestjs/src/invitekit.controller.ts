@@ -1,6 +1,6 @@
 import type { Invitekit } from '@invitekit/core';
 import { All, applyDecorators, Controller, Inject, Req, Res, type Type, UseGuards } from '@nestjs/common';
-import { INVITEKIT, PATH_PARAM } from './invitekit.constants.js';
+import { INVITEKIT } from './invitekit.constants.js';
 import { InvitekitFrontendGuard } from './invitekit.guard.js';
 import {
   type PlatformRequest,
@@ -8,10 +8,12 @@ import {
   sendInvitekitResponse,
   toInvitekitRequest,
 } from './invitekit.http.js';
+import { DEFAULT_ROUTES } from './invitekit.platform.js';
 
 /**
  * A controller for one mount path, forwarding every method and sub-path to core's route table, so new
- * core routes need no change here. Routes, validation and error mapping all live in core.
+ * core routes need no change here. Routes, validation and error mapping all live in core. The catch-all
+ * is Express's; the module re-points it at Fastify's syntax on that platform (`routeForPlatform`).
  */
 export function createInvitekitController(
   path: string,
@@ -21,7 +23,7 @@ export function createInvitekitController(
   class InvitekitController {
     constructor(@Inject(INVITEKIT) readonly invitekit: Invitekit) {}
 
-    @All(['', `*${PATH_PARAM}`])
+    @All(DEFAULT_ROUTES)
     async handle(@Req() req: PlatformRequest, @Res() res: PlatformResponse): Promise<void> {
       sendInvitekitResponse(res, await this.invitekit.handle(toInvitekitRequest(req)));
     }

@@ -31,6 +31,14 @@ interface FastifyReplyLike {
  */
 export function relativePath(req: PlatformRequest): string {
   const pathname = (req.originalUrl ?? req.url).split('?')[0]!;
+  // Express 4 decodes its `*` parameter (`params[0]`), so an encoded slash would miscount: strip the
+  // route's own prefix from the raw path instead.
+  const route = (req as { route?: { path?: unknown } }).route?.path;
+  if (req.params?.['0'] !== undefined && typeof route === 'string' && route.endsWith('/*')) {
+    const prefix = route.slice(0, -2);
+    if (pathname.startsWith(`${prefix}/`)) return pathname.slice(prefix.length);
+  }
+  // Express 5: the named wildcard (an array of segments); Fastify: `*` (a string).
   const rest = req.params?.[PATH_PARAM] ?? req.params?.['*'];
   const count = Array.isArray(rest) ? rest.length : typeof rest === 'string' ? rest.split('/').length : 0;
   if (count === 0) return '/';

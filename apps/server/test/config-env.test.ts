@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { configFromEnv } from '../src/config.js';
+import { ConfigError, envBool, envInt, envOrigins, envUrl } from '../src/env.js';
+import { createLogger } from '../src/logger.js';
+
+const serverDir = fileURLToPath(new URL('..', import.meta.url));
+
+describe('environment helpers', () => {
+  it('envInt: the default when unset, the value within bounds, else an error naming the variable', () => {
+    expect(envInt({}, 'N', { fallback: 7 })).toBe(7);
+    expect(envInt({ N: ' 42 ' }, 'N', { min: 1, max: 100 })).toBe(42);
+    for (const bad of ['abc', '4.5', '0', '101', '1e3']) {
+      expect(() => envInt({ N: bad }, 'N', { min: 1, max: 100 })).toThrow(
+        new ConfigError(`N must be an integer from 1 to 100, got ${JSON.stringify(bad)}`),
+      );
+    }
+  });
+
+  it('envUrl and envOrigins check the scheme and never echo credentials', () => {
+    expect(envUrl({ U: 'postgres://u:p@h/db' }, 'U', ['postgres:'])).toBe('postgres://u:p@h/db');
+    expect(() => envUrl({ U: 'mysql://user:secret@h/db' }, 'U', ['postgres:'])).toThrow(
+      'U must be a URL (postgres://…), got a mysql: URL',
+    );
+    expect(() => envUrl({ U: 'user:secret@h' }, 'U', ['postgres:'])).not.toThrow(/secret/);
+    expect(envOrigins({ O: 'https://a.example.com, http://localhost:5173/' }, 'O')).toEqual([
+      'https://a.example.com',
+      'http://localhost:5173',
+    ]);
+    expect(() => envOrigins({ O: 'https://a.example.com/path' }, 'O')).toThrow(/O must list origins/);
+    expect(envBool({ B: 'yes' }, 'B')).toBe(true);
+    expect(() => envBool({ B: 'maybe' }, 'B')).toThrow('B must be true or false, got "maybe"');
+  });
+});
+
+describe('configFromEnv', () => {
+  const base = { INVITEKIT_SECRET_KEY: 'sk_x' };
+  it.each([
+    [{ PORT: 'http' }, /^PORT must be an integer from 0 to 65535, got "http"$/],
+    [{ PORT: '70000' }, /^PORT must be an integer/],
+    [
+      { DATABASE_URL: 'localhost:5432' },
+      /^DATABASE_URL must be a URL \(postgres:\/\/… or postgresql:\/\/…\)/,
+    ],
+    [
+      { DATABASE_URL: 'postgres://h/db', DATABASE_POOL_SIZE: 'many' },
+      /^DATABASE_POOL_SIZE must be an integer/,
+    ],
+    [{ SMTP_URL: 'mail.example.com:587' }, /^SMTP_URL must be a URL \(smtp:\/\/… or smtps:\/\/…\)/],
+    [{ INVITEKIT_ACCEPT_URL: '/accept' }, /^INVITEKIT_ACCEPT_URL must be a URL/],
+    [{ INVITEKIT_REDIRECT_ORIGINS: 'app.example.com' }, /^INVITEKIT_REDIRECT_ORIGINS must list origins/],
+    [
+      { INVITEKIT_WEBHOOK_URL: 'hooks', INVITEKIT_WEBHOOK_SECRET: 'whsec_x' },
+      /^INVITEKIT_WEBHOOK_URL must be a URL/,
+    ],
+    [
+      { NODE_ENV: 'production', INVITEKIT_SECRET_KEY: ' ' },
+      /^INVITEKIT_SECRET_KEY is required in production$/,
+    ],
+  ])('%o fails naming the variable', (env, message) => {
+    expect(() => configFromEnv({ ...base, ...env })).toThrow(message);
+  });
+
+  it('LOG_FORMAT and LOG_LEVEL are checked too', () => {
+    expect(() => createLogger({ LOG_FORMAT: 'yaml' }, { isTTY: false })).toThrow(
+      'LOG_FORMAT must be pretty or json, got "yaml"',
+    );
+    expect(() => createLogger({ LOG_LEVEL: 'loud' }, { isTTY: false })).toThrow(/^LOG_LEVEL must be one of/);
+  });
+});
+
+/** Runs the real server with an environment; resolves with its exit code and output. */
+function runServer(env: Record<string, string>, until?: RegExp) {
+  const child = spawn(process.execPath, ['--conditions=invitekit-source', '--import', 'tsx', 'src/main.ts'], {
+    cwd: serverDir,
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      INVITEKIT_DATA_DIR: 'memory://',
+      DATABASE_URL: '',
+      ...env,
+    },
+  });
+  let out = '';
+  const onData = (d: Buffer) => {
+    out += d;
+    if (until?.test(out)) {
+      until = undefined;
+      child.kill('SIGTERM');
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  return new Promise<{ code: number | null; out: string }>((resolve) =>
+    child.once('exit', (code) => resolve({ code, out })),
+  );
+}
+
+describe('the server process', () => {
+  it('fails at start with one line naming the variable, and no stack trace', async () => {
+    const { code, out } = await runServer({ PORT: 'eighty' });
+    expect(code).toBe(1);
+    expect(out).toContain('invalid configuration: PORT must be an integer from 0 to 65535, got \\"eighty\\"');
+    expect(out).not.toMatch(/\bat .+\.ts:\d+/);
+  }, 120_000);
+
+  it('logs JSON when piped, and readable lines with LOG_FORMAT=pretty (the default on a terminal)', async () => {
+    const json = await runServer({ INVITEKIT_SECRET_KEY: 'sk_x' }, /listening on/);
+    expect(json.code).toBe(0);
+    expect(json.out).toContain('"msg":"stopped"');
+    const lines = json.out.trim().split('\n');
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    const pretty = await runServer({ INVITEKIT_SECRET_KEY: 'sk_x', LOG_FORMAT: 'pretty' }, /listening on/);
+    expect(pretty.code).toBe(0);
+    expect(pretty.out).toMatch(/INFO.*Invitekit listening on http:\/\/127\.0\.0\.1:\d+ \(pglite\)/);
+    expect(pretty.out).toMatch(/INFO.*stopped/);
+    expect(pretty.out).not.toMatch(/^\{"level"/m);
+  }, 180_000);
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { createInvitekit, type InvitekitConfig } from '../src/index.js';
+
+const fails = (config: unknown) => createInvitekit(config as InvitekitConfig);
+
+describe('createInvitekit validates its configuration before opening anything', () => {
+  it('names a missing secret key (an unset environment variable) instead of a TypeError', async () => {
+    const err = await fails({
+      database: { dataDir: 'memory://' },
+      secretKeys: [process.env.INVITEKIT_UNSET_KEY],
+    }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(TypeError);
+    expect((err as Error).message).toMatch(/secretKeys\[0\] is undefined: the environment variable/);
+    await expect(fails({ secretKeys: [''] })).rejects.toThrow(/secretKeys\[0\] is empty/);
+  });
+
+  it('lists every wrong option by its path', async () => {
+    const err = (await fails({
+      database: { dataDir: 'memory://', poolSize: 0 },
+      acceptUrl: 'localhost:3000/accept',
+      smtpUrl: 'mail.example.com',
+      redirectOrigins: ['app.example.com'],
+      webhooks: [{ url: 'https://hooks.example.com', secret: '' }],
+      delivery: { leaseMs: -1 },
+      roles: [],
+      log: 'console',
+    }).catch((e: Error) => e)) as Error;
+    for (const path of [
+      'database.poolSize',
+      'acceptUrl must be a URL',
+      'smtpUrl must be a URL (smtp:// or smtps://…)',
+      'redirectOrigins[0] must be an origin',
+      'webhooks[0].secret must not be empty',
+      'delivery.leaseMs',
+      'roles must list at least one role',
+      'log must be a function',
+    ]) {
+      expect(err.message).toContain(path);
+    }
+  });
+
+  it('takes a valid configuration, extra keys of adapters included', async () => {
+    const invitekit = await createInvitekit({
+      database: { dataDir: 'memory://' },
+      secretKeys: ['sk_test_ok'],
+      smtpUrl: undefined,
+      acceptUrl: 'https://app.example.com/accept',
+      ...({ resolveUser: () => null } as object),
+    });
+    await invitekit.close();
+  }, 120_000);
+});
