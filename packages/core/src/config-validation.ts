@@ -73,8 +73,10 @@ const configSchema = z.looseObject({
     .optional(),
   limits: z
     .looseObject({
-      maxPendingPerOrganization: positiveInt.optional(),
-      maxPerInviterPerHour: positiveInt.optional(),
+      // 0 turns a limit off.
+      maxPendingPerOrganization: nonNegativeInt.optional(),
+      maxPerInviterPerHour: nonNegativeInt.optional(),
+      maxTokenRequestsPerClientPerMinute: nonNegativeInt.optional(),
     })
     .optional(),
   keepInvitationsOfFormerAdmins: z.boolean().optional(),
