@@ -171,12 +171,16 @@ export class Dispatcher implements DirectDelivery {
     });
   }
 
-  /** Stops claiming; waits (bounded) for sends in flight and their records. */
+  /** Stops claiming (after one last claim if a write asked for delivery); waits (bounded) for sends in flight and their records. */
   async stop(): Promise<void> {
-    this.running = false;
-    clearInterval(this.timer);
+    // A write that has just asked for delivery (its wake-up is still pending) gets one last claim, so a
+    // close() right after a create still sends that email instead of leaving it to another process.
+    const wakePending = this.soonTimer !== undefined;
     clearTimeout(this.soonTimer);
     this.soonTimer = undefined;
+    if (wakePending) this.wake();
+    this.running = false;
+    clearInterval(this.timer);
     const settled = (async () => {
       await this.claiming;
       while (this.active.size > 0) await Promise.allSettled([...this.active]);
