@@ -109,3 +109,16 @@ export interface DeletedObject {
   slug?: string;
   deleted: true;
 }
+
+/** The signed-in person behind a Frontend API request, as the host's identity provider vouches for them. */
+export interface AuthenticatedUser {
+  /** The user's id; Invitekit adds users it has not seen to its directory under this id. */
+  id: string;
+  /**
+   * The person's email addresses. Only `verified: true` addresses can accept an invitation sent to them;
+   * an unverified address that matches is never enough.
+   */
+  emailAddresses: { emailAddress: string; verified: boolean }[];
+  firstName?: string | null;
+  lastName?: string | null;
+}

@@ -1,3 +1,7 @@
+import type { AuthenticatedUser } from '../domain/models.js';
+
+export type { AuthenticatedUser };
+
 /** The plain request every adapter builds: the path is relative to where the adapter is mounted. */
 export interface InvitekitRequest {
   method: string;
@@ -16,19 +20,6 @@ export interface InvitekitRequest {
    * reads it; a host's `authenticate` may, e.g. to reuse a user its own middleware or guard resolved.
    */
   raw?: unknown;
-}
-
-/** The signed-in person behind a Frontend API request, as the host's identity provider vouches for them. */
-export interface AuthenticatedUser {
-  /** The user's id; Invitekit adds users it has not seen to its directory under this id. */
-  id: string;
-  /**
-   * The person's email addresses. Only `verified: true` addresses can accept an invitation sent to them;
-   * an unverified address that matches is never enough.
-   */
-  emailAddresses: { emailAddress: string; verified: boolean }[];
-  firstName?: string | null;
-  lastName?: string | null;
 }
 
 /**

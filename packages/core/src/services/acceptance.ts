@@ -1,11 +1,14 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { InvitekitError, invalidParam, notFound } from '../domain/errors.js';
 import { idPrefix, newId } from '../domain/ids.js';
-import type { ApplicationInvitation, OrganizationInvitationWithOrganization } from '../domain/models.js';
+import type {
+  ApplicationInvitation,
+  AuthenticatedUser,
+  OrganizationInvitationWithOrganization,
+} from '../domain/models.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../domain/pg-errors.js';
 import { effectiveStatus, type InvitationStatus } from '../domain/status.js';
 import { parseToken, secretMatches } from '../domain/tokens.js';
-import type { AuthenticatedUser } from '../http/types.js';
 import {
   type AcceptOrganizationInvitationRow,
   acceptOrganizationInvitation as acceptStatement,

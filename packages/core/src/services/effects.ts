@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { newId } from '../domain/ids.js';
 import type { Database } from '../storage/database.js';
+import { OUTBOX_INSERT } from '../storage/outbox-insert.js';
 import type { Lifecycle } from './lifecycle-config.js';
 
 export const invitationEventTypes = [
@@ -108,21 +109,6 @@ export function effectRows(lifecycle: Lifecycle, specs: InvitationEventSpec[], n
   }
   return { events, outbox };
 }
-
-/**
- * SQL that inserts the outbox rows given as a jsonb parameter, for events inserted by the same
- * statement's `ev` CTE. Split around the parameter so both the writer below (drizzle parameters) and the
- * one-round-trip create in storage/statements.ts (`$n`) share it.
- */
-export const OUTBOX_INSERT = {
-  head: `
-  INSERT INTO outbox (id, event_id, kind, target, link, attempts, next_attempt_at, created_at, updated_at)
-  SELECT o.id, o.event_id, o.kind, o.target, o.link, CASE WHEN o.lease_until IS NULL THEN 0 ELSE 1 END,
-    COALESCE(o.lease_until, o.at), o.at, o.at
-  FROM jsonb_to_recordset(`,
-  tail: `::jsonb) AS o(id text, event_id text, kind text, target text, link text, at bigint, lease_until bigint)
-  WHERE EXISTS (SELECT 1 FROM ev WHERE ev.id = o.event_id)`,
-};
 
 /**
  * Records events and their outbox rows in one statement. Run it in the transaction that made the change,

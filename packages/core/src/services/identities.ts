@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { normalizeEmail } from '../domain/email.js';
 import { newId } from '../domain/ids.js';
-import type { AuthenticatedUser } from '../http/types.js';
+import type { AuthenticatedUser } from '../domain/models.js';
 import type { Database } from '../storage/database.js';
 import type { ServiceContext } from './context.js';
 import { repointPrimaries } from './email-owners.js';

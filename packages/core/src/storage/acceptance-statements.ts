@@ -1,5 +1,5 @@
-import { OUTBOX_INSERT } from '../services/effects.js';
 import type { Statement } from './database.js';
+import { OUTBOX_INSERT } from './outbox-insert.js';
 import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows.js';
 
 /**
