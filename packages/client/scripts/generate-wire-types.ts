@@ -1,5 +1,5 @@
 // Generates src/wire.gen.ts: the client's wire types, derived from the zod schemas the server serialises
-// with (@invitekit/core's http/responses.ts), through JSON Schema. Run `pnpm --filter @invitekit/client
+// with (@invitekit/core's wire/responses.ts), through JSON Schema. Run `pnpm --filter @invitekit/client
 // generate` after changing a response schema; a test fails while the committed file is out of date.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

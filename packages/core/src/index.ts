@@ -257,7 +257,7 @@ export type { CorsConfig } from './http/cors.js';
 export { toErrorResponse } from './http/errors.js';
 export type { Handle } from './http/handler.js';
 export type { OpenApiDocument } from './http/openapi.js';
-export * from './http/responses.js';
+export * from './wire/responses.js';
 export { securityHeaders } from './http/security-headers.js';
 export type { Authenticate, AuthenticatedUser, InvitekitRequest, InvitekitResponse } from './http/types.js';
 export type { AcceptedInvitation, InvitationPreview } from './services/acceptance.js';

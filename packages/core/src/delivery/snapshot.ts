@@ -28,7 +28,7 @@ const meta = (v: unknown) => (v && typeof v === 'object' ? (v as Metadata) : {})
 
 /**
  * The invitation an event describes, as the service layer's domain object, so the one serializer
- * (http/serialize.ts) builds webhook payloads too. `url` is always null: a webhook never carries a token.
+ * (wire/serialize.ts) builds webhook payloads too. `url` is always null: a webhook never carries a token.
  * The status is the one stored at the event, read at the event's time (a pending invitation past expiry
  * reads `expired`, as everywhere).
  */

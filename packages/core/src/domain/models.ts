@@ -2,7 +2,7 @@ import type { Metadata } from './metadata.js';
 import type { InvitationStatus } from './status.js';
 
 // Domain objects returned by the services. Timestamps are Unix milliseconds. The HTTP layer maps these
-// to Clerk's wire shapes in one place (http/serialize.ts).
+// to Clerk's wire shapes in one place (wire/serialize.ts).
 
 export interface EmailAddress {
   id: string;

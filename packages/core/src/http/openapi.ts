@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { errorCodes } from '../domain/errors.js';
-import { ClerkErrorsSchema } from './responses.js';
+import { ClerkErrorsSchema } from '../wire/responses.js';
 import type { Route } from './route.js';
 
 type JsonSchema = Record<string, unknown>;

@@ -17,9 +17,9 @@ import {
   InvitationListSchema,
   InvitationPageSchema,
   InvitationSchema,
-} from '../responses.js';
+} from '../../wire/responses.js';
 import { defineRoute } from '../route.js';
-import { invitation, invitationEvent, page } from '../serialize.js';
+import { invitation, invitationEvent, page } from '../../wire/serialize.js';
 
 const tags = ['Invitations'];
 const invitationParams = z.object({ invitation_id: z.string().min(1) });

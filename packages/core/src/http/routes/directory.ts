@@ -19,9 +19,9 @@ import {
   TotalCountSchema,
   UserListSchema,
   UserSchema,
-} from '../responses.js';
+} from '../../wire/responses.js';
 import { defineRoute } from '../route.js';
-import { membership, organization, page, totalCount, user } from '../serialize.js';
+import { membership, organization, page, totalCount, user } from '../../wire/serialize.js';
 import {
   membershipFilterQuery,
   membershipOrderFields,

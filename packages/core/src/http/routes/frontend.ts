@@ -9,7 +9,7 @@ import {
   FrontendInvitationWrapped,
   InvitationPreviewWrapped,
   TicketAcceptWrapped,
-} from '../responses.js';
+} from '../../wire/responses.js';
 import { defineRoute, type Route } from '../route.js';
 import {
   clientWrapped,
@@ -18,7 +18,7 @@ import {
   invitation,
   invitationPreview,
   page,
-} from '../serialize.js';
+} from '../../wire/serialize.js';
 import type { AuthenticatedUser } from '../types.js';
 
 const me = ['Frontend API: me'];

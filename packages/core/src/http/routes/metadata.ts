@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { metadataBody } from '../params.js';
-import { OrganizationSchema, UserSchema } from '../responses.js';
+import { OrganizationSchema, UserSchema } from '../../wire/responses.js';
 import { defineRoute } from '../route.js';
-import { organization, user } from '../serialize.js';
+import { organization, user } from '../../wire/serialize.js';
 
 // Clerk's metadata endpoints: PATCH deep-merges (null removes a key at any level), PUT replaces each
 // given object whole (null clears it). Omitted objects are left as they are.

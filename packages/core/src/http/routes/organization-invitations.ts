@@ -15,14 +15,14 @@ import {
   OrganizationInvitationSchema,
   OrganizationInvitationsSchema,
   OrganizationInvitationsWithOrganizationSchema,
-} from '../responses.js';
+} from '../../wire/responses.js';
 import { defineRoute } from '../route.js';
 import {
   invitationEvent,
   organizationInvitation,
   organizationInvitationWithOrganization,
   page,
-} from '../serialize.js';
+} from '../../wire/serialize.js';
 
 const tags = ['Organization Invitations'];
 const orgParams = z.object({ organization_id: z.string().min(1) });
