@@ -1,9 +1,9 @@
 import { Webhook } from 'standardwebhooks';
 import type { Roles } from '../domain/roles.js';
-import type { WireInvitation, WireOrganizationInvitation } from '../wire/responses.js';
-import { invitation, organizationInvitation } from '../wire/serialize.js';
 import { type InvitationEventType, webhookEventName } from '../services/effects.js';
 import type { WebhookEndpoint } from '../services/lifecycle-config.js';
+import type { WireInvitation, WireOrganizationInvitation } from '../wire/responses.js';
+import { invitation, organizationInvitation } from '../wire/serialize.js';
 import { type EventSnapshot, invitationFromSnapshot } from './snapshot.js';
 
 /** The event an outbox row belongs to, as the dispatcher reads it. */

@@ -1,5 +1,13 @@
 import { z } from 'zod';
 import {
+  DeletedObjectSchema,
+  InvitationEventsSchema,
+  InvitationListSchema,
+  InvitationPageSchema,
+  InvitationSchema,
+} from '../../wire/responses.js';
+import { invitation, invitationEvent, page } from '../../wire/serialize.js';
+import {
   booleanParam,
   emailBody,
   expiresInDaysBody,
@@ -11,15 +19,7 @@ import {
   stringParam,
   urlBody,
 } from '../params.js';
-import {
-  DeletedObjectSchema,
-  InvitationEventsSchema,
-  InvitationListSchema,
-  InvitationPageSchema,
-  InvitationSchema,
-} from '../../wire/responses.js';
 import { defineRoute } from '../route.js';
-import { invitation, invitationEvent, page } from '../../wire/serialize.js';
 
 const tags = ['Invitations'];
 const invitationParams = z.object({ invitation_id: z.string().min(1) });

@@ -1,5 +1,16 @@
 import { z } from 'zod';
 import {
+  DeletedObjectSchema,
+  MembershipSchema,
+  MembershipsSchema,
+  OrganizationSchema,
+  OrganizationsSchema,
+  TotalCountSchema,
+  UserListSchema,
+  UserSchema,
+} from '../../wire/responses.js';
+import { membership, organization, page, totalCount, user } from '../../wire/serialize.js';
+import {
   booleanParam,
   emailBody,
   intBody,
@@ -10,18 +21,7 @@ import {
   orderByParam,
   stringParam,
 } from '../params.js';
-import {
-  DeletedObjectSchema,
-  MembershipSchema,
-  MembershipsSchema,
-  OrganizationSchema,
-  OrganizationsSchema,
-  TotalCountSchema,
-  UserListSchema,
-  UserSchema,
-} from '../../wire/responses.js';
 import { defineRoute } from '../route.js';
-import { membership, organization, page, totalCount, user } from '../../wire/serialize.js';
 import {
   membershipFilterQuery,
   membershipOrderFields,

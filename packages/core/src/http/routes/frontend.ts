@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { verifiedEmails } from '../../services/identities.js';
-import { emailBody, limitParam, offsetParam, statusParam } from '../params.js';
 import {
   FrontendInvitationArrayWrapped,
   FrontendInvitationsUserContextWrapped,
@@ -10,7 +9,6 @@ import {
   InvitationPreviewWrapped,
   TicketAcceptWrapped,
 } from '../../wire/responses.js';
-import { defineRoute, type Route } from '../route.js';
 import {
   clientWrapped,
   frontendOrganizationInvitation,
@@ -19,6 +17,8 @@ import {
   invitationPreview,
   page,
 } from '../../wire/serialize.js';
+import { emailBody, limitParam, offsetParam, statusParam } from '../params.js';
+import { defineRoute, type Route } from '../route.js';
 import type { AuthenticatedUser } from '../types.js';
 
 const me = ['Frontend API: me'];

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { limitParam, metadataBody, offsetParam, orderByParam } from '../params.js';
 import { MembershipSchema, MembershipsSchema } from '../../wire/responses.js';
-import { defineRoute } from '../route.js';
 import { membership, page } from '../../wire/serialize.js';
+import { limitParam, metadataBody, offsetParam, orderByParam } from '../params.js';
+import { defineRoute } from '../route.js';
 import { membershipOrderFields } from './directory-filters.js';
 
 // One member's membership (by organization and user, as Clerk addresses it), a user's memberships and

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { HealthSchema } from '../../wire/responses.js';
 import { StatusResult } from '../handler.js';
 import type { OpenApiDocument } from '../openapi.js';
-import { HealthSchema } from '../../wire/responses.js';
 import { defineRoute, type Route } from '../route.js';
 
 /** Liveness and readiness, and the API description. Both are public. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { metadataBody } from '../params.js';
 import { OrganizationSchema, UserSchema } from '../../wire/responses.js';
-import { defineRoute } from '../route.js';
 import { organization, user } from '../../wire/serialize.js';
+import { metadataBody } from '../params.js';
+import { defineRoute } from '../route.js';
 
 // Clerk's metadata endpoints: PATCH deep-merges (null removes a key at any level), PUT replaces each
 // given object whole (null clears it). Omitted objects are left as they are.

@@ -1,5 +1,17 @@
 import { z } from 'zod';
 import {
+  InvitationEventsSchema,
+  OrganizationInvitationSchema,
+  OrganizationInvitationsSchema,
+  OrganizationInvitationsWithOrganizationSchema,
+} from '../../wire/responses.js';
+import {
+  invitationEvent,
+  organizationInvitation,
+  organizationInvitationWithOrganization,
+  page,
+} from '../../wire/serialize.js';
+import {
   emailBody,
   expiresInDaysBody,
   limitParam,
@@ -10,19 +22,7 @@ import {
   stringParam,
   urlBody,
 } from '../params.js';
-import {
-  InvitationEventsSchema,
-  OrganizationInvitationSchema,
-  OrganizationInvitationsSchema,
-  OrganizationInvitationsWithOrganizationSchema,
-} from '../../wire/responses.js';
 import { defineRoute } from '../route.js';
-import {
-  invitationEvent,
-  organizationInvitation,
-  organizationInvitationWithOrganization,
-  page,
-} from '../../wire/serialize.js';
 
 const tags = ['Organization Invitations'];
 const orgParams = z.object({ organization_id: z.string().min(1) });
