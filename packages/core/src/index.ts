@@ -250,6 +250,7 @@ export type {
 export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
 export type * from './domain/models.js';
 export { redactTokens } from './domain/redact.js';
+export type { OrganizationReminderSettings, ReminderOptions } from './domain/reminders.js';
 export { defaultRoles, type RoleDefinition } from './domain/roles.js';
 export type { InvitationStatus } from './domain/status.js';
 export { answerClientError, clientErrorResponse } from './http/client-error.js';
