@@ -83,7 +83,8 @@ export interface Invitekit {
    */
   limitTokenRequest(request: Pick<InvitekitRequest, 'headers' | 'remoteAddress'>): Promise<void>;
   /**
-   * Starts background work (email and webhook delivery, the expiry sweeper). Serving requests does not
+   * Starts background work (email and webhook delivery, the expiry sweeper, the reminder sweeper when
+   * `reminders` is set). Serving requests does not
    * need it; a process that only serves can skip it. Idempotent.
    */
   start(): void;
