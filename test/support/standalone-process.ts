@@ -6,7 +6,11 @@ import { createServer } from 'node:http';
 import { startStandalone } from './standalone.js';
 
 let offset = 0;
-const server = await startStandalone({ clockOffsetMs: () => offset });
+// STANDALONE_ENV: JSON of extra environment variables for the server (see standalone-spawn.ts).
+const env = process.env.STANDALONE_ENV
+  ? (JSON.parse(process.env.STANDALONE_ENV) as Record<string, string>)
+  : {};
+const server = await startStandalone({ clockOffsetMs: () => offset, env });
 const clock = createServer((req, res) => {
   offset = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('offset_ms') ?? 0);
   res.end('ok');

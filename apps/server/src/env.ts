@@ -78,6 +78,29 @@ export function envList(env: Env, name: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * A comma-separated list of numbers, each within (min, max]; `none` is the empty list; undefined when
+ * unset. E.g. reminder days `3,7` or `0.5`.
+ */
+export function envNumberList(
+  env: Env,
+  name: string,
+  { min = 0, max = Number.MAX_SAFE_INTEGER }: { min?: number; max?: number } = {},
+): number[] | undefined {
+  const raw = envString(env, name);
+  if (raw === undefined) return undefined;
+  if (raw.toLowerCase() === 'none') return [];
+  return envList(env, name).map((item) => {
+    const value = /^\d+(\.\d+)?$/.test(item) ? Number(item) : Number.NaN;
+    if (!(value > min && value <= max)) {
+      throw new ConfigError(
+        `${name} must list numbers above ${min} and up to ${max} separated by commas (or be "none"), got ${JSON.stringify(env[name])}`,
+      );
+    }
+    return value;
+  });
+}
+
 /** A comma-separated list of origins (`https://app.example.com`), each checked. */
 export function envOrigins(env: Env, name: string): string[] {
   return envList(env, name).map((value) => {

@@ -280,4 +280,6 @@ export interface BackendCreateInvitationParams {
   expires_in_days?: number | null;
   /** Email the invitee (default true). */
   notify?: boolean | null;
+  /** Invitekit extension: false sends this invitation no reminder emails (default true). */
+  reminders?: boolean | null;
 }

@@ -85,6 +85,22 @@ const configSchema = z.looseObject({
   instanceId: nonEmpty.optional(),
   delivery: z.record(z.string(), nonNegativeInt.optional()).optional(),
   sweeper: z.record(z.string(), positiveInt.optional()).optional(),
+  // Invitekit reminders (domain/reminders.ts): false or unset is off.
+  reminders: z
+    .union(
+      [
+        z.literal(false),
+        z.strictObject({
+          afterSendDays: z.array(z.number().positive('must be more than 0 days')).max(10).optional(),
+          beforeExpiryDays: z.array(z.number().positive('must be more than 0 days')).max(10).optional(),
+          max: nonNegativeInt.max(10).optional(),
+          intervalMs: positiveInt.optional(),
+          batchSize: positiveInt.optional(),
+        }),
+      ],
+      { error: 'must be false or { afterSendDays?, beforeExpiryDays?, max?, intervalMs?, batchSize? }' },
+    )
+    .optional(),
   log: fn.optional(),
   devMailboxSize: nonNegativeInt.optional(),
 });

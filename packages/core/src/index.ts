@@ -83,7 +83,8 @@ export interface Invitekit {
    */
   limitTokenRequest(request: Pick<InvitekitRequest, 'headers' | 'remoteAddress'>): Promise<void>;
   /**
-   * Starts background work (email and webhook delivery, the expiry sweeper). Serving requests does not
+   * Starts background work (email and webhook delivery, the expiry sweeper, the reminder sweeper when
+   * `reminders` is set). Serving requests does not
    * need it; a process that only serves can skip it. Idempotent.
    */
   start(): void;
@@ -250,6 +251,7 @@ export type {
 export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
 export type * from './domain/models.js';
 export { redactTokens } from './domain/redact.js';
+export type { OrganizationReminderSettings, ReminderOptions } from './domain/reminders.js';
 export { defaultRoles, type RoleDefinition } from './domain/roles.js';
 export type { InvitationStatus } from './domain/status.js';
 export { answerClientError, clientErrorResponse } from './http/client-error.js';

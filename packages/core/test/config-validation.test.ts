@@ -15,6 +15,15 @@ describe('createInvitekit validates its configuration before opening anything', 
     await expect(fails({ secretKeys: [''] })).rejects.toThrow(/secretKeys\[0\] is empty/);
   });
 
+  it('checks the reminder schedule (an Invitekit extension)', async () => {
+    await expect(fails({ reminders: true })).rejects.toThrow(/reminders must be false or \{ afterSendDays\?/);
+    await expect(fails({ reminders: { afterSendDays: [0] } })).rejects.toThrow(
+      'reminders.afterSendDays[0] must be more than 0 days',
+    );
+    await expect(fails({ reminders: { max: -1 } })).rejects.toThrow('reminders.max');
+    await expect(fails({ reminders: { every: 3 } })).rejects.toThrow('reminders Unrecognized key: "every"');
+  });
+
   it('lists every wrong option by its path', async () => {
     const err = (await fails({
       database: { dataDir: 'memory://', poolSize: 0 },

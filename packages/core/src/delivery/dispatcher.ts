@@ -27,6 +27,9 @@ export interface DispatcherDeps {
     from: string;
     organizationInvitation: (vars: OrganizationInvitationEmailVars) => RenderedEmail;
     applicationInvitation: (vars: ApplicationInvitationEmailVars) => RenderedEmail;
+    /** Reminder emails (`reminded` events, delivery/reminders.ts). */
+    organizationInvitationReminder: (vars: OrganizationInvitationEmailVars) => RenderedEmail;
+    applicationInvitationReminder: (vars: ApplicationInvitationEmailVars) => RenderedEmail;
   };
   instanceId: string;
   options: ResolvedDeliveryOptions;
@@ -348,11 +351,13 @@ export class Dispatcher implements DirectDelivery {
     const link = row.link!;
     const found = invitationFromSnapshot(event.snapshot, event.createdAt);
     const resent = event.type === 'resent';
+    const { email } = this.deps;
+    const reminder = event.type === 'reminded';
     let rendered: RenderedEmail;
     if ('organizationInvitation' in found) {
       const i = found.organizationInvitation;
       const inviter = i.inviter;
-      rendered = this.deps.email.organizationInvitation({
+      rendered = (reminder ? email.organizationInvitationReminder : email.organizationInvitation)({
         invitationId: i.id,
         emailAddress: i.emailAddress,
         organization: found.organization ?? { id: i.organizationId, name: i.organizationId, slug: '' },
@@ -371,7 +376,7 @@ export class Dispatcher implements DirectDelivery {
       });
     } else {
       const i = found.applicationInvitation;
-      rendered = this.deps.email.applicationInvitation({
+      rendered = (reminder ? email.applicationInvitationReminder : email.applicationInvitation)({
         invitationId: i.id,
         emailAddress: i.emailAddress,
         link,

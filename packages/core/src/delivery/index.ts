@@ -13,8 +13,14 @@ import {
   resolveSweeper,
   type SweeperOptions,
 } from './options.js';
+import { ReminderSweeper } from './reminders.js';
 import { Sweeper } from './sweeper.js';
-import { applicationInvitationEmail, defaultOrganizationInvitationEmail } from './templates.js';
+import {
+  applicationInvitationEmail,
+  applicationInvitationReminderEmail,
+  defaultOrganizationInvitationEmail,
+  defaultOrganizationInvitationReminderEmail,
+} from './templates.js';
 import { checkWebhookSecret } from './webhooks.js';
 
 /** The delivery settings of `createInvitekit`'s config. */
@@ -56,6 +62,8 @@ export interface Background {
   devMailer: DevMailer | null;
   dispatcher: Dispatcher;
   sweeper: Sweeper;
+  /** Null when reminders are off (`reminders` unset). */
+  reminders: ReminderSweeper | null;
   start(): void;
   /** Tells the dispatcher the outbox has new rows. Cheap; does nothing before start(). */
   wake(): void;
@@ -119,26 +127,39 @@ export function createBackground(
       applicationInvitation:
         templates.applicationInvitation ??
         applicationInvitationEmail(config.email?.appName ?? 'the application'),
+      organizationInvitationReminder:
+        templates.organizationInvitationReminder ?? defaultOrganizationInvitationReminderEmail,
+      applicationInvitationReminder:
+        templates.applicationInvitationReminder ??
+        applicationInvitationReminderEmail(config.email?.appName ?? 'the application'),
     },
     instanceId: config.instanceId ?? 'ins_invitekit',
     options,
     log,
   });
   const sweeper = new Sweeper({ ...deps, options: resolveSweeper(config.sweeper), log });
+  const schedule = deps.lifecycle.reminders;
+  const reminders = schedule
+    ? new ReminderSweeper({ ...deps, schedule, log, wake: () => dispatcher.soon() })
+    : null;
   let started = false;
   return {
     mailer,
     devMailer,
     dispatcher,
     sweeper,
+    reminders,
     start() {
       if (started) return;
       started = true;
       dispatcher.start();
       sweeper.start();
+      reminders?.start();
     },
     wake: () => dispatcher.soon(),
     async stop() {
+      // Reminders first: a batch they commit while stopping is still handed to the dispatcher.
+      await reminders?.stop();
       await Promise.all([dispatcher.stop(), sweeper.stop()]);
       await ownSmtp?.close?.();
     },

@@ -37,6 +37,10 @@ export interface ApplicationInvitationEmailVars {
 export interface EmailTemplates {
   organizationInvitation?(vars: OrganizationInvitationEmailVars): RenderedEmail;
   applicationInvitation?(vars: ApplicationInvitationEmailVars): RenderedEmail;
+  /** Invitekit extension: the reminder of a pending organization invitation (`resent` is false). */
+  organizationInvitationReminder?(vars: OrganizationInvitationEmailVars): RenderedEmail;
+  /** Invitekit extension: the reminder of a pending application invitation (`resent` is false). */
+  applicationInvitationReminder?(vars: ApplicationInvitationEmailVars): RenderedEmail;
 }
 
 export interface EmailOptions {
@@ -152,6 +156,65 @@ export function applicationInvitationEmail(
       escapeHtml(footer),
     );
     const text = `You have been invited to join ${appName}.
+
+Accept the invitation: ${vars.link}
+
+${footer}
+`;
+    return { subject, html, text };
+  };
+}
+
+// ---- Reminder emails (Invitekit extension) ----------------------------------------------------------
+// Kept apart from the invitation emails above, with their own copy, so that the copy can move into the
+// locale catalogs as it stands. The link is the invitation's current one (the reminder issued it).
+
+export function defaultOrganizationInvitationReminderEmail(
+  vars: OrganizationInvitationEmailVars,
+): RenderedEmail {
+  const org = vars.organization.name;
+  const inviter = vars.inviter?.name || vars.inviter?.identifier || null;
+  const subject = oneLine(
+    inviter ? `Reminder: ${inviter} invited you to join ${org}` : `Reminder: you're invited to join ${org}`,
+  );
+  const expires = formatExpiry(vars.expiresAt);
+  const footer = `This invitation was sent to ${vars.emailAddress} and expires on ${expires}. Earlier links to it no longer work. If you were not expecting it, you can ignore this email.`;
+  const invitedBy = inviter ? `${inviter} invited you` : 'You have been invited';
+  const html = layout(
+    `Your invitation to ${escapeHtml(org)} is waiting`,
+    [
+      `${escapeHtml(invitedBy)} to join <strong>${escapeHtml(org)}</strong> as <strong>${escapeHtml(vars.role.name)}</strong>, and the invitation is still open.`,
+    ],
+    vars.link,
+    'Accept invitation',
+    escapeHtml(footer),
+  );
+  const text = `${invitedBy} to join ${org} as ${vars.role.name}, and the invitation is still open.
+
+Accept the invitation: ${vars.link}
+
+${footer}
+`;
+  return { subject, html, text };
+}
+
+export function applicationInvitationReminderEmail(
+  appName: string,
+): (vars: ApplicationInvitationEmailVars) => RenderedEmail {
+  return (vars) => {
+    const subject = oneLine(`Reminder: you're invited to join ${appName}`);
+    const expires = formatExpiry(vars.expiresAt);
+    const footer = `This invitation was sent to ${vars.emailAddress} and expires on ${expires}. Earlier links to it no longer work. If you were not expecting it, you can ignore this email.`;
+    const html = layout(
+      `Your invitation to ${escapeHtml(appName)} is waiting`,
+      [
+        `You have been invited to join <strong>${escapeHtml(appName)}</strong>, and the invitation is still open.`,
+      ],
+      vars.link,
+      'Accept invitation',
+      escapeHtml(footer),
+    );
+    const text = `You have been invited to join ${appName}, and the invitation is still open.
 
 Accept the invitation: ${vars.link}
 

@@ -5,6 +5,7 @@ import { newId } from '../domain/ids.js';
 import { acceptLink } from '../domain/links.js';
 import { checkMetadata, type Metadata } from '../domain/metadata.js';
 import type { ApplicationInvitation } from '../domain/models.js';
+import { firstReminderAt } from '../domain/reminders.js';
 import { effectiveStatus, expiresAtFrom, type InvitationStatus } from '../domain/status.js';
 import { issueToken } from '../domain/tokens.js';
 import type { Database } from '../storage/database.js';
@@ -32,6 +33,8 @@ export interface CreateApplicationInvitationInput {
   publicMetadata?: Metadata | null;
   redirectUrl?: string | null;
   notify?: boolean | null;
+  /** Invitekit extension: false sends this invitation no reminders (domain/reminders.ts). */
+  reminders?: boolean | null;
   /**
    * Create even if a pending invitation exists for the address (it is revoked and replaced) or, for a
    * single create, a user already owns it.
@@ -240,7 +243,10 @@ export class ApplicationInvitationsService {
       expiresAt: expiresAtFrom(input.expiresInDays, now),
       createdAt: now,
       updatedAt: now,
+      nextReminderAt: null,
+      remindersSent: 0,
     };
+    row.nextReminderAt = firstReminderAt(this.ctx.lifecycle.reminders, row, input.reminders);
     const token = issueToken(row.id);
     row.tokenHash = token.hash;
     const link = acceptLink(this.ctx.lifecycle.linkBase(row.redirectUrl), token.token);

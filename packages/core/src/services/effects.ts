@@ -13,6 +13,9 @@ export const invitationEventTypes = [
   'declined',
   'revoked',
   'expired',
+  // Invitekit extension: a reminder email went into the outbox (delivery/reminders.ts). No webhook, as
+  // `resent` has none: Clerk's webhooks have no such event.
+  'reminded',
 ] as const;
 export type InvitationEventType = (typeof invitationEventTypes)[number];
 

@@ -7,6 +7,7 @@ import { InvitationEventsService } from './invitation-events.js';
 import { MembershipsService } from './memberships.js';
 import { OrganizationInvitationsService } from './organization-invitations.js';
 import { OrganizationsService } from './organizations.js';
+import { RemindersService } from './reminders.js';
 import { UsersService } from './users.js';
 
 /** The service API: what the HTTP routes call, and what host code can call directly. */
@@ -23,6 +24,8 @@ export interface InvitekitServices {
   acceptance: AcceptanceService;
   /** Admin checks for the Frontend API. */
   access: AccessService;
+  /** Invitekit extension: organizations' reminder settings. */
+  reminders: RemindersService;
 }
 
 export function createServices(ctx: ServiceContext): InvitekitServices {
@@ -39,5 +42,6 @@ export function createServices(ctx: ServiceContext): InvitekitServices {
     identities,
     acceptance: new AcceptanceService(ctx, { identities, organizationInvitations, invitations }),
     access: new AccessService(ctx),
+    reminders: new RemindersService(ctx),
   };
 }

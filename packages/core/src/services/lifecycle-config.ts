@@ -1,4 +1,5 @@
 import { RedirectPolicy } from '../domain/links.js';
+import { type ReminderOptions, type ReminderSchedule, reminderSchedule } from '../domain/reminders.js';
 import { resolveLimits } from './limits.js';
 
 /** A webhook receiver: its URL, its Standard Webhooks secret (`whsec_…`), and optionally which events. */
@@ -47,6 +48,8 @@ export interface LifecycleOptions {
    * invitation was valid when sent; revoke it to withdraw it).
    */
   keepInvitationsOfFormerAdmins?: boolean;
+  /** Invitekit extension: reminder emails for pending invitations. Off unless given (`{}`: the default schedule). */
+  reminders?: ReminderOptions | false;
 }
 
 /** The resolved settings every write path reads. */
@@ -57,6 +60,8 @@ export class Lifecycle {
   readonly limits: Required<InvitationLimits>;
   readonly keepInvitationsOfFormerAdmins: boolean;
   readonly redirectAfterAccept: boolean;
+  /** Null when reminders are off. */
+  readonly reminders: ReminderSchedule | null;
 
   constructor(options: LifecycleOptions = {}) {
     this.acceptUrl = new URL(options.acceptUrl ?? 'http://localhost:3000/accept-invitation').toString();
@@ -65,6 +70,7 @@ export class Lifecycle {
     this.limits = resolveLimits(options.limits);
     this.keepInvitationsOfFormerAdmins = options.keepInvitationsOfFormerAdmins ?? true;
     this.redirectAfterAccept = options.redirectAfterAccept ?? false;
+    this.reminders = reminderSchedule(options.reminders);
   }
 
   /** The page an invitation's accept link opens (the token is added to it). */

@@ -9,6 +9,7 @@ import type {
   OrganizationInvitationWithOrganization,
   PublicUserData,
 } from '../domain/models.js';
+import { firstReminderAt } from '../domain/reminders.js';
 import { effectiveStatus, expiresAtFrom, type InvitationStatus } from '../domain/status.js';
 import { issueToken } from '../domain/tokens.js';
 import { Batcher } from '../storage/batcher.js';
@@ -57,6 +58,8 @@ export interface CreateOrganizationInvitationInput {
   expiresInDays?: number | null;
   /** Whether to email the invitee (delivery arrives with the outbox). Default true. */
   notify?: boolean | null;
+  /** Invitekit extension: false sends this invitation no reminders (domain/reminders.ts). */
+  reminders?: boolean | null;
 }
 
 export type OrganizationInvitationOrder = OrderBy<'created_at' | 'email_address'>;
@@ -161,6 +164,7 @@ export class OrganizationInvitationsService {
           notify: row.notify,
           expires_at: row.expiresAt,
           created_at: row.createdAt,
+          next_reminder_at: row.nextReminderAt,
           token_hash: row.tokenHash!.toString('hex'),
           event_id: created!.id,
           event_data: created!.data,
@@ -496,7 +500,7 @@ export class OrganizationInvitationsService {
     input: CreateOrganizationInvitationInput,
     now: number,
   ): OrganizationInvitationRow {
-    return {
+    const row: OrganizationInvitationRow = {
       organizationId,
       id: newId('organizationInvitation', now),
       emailAddress: normalizeEmail(input.emailAddress),
@@ -511,7 +515,11 @@ export class OrganizationInvitationsService {
       expiresAt: expiresAtFrom(input.expiresInDays, now),
       createdAt: now,
       updatedAt: now,
+      nextReminderAt: null,
+      remindersSent: 0,
     };
+    row.nextReminderAt = firstReminderAt(this.ctx.lifecycle.reminders, row, input.reminders);
+    return row;
   }
 
   /**

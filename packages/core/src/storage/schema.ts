@@ -24,6 +24,14 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
 });
 /** SHA-256 of an accept token's secret part; the token itself is never stored (domain/tokens.ts). */
 const tokenHash = () => bytea('token_hash');
+/**
+ * Invitekit reminders (domain/reminders.ts): when the next one falls due (null: none to come, e.g. `notify`
+ * false or opted out) and how many were sent.
+ */
+const reminderColumns = () => ({
+  nextReminderAt: millis('next_reminder_at'),
+  remindersSent: integer('reminders_sent').notNull().default(0),
+});
 
 export const organizations = pgTable(
   'organizations',
@@ -130,9 +138,14 @@ export const organizationInvitations = pgTable(
     expiresAt: millis('expires_at').notNull(),
     createdAt: millis('created_at').notNull(),
     updatedAt: millis('updated_at').notNull(),
+    ...reminderColumns(),
   },
   (t) => [
     primaryKey({ columns: [t.organizationId, t.id] }),
+    // The reminder sweeper's scan (delivery/reminders.ts): only invitations with a reminder to come.
+    index('organization_invitations_next_reminder_idx')
+      .on(t.nextReminderAt)
+      .where(sql`${t.status} = 'pending' AND ${t.nextReminderAt} IS NOT NULL`),
     // An accept token names its invitation by id alone (the token's selector part).
     uniqueIndex('organization_invitations_id_uidx').on(t.id),
     // The sweeper's scan of pending invitations past expiry.
@@ -187,8 +200,12 @@ export const applicationInvitations = pgTable(
     expiresAt: millis('expires_at').notNull(),
     createdAt: millis('created_at').notNull(),
     updatedAt: millis('updated_at').notNull(),
+    ...reminderColumns(),
   },
   (t) => [
+    index('application_invitations_next_reminder_idx')
+      .on(t.nextReminderAt)
+      .where(sql`${t.status} = 'pending' AND ${t.nextReminderAt} IS NOT NULL`),
     uniqueIndex('application_invitations_pending_uidx')
       .on(t.emailAddress)
       .where(sql`${t.status} = 'pending'`),
@@ -253,6 +270,18 @@ export const outbox = pgTable(
     index('outbox_event_idx').on(t.eventId),
   ],
 );
+
+/**
+ * Invitekit extension: an organization's reminder setting; no row means reminders on. Read by the
+ * reminder sweeper when a reminder falls due (delivery/reminders.ts).
+ */
+export const organizationReminderSettings = pgTable('organization_reminder_settings', {
+  organizationId: text('organization_id')
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: 'cascade' }),
+  enabled: boolean('enabled').notNull(),
+  updatedAt: millis('updated_at').notNull(),
+});
 
 /**
  * Rate-limit counters, in the layout of rate-limiter-flexible's Drizzle store (services/limits.ts): one

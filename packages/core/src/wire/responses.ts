@@ -243,11 +243,22 @@ export const InvitationEventSchema = z
 
 export const InvitationEventsSchema = paginated(InvitationEventSchema, 'InvitationEvents');
 
+/** Invitekit extension: an organization's reminder setting (packages/core/README.md, Reminders). */
+export const OrganizationReminderSettingsSchema = z
+  .object({
+    object: z.literal('organization_reminder_settings'),
+    organization_id: z.string(),
+    enabled: z.boolean(),
+    updated_at: millis.nullable(),
+  })
+  .meta({ id: 'OrganizationReminderSettings' });
+
 export const HealthSchema = z.object({ status: z.enum(['ok', 'unavailable']), database: z.string() });
 
 export type WireOrganizationInvitation = z.infer<typeof OrganizationInvitationSchema>;
 export type WireInvitation = z.infer<typeof InvitationSchema>;
 export type WireOrganization = z.infer<typeof OrganizationSchema>;
+export type WireOrganizationReminderSettings = z.infer<typeof OrganizationReminderSettingsSchema>;
 export type WireMembership = z.infer<typeof MembershipSchema>;
 export type WireUser = z.infer<typeof UserSchema>;
 export type WireClerkErrors = z.infer<typeof ClerkErrorsSchema>;

@@ -7,6 +7,7 @@ import type {
   PublicUserData,
   User,
 } from '../domain/models.js';
+import type { OrganizationReminderSettings } from '../domain/reminders.js';
 import type { Roles } from '../domain/roles.js';
 import type { InvitationPreview } from '../services/acceptance.js';
 import type { InvitationEvent } from '../services/invitation-events.js';
@@ -20,6 +21,7 @@ import type {
   WireMembership,
   WireOrganization,
   WireOrganizationInvitation,
+  WireOrganizationReminderSettings,
   WireUser,
 } from './responses.js';
 
@@ -266,3 +268,12 @@ const CLIENT_STUB: WireClientStub = {
 
 /** Clerk's Frontend API envelope: `{ response, client }`. */
 export const clientWrapped = <T>(response: T) => ({ response, client: CLIENT_STUB });
+
+export const organizationReminderSettings = (
+  s: OrganizationReminderSettings,
+): WireOrganizationReminderSettings => ({
+  object: 'organization_reminder_settings',
+  organization_id: s.organizationId,
+  enabled: s.enabled,
+  updated_at: s.updatedAt,
+});

@@ -20,6 +20,7 @@ import {
   urlBody,
 } from '../params.js';
 import { defineRoute } from '../route.js';
+import { remindersBody } from './reminders.js';
 
 const tags = ['Invitations'];
 const invitationParams = z.object({ invitation_id: z.string().min(1) });
@@ -29,6 +30,7 @@ const createBody = z.strictObject({
   public_metadata: metadataBody,
   redirect_url: urlBody,
   notify: z.boolean().nullable().optional().describe('Email the invitee (default true).'),
+  reminders: remindersBody,
   ignore_existing: z
     .boolean()
     .nullable()
@@ -49,6 +51,7 @@ const toInput = (b: z.output<typeof createBody>) => ({
   notify: b.notify,
   ignoreExisting: b.ignore_existing,
   expiresInDays: b.expires_in_days,
+  reminders: b.reminders,
 });
 
 export const applicationInvitationRoutes = [

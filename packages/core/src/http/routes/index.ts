@@ -3,6 +3,7 @@ import { directoryRoutes } from './directory.js';
 import { membershipRoutes } from './memberships.js';
 import { metadataRoutes } from './metadata.js';
 import { organizationInvitationRoutes } from './organization-invitations.js';
+import { reminderRoutes } from './reminders.js';
 
 /** The Backend API: every operation of shared/contract/clerk-bapi-invitations.yml, under /v1. */
 export const backendRoutes = [
@@ -11,4 +12,5 @@ export const backendRoutes = [
   ...directoryRoutes,
   ...membershipRoutes,
   ...metadataRoutes,
+  ...reminderRoutes,
 ];

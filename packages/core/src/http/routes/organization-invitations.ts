@@ -23,6 +23,7 @@ import {
   urlBody,
 } from '../params.js';
 import { defineRoute } from '../route.js';
+import { remindersBody } from './reminders.js';
 
 const tags = ['Organization Invitations'];
 const orgParams = z.object({ organization_id: z.string().min(1) });
@@ -43,6 +44,7 @@ const createBody = z.strictObject({
   redirect_url: urlBody,
   expires_in_days: expiresInDaysBody,
   notify: z.boolean().nullable().optional().describe('Email the invitee (default true).'),
+  reminders: remindersBody,
 });
 
 const toInput = (b: z.output<typeof createBody>) => ({
@@ -54,6 +56,7 @@ const toInput = (b: z.output<typeof createBody>) => ({
   redirectUrl: b.redirect_url,
   expiresInDays: b.expires_in_days,
   notify: b.notify,
+  reminders: b.reminders,
 });
 
 const page10 = { limit: limitParam, offset: offsetParam };

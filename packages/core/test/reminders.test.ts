@@ -1,0 +1,477 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { testDatabases } from '../../../test/support/databases.js';
+import { startSmtpServer, waitFor } from '../../../test/support/smtp.js';
+import { startWebhookReceiver } from '../../../test/support/webhook-receiver.js';
+import { ReminderSweeper } from '../src/delivery/reminders.js';
+import { ReminderSchedule } from '../src/domain/reminders.js';
+import { createInvitekit, type Invitekit, type InvitekitConfig, type Mailer } from '../src/index.js';
+import { Lifecycle } from '../src/services/lifecycle-config.js';
+
+const ACCEPT_URL = 'https://app.example.com/accept-invitation';
+const DAY = 24 * 3600 * 1000;
+const MINUTE = 60 * 1000;
+const SECRET = 'sk_test_reminders';
+const WEBHOOK_SECRET = `whsec_${Buffer.from('invitekit-webhook-test-secret-32b').toString('base64')}`;
+const FAST = { pollIntervalMs: 50, retryBaseMs: 20, retryMaxMs: 100 };
+/** 3 days after sending and 1 day before expiry, at most 2: the schedule the README suggests. */
+const SCHEDULE = { afterSendDays: [3], beforeExpiryDays: [1], max: 2, intervalMs: 50 };
+
+type Row = Record<string, any>;
+const rows = async (ik: Invitekit, query: ReturnType<typeof sql>) =>
+  ((await ik.database.db.execute(query)) as unknown as { rows: Row[] }).rows;
+const tokenOf = (link: string) => new URL(link).searchParams.get('invitation_token')!;
+const linkIn = (text: string) => /Accept the invitation: (\S+)/.exec(text)![1]!;
+
+describe('reminder schedule', () => {
+  it('lists the times strictly between sending and expiry, merged and in order; next() honours max', () => {
+    const s = new ReminderSchedule({ afterSendDays: [3, 1], beforeExpiryDays: [1, 40], max: 2 });
+    // Sent at 0, expires on day 7: days 1, 3 and 6 (40 days before expiry is before sending).
+    expect(s.times(0, 7 * DAY)).toEqual([1 * DAY, 3 * DAY, 6 * DAY]);
+    // Expires on day 4: day 3 after sending and 1 before expiry are one reminder.
+    expect(s.times(0, 4 * DAY)).toEqual([1 * DAY, 3 * DAY]);
+    expect(s.next(0, 7 * DAY, 0)).toBe(1 * DAY);
+    // A late sweep on day 5 skips day 3: the next is day 6.
+    expect(s.next(0, 7 * DAY, 5 * DAY, 1)).toBe(6 * DAY);
+    expect(s.next(0, 7 * DAY, 1 * DAY, 2)).toBeNull();
+    expect(s.next(0, 7 * DAY, 6 * DAY)).toBeNull();
+  });
+});
+
+describe.each(testDatabases())('reminders on $name', (kind) => {
+  const itOnPostgres = kind.name === 'postgres' ? it : () => {};
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    while (cleanups.length) await cleanups.pop()!();
+  });
+
+  async function database() {
+    const created = await kind.create();
+    cleanups.push(created.drop);
+    return created.config;
+  }
+
+  async function open(config: Partial<InvitekitConfig> = {}, db?: InvitekitConfig['database']) {
+    const ik = await createInvitekit({
+      database: db ?? (await database()),
+      acceptUrl: ACCEPT_URL,
+      secretKeys: [SECRET],
+      limits: { maxPendingPerOrganization: 0, maxPerInviterPerHour: 0 },
+      reminders: SCHEDULE,
+      ...config,
+      delivery: { ...FAST, ...config.delivery },
+    });
+    cleanups.push(() => ik.close());
+    return ik;
+  }
+
+  async function seed(ik: Invitekit, slug = 'acme') {
+    const admin = await ik.services.users.create({
+      emailAddresses: [`ada@${slug}.example`],
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+    });
+    const org = await ik.services.organizations.create({ name: 'Acme', slug, createdBy: admin.id });
+    return { adminId: admin.id, orgId: org.id };
+  }
+
+  /** A mailer that keeps what it sends. */
+  function keepingMailer() {
+    const sent: { to: string; subject: string; link?: string | null }[] = [];
+    const mailer: Mailer = {
+      send: async (m) => void sent.push({ to: m.to, subject: m.subject, link: m.link }),
+    };
+    return { sent, mailer };
+  }
+
+  const invitationRow = async (ik: Invitekit, id: string) =>
+    (
+      await rows(
+        ik,
+        sql`SELECT status, next_reminder_at, reminders_sent, encode(token_hash, 'hex') AS hash
+            FROM organization_invitations WHERE id = ${id}
+            UNION ALL SELECT status, next_reminder_at, reminders_sent, encode(token_hash, 'hex')
+            FROM application_invitations WHERE id = ${id}`,
+      )
+    )[0]!;
+  const eventTypes = async (ik: Invitekit, id: string) =>
+    (await rows(ik, sql`SELECT type FROM invitation_events WHERE invitation_id = ${id} ORDER BY id`)).map(
+      (e) => e.type as string,
+    );
+  const outboxSettled = (ik: Invitekit) =>
+    waitFor('the outbox to settle', async () => {
+      const [r] = await rows(ik, sql`SELECT count(*)::int AS n FROM outbox WHERE status = 'pending'`);
+      return r!.n === 0;
+    });
+  const hashOf = (token: string) => createHash('sha256').update(token.split('.')[1]!).digest('hex');
+
+  it('sends 3 days after sending and 1 day before expiry over SMTP, with a working link, at most twice', async () => {
+    let clock = Date.now();
+    const smtp = await startSmtpServer();
+    cleanups.push(smtp.close);
+    const receiver = await startWebhookReceiver();
+    cleanups.push(receiver.close);
+    const ik = await open({
+      now: () => clock,
+      smtpUrl: smtp.url,
+      webhooks: [{ url: receiver.url, secret: WEBHOOK_SECRET }],
+    });
+    const { adminId, orgId } = await seed(ik);
+    const created = clock;
+    const invitation = await ik.services.organizationInvitations.create(orgId, {
+      emailAddress: 'bob@example.com',
+      role: 'org:member',
+      inviterUserId: adminId,
+      expiresInDays: 7,
+    });
+    expect(Number((await invitationRow(ik, invitation.id)).next_reminder_at)).toBe(created + 3 * DAY);
+    ik.start();
+    await waitFor('the invitation email', () => smtp.received.length === 1);
+    await outboxSettled(ik);
+    const firstLink = linkIn(smtp.received[0]!.parsed.text ?? '');
+
+    // Day 2: nothing due.
+    clock = created + 2 * DAY;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.received).toHaveLength(1);
+
+    // Day 3: the first reminder, through the same SMTP server, with a new link that works.
+    clock = created + 3 * DAY + MINUTE;
+    const reminder = await waitFor('the first reminder', () => smtp.received[1]);
+    expect(reminder.to).toEqual(['bob@example.com']);
+    expect(reminder.parsed.subject).toBe('Reminder: Ada Lovelace invited you to join Acme');
+    expect(reminder.parsed.text).toContain('Ada Lovelace invited you to join Acme as Member');
+    const link = new URL(linkIn(reminder.parsed.text ?? ''));
+    expect(`${link.origin}${link.pathname}`).toBe(ACCEPT_URL);
+    expect(String(reminder.parsed.html)).toContain(link.toString().replaceAll('&', '&amp;'));
+    const token = link.searchParams.get('invitation_token')!;
+    expect(token.startsWith(`${invitation.id}.`)).toBe(true);
+    let row = await invitationRow(ik, invitation.id);
+    expect(row.hash).toBe(hashOf(token));
+    expect(Number(row.reminders_sent)).toBe(1);
+    expect(Number(row.next_reminder_at)).toBe(created + 6 * DAY);
+    const preview = await ik.services.acceptance.preview(token);
+    expect(preview.organization?.name).toBe('Acme');
+    // As with resend, the earlier link stops working.
+    await expect(ik.services.acceptance.preview(tokenOf(firstLink))).rejects.toMatchObject({
+      errors: [expect.objectContaining({ code: 'invitation_token_invalid' })],
+    });
+
+    // Day 6 (1 day before expiry): the second and last reminder.
+    clock = created + 6 * DAY + MINUTE;
+    const second = await waitFor('the second reminder', () => smtp.received[2]);
+    row = await invitationRow(ik, invitation.id);
+    expect(Number(row.reminders_sent)).toBe(2);
+    expect(row.next_reminder_at).toBeNull();
+    await outboxSettled(ik);
+    // The latest link accepts.
+    const bob = await ik.services.users.create({ emailAddresses: ['bob@example.com'] });
+    const accepted = await ik.services.acceptance.acceptToken(tokenOf(linkIn(second.parsed.text ?? '')), {
+      id: bob.id,
+      emailAddresses: [{ emailAddress: 'bob@example.com', verified: true }],
+    });
+    expect(accepted.kind).toBe('organization');
+
+    // Ids order events by time; the test clock stands still between a reminder and its `emailed`.
+    expect((await eventTypes(ik, invitation.id)).sort()).toEqual(
+      ['created', 'emailed', 'reminded', 'emailed', 'reminded', 'emailed', 'accepted'].sort(),
+    );
+    const [event] = await rows(
+      ik,
+      sql`SELECT data FROM invitation_events WHERE invitation_id = ${invitation.id} AND type = 'reminded' ORDER BY id LIMIT 1`,
+    );
+    expect(event!.data).toEqual({ reminder: 1, next_reminder_at: created + 6 * DAY });
+    // The event history route lists them; no webhook announces a reminder.
+    const history = await ik.handle({
+      method: 'GET',
+      path: `/v1/organizations/${orgId}/invitations/${invitation.id}/events`,
+      query: {},
+      headers: { authorization: `Bearer ${SECRET}` },
+    });
+    expect((history.body as { data: { type: string }[] }).data.map((e) => e.type)).toContain('reminded');
+    await waitFor('the accepted webhook', () => receiver.requests.length === 2);
+    expect(receiver.requests.map((r) => JSON.parse(r.body).type)).toEqual([
+      'organizationInvitation.created',
+      'organizationInvitation.accepted',
+    ]);
+    expect(smtp.received).toHaveLength(3);
+  });
+
+  it('sends at most `max` reminders, and reminds application invitations with their own template', async () => {
+    let clock = Date.now();
+    const { sent, mailer } = keepingMailer();
+    const ik = await open({
+      now: () => clock,
+      mailer,
+      email: { appName: 'Acme App' },
+      reminders: { afterSendDays: [1, 2, 3, 4], beforeExpiryDays: [], max: 2, intervalMs: 50 },
+    });
+    const created = clock;
+    const invitation = await ik.services.invitations.create({ emailAddress: 'carol@example.com' });
+    ik.start();
+    await waitFor('the invitation email', () => sent.length === 1);
+    for (const day of [1, 2, 3, 4]) {
+      clock = created + day * DAY + MINUTE;
+      await waitFor(`the sweep of day ${day}`, async () => {
+        const r = await invitationRow(ik, invitation.id);
+        return Number(r.next_reminder_at ?? Number.POSITIVE_INFINITY) > clock;
+      });
+    }
+    await outboxSettled(ik);
+    expect(sent.map((m) => m.subject)).toEqual([
+      "You're invited to join Acme App",
+      "Reminder: you're invited to join Acme App",
+      "Reminder: you're invited to join Acme App",
+    ]);
+    const row = await invitationRow(ik, invitation.id);
+    expect(Number(row.reminders_sent)).toBe(2);
+    expect(row.next_reminder_at).toBeNull();
+    expect(row.hash).toBe(hashOf(tokenOf(sent[2]!.link!)));
+  });
+
+  it('skips invitations accepted, revoked or expired before the reminder, and sends the others', async () => {
+    let clock = Date.now();
+    const { sent, mailer } = keepingMailer();
+    const ik = await open({ now: () => clock, mailer });
+    const { orgId } = await seed(ik);
+    const created = clock;
+    const make = (email: string, expiresInDays = 7) =>
+      ik.services.organizationInvitations.create(orgId, {
+        emailAddress: email,
+        role: 'org:member',
+        expiresInDays,
+      });
+    const toAccept = await make('accept@example.com');
+    const toRevoke = await make('revoke@example.com');
+    // Expires on day 3: its one reminder is due on day 2 (1 day before expiry), still due on day 4.
+    const toExpire = await make('expire@example.com', 3);
+    const control = await make('control@example.com');
+    ik.start();
+    await waitFor('the invitation emails', () => sent.length === 4);
+    const user = await ik.services.users.create({ emailAddresses: ['accept@example.com'] });
+    await ik.services.acceptance.acceptOrganizationInvitation(toAccept.id, {
+      id: user.id,
+      emailAddresses: [{ emailAddress: 'accept@example.com', verified: true }],
+    });
+    await ik.services.organizationInvitations.revoke(orgId, toRevoke.id);
+
+    clock = created + 4 * DAY;
+    await waitFor('the control reminder', () => sent.length === 5);
+    await outboxSettled(ik);
+    expect(sent[4]!.to).toBe('control@example.com');
+    expect(await eventTypes(ik, toAccept.id)).not.toContain('reminded');
+    expect(await eventTypes(ik, toRevoke.id)).not.toContain('reminded');
+    expect(await eventTypes(ik, toExpire.id)).not.toContain('reminded');
+    const expired = await invitationRow(ik, toExpire.id);
+    expect(expired.next_reminder_at).toBeNull();
+    expect(Number(expired.reminders_sent)).toBe(0);
+    expect(Number((await invitationRow(ik, control.id)).reminders_sent)).toBe(1);
+  });
+
+  it('checks again at send time: a reminder swept before its invitation was revoked is not sent', async () => {
+    let clock = Date.now();
+    const { sent, mailer } = keepingMailer();
+    const db = await database();
+    const ik = await open({ now: () => clock, mailer }, db);
+    const { orgId } = await seed(ik);
+    const created = clock;
+    const invitation = await ik.services.organizationInvitations.create(orgId, {
+      emailAddress: 'late@example.com',
+      role: 'org:member',
+      notify: true,
+    });
+    // A sweep with no dispatcher running (another process's sweeper, say) puts the reminder in the outbox.
+    clock = created + 3 * DAY + MINUTE;
+    const sweeper = new ReminderSweeper({
+      db: ik.database.db,
+      lifecycle: new Lifecycle({ acceptUrl: ACCEPT_URL, reminders: SCHEDULE }),
+      schedule: new ReminderSchedule(SCHEDULE),
+      now: () => clock,
+      log: () => {},
+      outage: () => false,
+      wake: () => {},
+    });
+    expect(await sweeper.run()).toBe(1);
+    await ik.services.organizationInvitations.revoke(orgId, invitation.id);
+    ik.start();
+    await outboxSettled(ik);
+    // Both emails were checked when sent: the invitation email and the reminder.
+    expect(sent).toEqual([]);
+    const [failed] = await rows(
+      ik,
+      sql`SELECT o.status, o.last_error FROM outbox o JOIN invitation_events e ON e.id = o.event_id
+          WHERE e.type = 'reminded'`,
+    );
+    expect(failed).toMatchObject({ status: 'failed', last_error: 'not sent: the invitation is revoked' });
+  });
+
+  it('sends none for notify: false, for `reminders: false` on create, or while the organization opts out', async () => {
+    let clock = Date.now();
+    const { sent, mailer } = keepingMailer();
+    const ik = await open({ now: () => clock, mailer });
+    const { orgId } = await seed(ik);
+    const other = await seed(ik, 'other');
+    const created = clock;
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await ik.handle({
+        method,
+        path,
+        query: {},
+        headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
+        body,
+      });
+      return res as { status: number; body: any };
+    };
+    const silent = await call('POST', `/v1/organizations/${orgId}/invitations`, {
+      email_address: 'silent@example.com',
+      role: 'org:member',
+      notify: false,
+    });
+    const optedOut = await call('POST', `/v1/organizations/${orgId}/invitations`, {
+      email_address: 'optout@example.com',
+      role: 'org:member',
+      reminders: false,
+    });
+    const appOptedOut = await call('POST', '/v1/invitations', {
+      email_address: 'app-optout@example.com',
+      reminders: false,
+    });
+    expect([silent.status, optedOut.status, appOptedOut.status]).toEqual([200, 200, 200]);
+    // The extension field does not appear in Clerk's response shape.
+    expect(optedOut.body).not.toHaveProperty('reminders');
+    for (const r of [silent, optedOut, appOptedOut]) {
+      expect((await invitationRow(ik, r.body.id)).next_reminder_at).toBeNull();
+    }
+    expect(
+      (
+        await call('POST', `/v1/organizations/${orgId}/invitations`, {
+          email_address: 'x@example.com',
+          role: 'org:member',
+          reminders: 'no',
+        })
+      ).status,
+    ).toBe(422);
+
+    // The organization opts out; the other organization's invitation is reminded as usual.
+    const off = await call('PATCH', `/v1/organizations/${orgId}/reminder_settings`, { enabled: false });
+    expect(off.status).toBe(200);
+    expect(off.body).toEqual({
+      object: 'organization_reminder_settings',
+      organization_id: orgId,
+      enabled: false,
+      updated_at: created,
+    });
+    expect((await call('GET', `/v1/organizations/${other.orgId}/reminder_settings`)).body).toMatchObject({
+      enabled: true,
+      updated_at: null,
+    });
+    expect((await call('GET', '/v1/organizations/org_missing/reminder_settings')).status).toBe(404);
+    const held = await ik.services.organizationInvitations.create(orgId, {
+      emailAddress: 'held@example.com',
+      role: 'org:member',
+    });
+    const elsewhere = await ik.services.organizationInvitations.create(other.orgId, {
+      emailAddress: 'elsewhere@example.com',
+      role: 'org:member',
+    });
+    ik.start();
+    await waitFor('the invitation emails', () => sent.length === 4);
+
+    clock = created + 3 * DAY + MINUTE;
+    await waitFor('the other organization’s reminder', () => sent.length === 5);
+    await waitFor('the opted-out step skipped', async () => {
+      const r = await invitationRow(ik, held.id);
+      return Number(r.next_reminder_at) === created + 29 * DAY && r;
+    });
+    expect(sent[4]!.to).toBe('elsewhere@example.com');
+    expect(Number((await invitationRow(ik, held.id)).reminders_sent)).toBe(0);
+    expect(Number((await invitationRow(ik, elsewhere.id)).reminders_sent)).toBe(1);
+
+    // Back on: the schedule's next step (1 day before expiry) is sent.
+    await call('PATCH', `/v1/organizations/${orgId}/reminder_settings`, { enabled: true });
+    clock = created + 29 * DAY + MINUTE;
+    await waitFor('the reminders of day 29', () => sent.length === 7);
+    await outboxSettled(ik);
+    expect(
+      sent
+        .slice(5)
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual(['elsewhere@example.com', 'held@example.com']);
+    for (const r of [silent, optedOut, appOptedOut]) {
+      expect(await eventTypes(ik, r.body.id)).not.toContain('reminded');
+    }
+  });
+
+  it('sends nothing when reminders are not configured (the default)', async () => {
+    let clock = Date.now();
+    const { sent, mailer } = keepingMailer();
+    const ik = await open({ now: () => clock, mailer, reminders: undefined });
+    const { orgId } = await seed(ik);
+    const invitation = await ik.services.organizationInvitations.create(orgId, {
+      emailAddress: 'bob@example.com',
+      role: 'org:member',
+    });
+    expect((await invitationRow(ik, invitation.id)).next_reminder_at).toBeNull();
+    ik.start();
+    clock += 29 * DAY;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sent).toHaveLength(1);
+  });
+
+  itOnPostgres(
+    'two instances, each with its own pool, dispatcher and sweeper, send each reminder once',
+    async () => {
+      let clock = Date.now();
+      const smtp = await startSmtpServer({ parse: false });
+      cleanups.push(smtp.close);
+      const db = await database();
+      const a = await open(
+        { now: () => clock, smtpUrl: smtp.url, reminders: { ...SCHEDULE, batchSize: 7 } },
+        db,
+      );
+      const b = await open(
+        { now: () => clock, smtpUrl: smtp.url, reminders: { ...SCHEDULE, batchSize: 7 } },
+        db,
+      );
+      const { orgId } = await seed(a);
+      const created = clock;
+      const N = 120;
+      await a.services.organizationInvitations.createMany(
+        orgId,
+        Array.from({ length: N }, (_, i) => ({
+          emailAddress: `p${i}@example.com`,
+          role: 'org:member',
+        })).slice(0, 10),
+      );
+      for (let i = 10; i < N; i += 10) {
+        await a.services.organizationInvitations.createMany(
+          orgId,
+          Array.from({ length: 10 }, (_, j) => ({
+            emailAddress: `p${i + j}@example.com`,
+            role: 'org:member',
+          })),
+        );
+      }
+      a.start();
+      b.start();
+      await waitFor('the invitation emails', () => smtp.count() === N);
+      clock = created + 3 * DAY + MINUTE;
+      await waitFor('the reminders', () => smtp.count() === 2 * N);
+      await outboxSettled(a);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(smtp.count()).toBe(2 * N);
+      const [counts] = await rows(
+        a,
+        sql`SELECT count(*) FILTER (WHERE type = 'reminded')::int AS reminded,
+                 count(DISTINCT invitation_id) FILTER (WHERE type = 'reminded')::int AS invitations
+          FROM invitation_events`,
+      );
+      expect(counts).toEqual({ reminded: N, invitations: N });
+      const perAddress = new Map<string, number>();
+      for (const m of smtp.received) for (const to of m.to) perAddress.set(to, (perAddress.get(to) ?? 0) + 1);
+      expect([...perAddress.values()].every((n) => n === 2)).toBe(true);
+    },
+  );
+});
