@@ -86,6 +86,7 @@ const configSchema = z.looseObject({
   delivery: z.record(z.string(), nonNegativeInt.optional()).optional(),
   sweeper: z.record(z.string(), positiveInt.optional()).optional(),
   log: fn.optional(),
+  idempotency: z.looseObject({ keyTtlMs: positiveInt.optional(), lockMs: positiveInt.optional() }).optional(),
   devMailboxSize: nonNegativeInt.optional(),
 });
 
