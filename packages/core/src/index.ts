@@ -147,7 +147,10 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
   });
 
   const tokenLimiter = tokenRequestLimiter(database.db, lifecycle.limits);
-  const idempotencyKeys = new IdempotencyKeys({ db: database.db, run: database.run, now }, config.idempotency);
+  const idempotencyKeys = new IdempotencyKeys(
+    { db: database.db, run: database.run, now },
+    config.idempotency,
+  );
   let sweeping: ReturnType<typeof setInterval> | undefined;
   const start = () => {
     background.start();
