@@ -308,6 +308,16 @@ describe.each(testDatabases())('Idempotency-Key on $name', (kind) => {
     expect(list.status).toBe(200);
   });
 
+  it('documents the header on every POST of the OpenAPI document, and on no other method', () => {
+    const paths = ik.openapi().paths as Record<string, Record<string, { parameters: { name: string }[] }>>;
+    const operations = Object.values(paths).flatMap((methods) => Object.entries(methods));
+    expect(operations.filter(([m]) => m === 'post').length).toBeGreaterThan(10);
+    for (const [method, op] of operations) {
+      const named = op.parameters.some((p) => p.name === 'Idempotency-Key');
+      expect(named).toBe(method === 'post');
+    }
+  });
+
   it('forgets a key after its retention, and the sweep deletes it', async () => {
     const key = { 'idempotency-key': 'key-expiry' };
     const first = fresh('expiry');
