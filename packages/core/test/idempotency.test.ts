@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { assertClerkErrors } from '../../../test/support/contract.js';
 import { testDatabases } from '../../../test/support/databases.js';
 import { type SmtpServer, startSmtpServer, waitFor } from '../../../test/support/smtp.js';
+import { startTcpProxy, type TcpProxy } from '../../../test/support/tcp-proxy.js';
 import { InvitekitError } from '../src/domain/errors.js';
 import { SecretKeys } from '../src/http/auth.js';
 import { createHandler, StatusResult } from '../src/http/handler.js';
@@ -467,4 +469,110 @@ describe.each(testDatabases())('answers not stored, through the handler, on $nam
     const replay = await create('k-404');
     expect([replay.status, replay.body]).toEqual([404, refused.body]);
   });
+});
+
+const postgres = testDatabases().find((d) => d.name === 'postgres');
+
+// PostgreSQL behind a TCP proxy (test/support/tcp-proxy.ts): a 503 stores nothing, so a retry succeeds.
+describe.skipIf(!postgres)('Idempotency-Key through a database outage (PostgreSQL)', () => {
+  const LOCK_MS = 3000;
+  let drop: () => Promise<void>;
+  let proxy: TcpProxy;
+  let ik: Invitekit;
+  let direct: pg.Client;
+  let orgId: string;
+
+  beforeAll(async () => {
+    const db = await postgres!.create();
+    drop = db.drop;
+    const url = new URL(db.config.url!);
+    proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    ik = await createInvitekit({
+      database: {
+        url: proxy.url(db.config.url!),
+        poolSize: 4,
+        connectTimeoutMs: 1000,
+        statementTimeoutMs: 1000,
+      },
+      secretKeys: [SECRET],
+      idempotency: { lockMs: LOCK_MS },
+    });
+    direct = new pg.Client({ connectionString: db.config.url! });
+    await direct.connect();
+    orgId = (await ik.services.organizations.create({ name: 'Outage' })).id;
+  }, 60_000);
+  afterAll(async () => {
+    await proxy?.forward();
+    await direct?.end();
+    await ik?.close();
+    await proxy?.close();
+    await drop?.();
+  });
+
+  const create = (key: string, email: string) =>
+    ik.handle({
+      method: 'POST',
+      path: `/v1/organizations/${orgId}/invitations`,
+      query: {},
+      headers: { authorization: `Bearer ${SECRET}`, 'idempotency-key': key },
+      body: { email_address: email, role: 'org:member' },
+    });
+  const count = async (email: string) =>
+    (await direct.query('SELECT 1 FROM organization_invitations WHERE email_address = $1', [email])).rowCount;
+  const reserved = async (key: string) =>
+    (await direct.query('SELECT 1 FROM idempotency_keys WHERE key = $1 AND status IS NULL', [key])).rowCount;
+  /** Holds the organization's row, so that a create (which locks it to count its limits) waits. */
+  const holdOrganization = async () => {
+    await direct.query('BEGIN');
+    await direct.query('SELECT 1 FROM organizations WHERE id = $1 FOR UPDATE', [orgId]);
+  };
+
+  it('a 503 before the key was claimed: the retry runs', async () => {
+    await proxy.refuse();
+    const down = await create('outage-1', 'o1@example.com');
+    expect(down.status).toBe(503);
+    await proxy.forward();
+    const up = await create('outage-1', 'o1@example.com');
+    expect([up.status, up.headers['idempotent-replayed']]).toEqual([200, undefined]);
+    expect(await count('o1@example.com')).toBe(1);
+  });
+
+  it('a 503 while the request ran (statement timeout): the reservation is dropped and the retry runs at once', async () => {
+    await holdOrganization();
+    const timedOut = await create('outage-2', 'o2@example.com');
+    await direct.query('ROLLBACK');
+    expect(timedOut.status).toBe(503);
+    expect(await reserved('outage-2')).toBe(0);
+    const retry = await create('outage-2', 'o2@example.com');
+    expect([retry.status, retry.headers['idempotent-replayed']]).toEqual([200, undefined]);
+    expect(await count('o2@example.com')).toBe(1);
+  });
+
+  it('a 503 when the database went away mid-request: the reservation frees after lockMs, then the retry runs', async () => {
+    await holdOrganization();
+    const running = create('outage-3', 'o3@example.com');
+    await waitFor('the reservation', async () => (await reserved('outage-3')) === 1, {
+      timeoutMs: 5000,
+      intervalMs: 5,
+    });
+    await proxy.refuse();
+    const cut = await running;
+    await direct.query('ROLLBACK');
+    expect(cut.status).toBe(503);
+    await proxy.forward();
+    // Dropping the reservation needed the database too: it stays until its lock ends.
+    expect(await reserved('outage-3')).toBe(1);
+    const early = await create('outage-3', 'o3@example.com');
+    expect((early.body as any).errors[0].code).toBe('idempotency_key_in_use');
+    const later = await waitFor(
+      'the lock to end',
+      async () => {
+        const res = await create('outage-3', 'o3@example.com');
+        return res.status === 200 ? res : null;
+      },
+      { timeoutMs: LOCK_MS + 10_000, intervalMs: 250 },
+    );
+    expect(later.headers['idempotent-replayed']).toBeUndefined();
+    expect(await count('o3@example.com')).toBe(1);
+  }, 30_000);
 });
