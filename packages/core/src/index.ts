@@ -152,10 +152,15 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     config.idempotency,
   );
   let sweeping: ReturnType<typeof setInterval> | undefined;
+  // Awaited by close(), so the database never closes under a sweep.
+  let keySweep: Promise<unknown> = Promise.resolve();
+  const sweepKeys = () => {
+    keySweep = idempotencyKeys.sweep().catch(outage);
+  };
   const start = () => {
     background.start();
     if (sweeping) return;
-    const sweepKeys = () => idempotencyKeys.sweep().catch(outage);
+    // Once now, so keys a stopped fleet left behind go without waiting for the first interval.
     sweepKeys();
     sweeping = setInterval(() => {
       tokenLimiter.sweep().catch(() => {});
@@ -229,6 +234,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
       clearInterval(sweeping);
       closing ??= (async () => {
         await background.stop();
+        await keySweep;
         if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
         availability.close();
         await database.close();
