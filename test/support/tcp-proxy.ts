@@ -7,9 +7,13 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * - `refuse`: cuts every open connection and refuses new ones (a database that is down or restarting);
  * - `blackhole`: keeps connections open but passes nothing either way, and accepts new connections
  *   without ever answering (a database that stops answering: a hung host, a dropped route).
+ * `dropResponses(n)` cuts the connection carrying each of the next n answers, when the answer's first bytes
+ * arrive: the server has done the work, and the client sees a network error (a lost response).
  */
 export async function startTcpProxy(target: { host: string; port: number }) {
   let mode: 'forward' | 'refuse' | 'blackhole' = 'forward';
+  let drops = 0;
+  let dropped = 0;
   const pairs = new Set<{ client: Socket; upstream: Socket | null }>();
   const held = new Set<Socket>();
   let server: Server | null = null;
@@ -32,6 +36,14 @@ export async function startTcpProxy(target: { host: string; port: number }) {
       pairs.delete(pair);
     });
     upstream.on('close', () => client.destroy());
+    // Ahead of pipe's own listener: a cut connection passes none of the answer on.
+    upstream.prependListener('data', () => {
+      if (drops === 0) return;
+      drops--;
+      dropped++;
+      client.destroy();
+      upstream.destroy();
+    });
     client.pipe(upstream);
     upstream.pipe(client);
   };
@@ -65,6 +77,12 @@ export async function startTcpProxy(target: { host: string; port: number }) {
       return u.toString();
     },
     mode: () => mode,
+    /** Cuts the connections of the next `count` answers as they arrive (see above). */
+    dropResponses(count: number) {
+      drops += count;
+    },
+    /** How many answers `dropResponses` has cut so far. */
+    dropped: () => dropped,
     async refuse() {
       mode = 'refuse';
       closeListener();

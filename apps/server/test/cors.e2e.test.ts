@@ -96,4 +96,38 @@ describe.skipIf(!haveChromium)('Frontend API CORS in Chromium', () => {
     expect(blocked.preview).toEqual({ error: 'TypeError: Failed to fetch' });
     expect(blocked.mine).toEqual({ error: 'TypeError: Failed to fetch' });
   }, 120_000);
+
+  test('a page sends Idempotency-Key cross-origin and reads Idempotent-Replayed on the retry', async () => {
+    const { adaId, orgId } = await seedAcme(api, 'Idem Inc');
+    const invited = await api.api('POST', `/v1/organizations/${orgId}/invitations`, {
+      email_address: 'idem@example.com',
+      role: 'org:member',
+      inviter_user_id: adaId,
+      notify: false,
+    });
+    const token = new URL(invited.body.url).searchParams.get('invitation_token')!;
+    const page = await browser.newPage();
+    await page.goto(allowed.origin);
+    const tries = await page.evaluate(
+      async ({ base, token }) => {
+        const preview = async () => {
+          const res = await fetch(`${base}/frontend/v1/tickets/preview`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'idempotency-key': 'page-key-1' },
+            body: JSON.stringify({ token }),
+          });
+          return {
+            status: res.status,
+            replayed: res.headers.get('idempotent-replayed'),
+            body: await res.text(),
+          };
+        };
+        return [await preview(), await preview()];
+      },
+      { base: api.url, token },
+    );
+    await page.close();
+    expect(tries[0]).toMatchObject({ status: 200, replayed: null });
+    expect(tries[1]).toEqual({ ...tries[0], replayed: 'true' });
+  }, 120_000);
 });

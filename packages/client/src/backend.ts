@@ -1,4 +1,10 @@
-import { createRequester, type FetchLike, type RequestOptions, segment } from './request.js';
+import {
+  createRequester,
+  type FetchLike,
+  type RequestOptions,
+  type RetryOptions,
+  segment,
+} from './request.js';
 import type { ListInvitationsParams, ListParams, Page } from './types.js';
 import type {
   BackendCreateInvitationParams,
@@ -14,6 +20,11 @@ export interface BackendClientOptions {
   /** A Backend API secret key. Server-side only: never ship it to a browser. */
   secretKey: string;
   fetch?: FetchLike;
+  /**
+   * Retries of a POST after a network error, a 502/503/504 or a `409 idempotency_key_in_use`, each with
+   * the call's `Idempotency-Key` (default `{ retries: 2, baseDelayMs: 300, maxDelayMs: 5000 }`); `false`: none.
+   */
+  retry?: RetryOptions | false;
 }
 
 type Metadata = Record<string, unknown>;
@@ -26,6 +37,7 @@ export function createBackendClient(options: BackendClientOptions) {
   const request = createRequester({
     baseUrl: options.baseUrl,
     fetch: options.fetch,
+    retry: options.retry,
     headers: () => ({ authorization: `Bearer ${options.secretKey}` }),
   });
   const orgPath = (id: string) => `/v1/organizations/${segment(id)}`;

@@ -1,4 +1,10 @@
-import { createRequester, type FetchLike, type RequestOptions, segment } from './request.js';
+import {
+  createRequester,
+  type FetchLike,
+  type RequestOptions,
+  type RetryOptions,
+  segment,
+} from './request.js';
 import type { ListInvitationsParams, Page } from './types.js';
 import type {
   ApplicationInvitation,
@@ -18,6 +24,11 @@ export interface FrontendClientOptions {
   fetch?: FetchLike;
   /** Prefix of the Frontend API under `baseUrl` (default `/frontend/v1`). */
   frontendPath?: string;
+  /**
+   * Retries of a POST after a network error, a 502/503/504 or a `409 idempotency_key_in_use`, each with
+   * the call's `Idempotency-Key` (default `{ retries: 2, baseDelayMs: 300, maxDelayMs: 5000 }`); `false`: none.
+   */
+  retry?: RetryOptions | false;
 }
 
 /** The Frontend API wraps answers as `{ response, client }`; the client returns `response`. */
@@ -39,6 +50,7 @@ export function createFrontendClient(options: FrontendClientOptions) {
   const request = createRequester({
     baseUrl: options.baseUrl,
     fetch: options.fetch,
+    retry: options.retry,
     headers: async (): Promise<Record<string, string>> => {
       const token = await options.getToken?.();
       return token ? { authorization: `Bearer ${token}` } : {};

@@ -3,7 +3,8 @@ export { createBackendClient } from './backend.js';
 export { InvitekitApiError, isInvitekitApiError } from './errors.js';
 export type { FrontendClient, FrontendClientOptions } from './frontend.js';
 export { createFrontendClient } from './frontend.js';
-export type { FetchLike, RequestOptions } from './request.js';
+export type { FetchLike, RequestOptions, RetryOptions } from './request.js';
+export { newIdempotencyKey } from './request.js';
 export type {
   InvitationStatus,
   ListInvitationsParams,

@@ -102,6 +102,7 @@ const configSchema = z.looseObject({
     )
     .optional(),
   log: fn.optional(),
+  idempotency: z.looseObject({ keyTtlMs: positiveInt.optional(), lockMs: positiveInt.optional() }).optional(),
   devMailboxSize: nonNegativeInt.optional(),
 });
 

@@ -11,6 +11,7 @@ import { defaultRoles, type RoleDefinition, Roles } from './domain/roles.js';
 import { SecretKeys } from './http/auth.js';
 import { type CorsConfig, createCors, underPrefix } from './http/cors.js';
 import { createHandler, type Handle } from './http/handler.js';
+import { Idempotency } from './http/idempotency.js';
 import { limitPerClient } from './http/limits.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './http/openapi.js';
 import type { Route } from './http/route.js';
@@ -18,6 +19,7 @@ import { frontendRoutes } from './http/routes/frontend.js';
 import { backendRoutes } from './http/routes/index.js';
 import { metaRoutes } from './http/routes/meta.js';
 import type { Authenticate, InvitekitRequest } from './http/types.js';
+import { IdempotencyKeys, type IdempotencyOptions } from './services/idempotency.js';
 import { createServices, type InvitekitServices } from './services/index.js';
 import { Lifecycle, type LifecycleOptions } from './services/lifecycle-config.js';
 import { tokenRequestLimiter } from './services/limits.js';
@@ -56,9 +58,11 @@ export interface InvitekitConfig extends LifecycleOptions, DeliveryConfig {
    * `X-Forwarded-For` is ignored and the connection's address counts.
    */
   trustedProxies?: number;
+  /** Invitekit extension: how long `Idempotency-Key` answers are kept (default 24 hours); see the README. */
+  idempotency?: IdempotencyOptions;
 }
 
-/** How often the start()ed background deletes rate-limit windows that have ended. */
+/** How often the start()ed background deletes rate-limit windows that have ended and expired idempotency keys. */
 const RATE_LIMIT_SWEEP_MS = 5 * 60 * 1000;
 
 export interface Invitekit {
@@ -144,10 +148,25 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
   });
 
   const tokenLimiter = tokenRequestLimiter(database.db, lifecycle.limits);
+  const idempotencyKeys = new IdempotencyKeys(
+    { db: database.db, run: database.run, now },
+    config.idempotency,
+  );
   let sweeping: ReturnType<typeof setInterval> | undefined;
+  // Awaited by close(), so the database never closes under a sweep.
+  let keySweep: Promise<unknown> = Promise.resolve();
+  const sweepKeys = () => {
+    keySweep = idempotencyKeys.sweep().catch(outage);
+  };
   const start = () => {
     background.start();
-    sweeping ??= setInterval(() => tokenLimiter.sweep().catch(() => {}), RATE_LIMIT_SWEEP_MS).unref();
+    if (sweeping) return;
+    // Once now, so keys a stopped fleet left behind go without waiting for the first interval.
+    sweepKeys();
+    sweeping = setInterval(() => {
+      tokenLimiter.sweep().catch(() => {});
+      sweepKeys();
+    }, RATE_LIMIT_SWEEP_MS).unref();
   };
 
   let document: OpenApiDocument | undefined;
@@ -176,6 +195,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
       : undefined,
     onUnavailable: outage,
     limitPerClient: limitTokenRequest,
+    idempotency: new Idempotency(idempotencyKeys, outage),
   });
 
   const handleWithCors: Handle = cors
@@ -215,6 +235,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
       clearInterval(sweeping);
       closing ??= (async () => {
         await background.stop();
+        await keySweep;
         if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
         availability.close();
         await database.close();
@@ -263,6 +284,7 @@ export { securityHeaders } from './http/security-headers.js';
 export type { Authenticate, AuthenticatedUser, InvitekitRequest, InvitekitResponse } from './http/types.js';
 export type { AcceptedInvitation, InvitationPreview } from './services/acceptance.js';
 export type { InvitationEventType } from './services/effects.js';
+export type { IdempotencyOptions } from './services/idempotency.js';
 export type { InvitekitServices } from './services/index.js';
 export type { InvitationLimits, LifecycleOptions, WebhookEndpoint } from './services/lifecycle-config.js';
 export type { DatabaseConfig } from './storage/database.js';

@@ -34,6 +34,7 @@ describe('createInvitekit validates its configuration before opening anything', 
       delivery: { leaseMs: -1 },
       roles: [],
       log: 'console',
+      idempotency: { keyTtlMs: 0, lockMs: 1.5 },
     }).catch((e: Error) => e)) as Error;
     for (const path of [
       'database.poolSize',
@@ -44,6 +45,8 @@ describe('createInvitekit validates its configuration before opening anything', 
       'delivery.leaseMs',
       'roles must list at least one role',
       'log must be a function',
+      'idempotency.keyTtlMs',
+      'idempotency.lockMs',
     ]) {
       expect(err.message).toContain(path);
     }

@@ -44,6 +44,14 @@ describe('cors option', () => {
     });
   });
 
+  it('allows Idempotency-Key on a Frontend API POST', async () => {
+    const request = preflight('/frontend/v1/organizations/org_1/invitations', APP);
+    request.headers['access-control-request-headers'] = 'authorization,content-type,idempotency-key';
+    const res = await ik.handle(request);
+    expect(res.status).toBe(204);
+    expect(res.headers['access-control-allow-headers']).toBe('authorization,content-type,idempotency-key');
+  });
+
   it('gives another origin no allow-origin header, so the browser blocks it', async () => {
     const res = await ik.handle(preflight('/frontend/v1/tickets/accept', 'https://evil.example'));
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
@@ -68,7 +76,7 @@ describe('cors option', () => {
     expect(res.headers).toMatchObject({
       'access-control-allow-origin': APP,
       'access-control-allow-credentials': 'true',
-      'access-control-expose-headers': 'Retry-After',
+      'access-control-expose-headers': 'Retry-After,Idempotent-Replayed',
       vary: 'Origin',
       'content-type': 'application/json',
     });

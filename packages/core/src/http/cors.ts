@@ -56,8 +56,11 @@ export function createCors(config: CorsConfig): (request: InvitekitRequest) => C
     credentials: config.credentials ?? false,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
     maxAge: config.maxAgeSeconds ?? 600,
-    // 429 answers say when to retry; without this a browser script could not read it.
-    exposedHeaders: ['Retry-After'],
+    // No `allowedHeaders`: a preflight allows the request headers it asks for (`Vary` says so), so that
+    // `Authorization`, `Content-Type`, `Idempotency-Key` (every POST) and a host's own session header pass.
+    // 429 and 409 answers say when to retry, and replays say they are one; a browser script reads neither
+    // without this.
+    exposedHeaders: ['Retry-After', 'Idempotent-Replayed'],
     optionsSuccessStatus: 204,
   });
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { InvitekitError } from '../domain/errors.js';
 import type { SecretKeys } from './auth.js';
 import { jsonResponse, toErrorResponse, validationError } from './errors.js';
+import type { Idempotency } from './idempotency.js';
 import { checkAuthenticatedUser, checkRequestInput } from './input-guard.js';
 import { normalizeQuery } from './query.js';
 import type { Route, RouteContext } from './route.js';
@@ -30,6 +31,8 @@ export interface HandlerOptions {
   onUnavailable?: (err: unknown) => void;
   /** Counts a request to a `limitedPerClient` route; throws the 429 once the client's limit is used up. */
   limitPerClient?: (request: InvitekitRequest) => Promise<void>;
+  /** `Idempotency-Key` on every POST (http/idempotency.ts); without it the header is ignored. */
+  idempotency?: Idempotency;
 }
 
 export type Handle = (request: InvitekitRequest) => Promise<InvitekitResponse>;
@@ -77,6 +80,7 @@ export function createHandler({
   onUnexpectedError,
   onUnavailable,
   limitPerClient,
+  idempotency,
 }: HandlerOptions): Handle {
   const router = new Router(routes);
   return async (request) => {
@@ -105,23 +109,32 @@ export function createHandler({
         await identify?.(user);
       }
 
+      // The key is checked once the caller is known, and claimed only once the input is valid: a request
+      // refused before its handler runs stores nothing.
+      const idempotent = idempotency?.prepare(request, route.auth, user) ?? null;
+
       let body = request.body;
       if (route.body && (body === undefined || body === null || body === '')) {
         if (!route.bodyOptional) throw missingBody();
         body = {};
       }
-      const result = await route.handler(
-        {
-          params: route.params ? parse(route.params, params, 'path') : params,
-          query: route.query ? parse(route.query, normalizeQuery(request.query), 'query') : {},
-          body: route.body ? parse(route.body, body, 'body') : undefined,
-          user,
-        },
-        context,
-      );
-      return result instanceof StatusResult
-        ? jsonResponse(result.status, result.body)
-        : jsonResponse(200, result);
+      const input = {
+        params: route.params ? parse(route.params, params, 'path') : params,
+        query: route.query ? parse(route.query, normalizeQuery(request.query), 'query') : {},
+        body: route.body ? parse(route.body, body, 'body') : undefined,
+        user,
+      };
+      const invoke = async () => {
+        try {
+          const result = await route.handler(input, context);
+          return result instanceof StatusResult
+            ? jsonResponse(result.status, result.body)
+            : jsonResponse(200, result);
+        } catch (err) {
+          return toErrorResponse(err, (e) => onUnexpectedError?.(e, request), onUnavailable);
+        }
+      };
+      return idempotent && idempotency ? await idempotency.run(idempotent, invoke) : await invoke();
     } catch (err) {
       return toErrorResponse(err, (e) => onUnexpectedError?.(e, request), onUnavailable);
     }

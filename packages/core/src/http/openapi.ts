@@ -52,6 +52,15 @@ export function buildOpenApiDocument(routes: Route[], info: { title: string; ver
       },
     },
   };
+  // Invitekit extension (http/idempotency.ts): every POST takes one.
+  const idempotencyKeyParameter = {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description:
+      'Invitekit: a retry with the same key within 24 hours (configurable) gets the stored answer, marked `Idempotent-Replayed: true`; another body answers 422 `idempotency_key_mismatch`, a retry while the first still runs 409 `idempotency_key_in_use`',
+    schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+  };
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     paths[route.path] ??= {};
@@ -62,7 +71,11 @@ export function buildOpenApiDocument(routes: Route[], info: { title: string; ver
       ...(route.deprecated ? { deprecated: true } : {}),
       security:
         route.auth === 'secret' ? [{ bearerAuth: [] }] : route.auth === 'user' ? [{ sessionToken: [] }] : [],
-      parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
+      parameters: [
+        ...parameters(route.params, 'path'),
+        ...parameters(route.query, 'query'),
+        ...(route.method === 'POST' ? [idempotencyKeyParameter] : []),
+      ],
       ...(route.body
         ? {
             requestBody: {

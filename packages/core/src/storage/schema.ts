@@ -297,6 +297,32 @@ export const rateLimits = pgTable(
   (t) => [index('rate_limits_expire_idx').on(t.expire)],
 );
 
+/**
+ * Invitekit extension: `Idempotency-Key` records (services/idempotency.ts). One per caller scope, method,
+ * path and key: a reservation while the first request runs (`holder` set, `status` null), then its stored
+ * response. Rows past `expires_at` are dead and swept.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    scope: text('scope').notNull(),
+    method: text('method').notNull(),
+    path: text('path').notNull(),
+    key: text('key').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    holder: text('holder'),
+    lockedUntil: millis('locked_until'),
+    status: smallint('status'),
+    body: text('body'),
+    createdAt: millis('created_at').notNull(),
+    expiresAt: millis('expires_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.scope, t.method, t.path, t.key] }),
+    index('idempotency_keys_expires_at_idx').on(t.expiresAt),
+  ],
+);
+
 export type OrganizationRow = typeof organizations.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type EmailAddressRow = typeof emailAddresses.$inferSelect;
