@@ -166,7 +166,10 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     context: { services, roles },
     secretKeys: new SecretKeys(config.secretKeys ?? []),
     authenticate: config.authenticate,
-    identify: (user) => services.identities.remember(user),
+    // A person written to the directory (first seen, or their addresses changed) is enrolled by domain.
+    identify: async (user) => {
+      if (await services.identities.remember(user)) await services.organizationDomains.enrollUser(user.id);
+    },
     // A failed statement's error holds its parameters, an outbox row's accept link among them.
     onUnexpectedError: config.onUnexpectedError
       ? logsAcceptLinks(config)

@@ -2,6 +2,8 @@ import { Webhook } from 'standardwebhooks';
 import type { Roles } from '../domain/roles.js';
 import { type InvitationEventType, webhookEventName } from '../services/effects.js';
 import type { WebhookEndpoint } from '../services/lifecycle-config.js';
+import type { ObjectEventSubject } from '../services/object-events.js';
+import { membershipRequest, organizationDomain } from '../wire/organization-domains.js';
 import type { WireInvitation, WireOrganizationInvitation } from '../wire/responses.js';
 import { invitation, organizationInvitation } from '../wire/serialize.js';
 import { type EventSnapshot, invitationFromSnapshot } from './snapshot.js';
@@ -79,6 +81,11 @@ export function webhookPayload(
   instanceId: string,
 ): InvitekitWebhookEvent {
   if (!event.snapshot) throw new Error(`event ${event.id} has no snapshot`);
+  const subject = objectEventData(event);
+  if (subject) {
+    const at = { object: 'event', timestamp: event.createdAt, instance_id: instanceId };
+    return { ...at, type: event.type, event_attributes: EVENT_ATTRIBUTES, data: subject } as never;
+  }
   const found = invitationFromSnapshot(event.snapshot, event.createdAt);
   const envelope = { object: 'event' as const, timestamp: event.createdAt, instance_id: instanceId };
   const type = webhookEventName(event.organizationId, event.type);
@@ -119,6 +126,22 @@ export function webhookPayload(
     event_attributes: EVENT_ATTRIBUTES,
     data,
   };
+}
+
+/**
+ * The `data` of a domain or membership request event (services/object-events.ts): the object as the Backend
+ * API serializes it; a deleted domain adds `deleted: true`. Null for invitation events.
+ */
+function objectEventData(event: DeliveryEvent): Record<string, unknown> | null {
+  const snapshot = event.snapshot as unknown as Partial<ObjectEventSubject>;
+  if ('organizationDomain' in snapshot && snapshot.organizationDomain) {
+    const data = organizationDomain(snapshot.organizationDomain);
+    return String(event.type).endsWith('.deleted') ? { ...data, deleted: true } : data;
+  }
+  if ('membershipRequest' in snapshot && snapshot.membershipRequest) {
+    return membershipRequest(snapshot.membershipRequest);
+  }
+  return null;
 }
 
 /** Non-2xx answers and network errors: the dispatcher retries them. */

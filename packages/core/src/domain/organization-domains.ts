@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { asciiDomain } from './email.js';
 import { InvitekitError, invalidParam } from './errors.js';
+import type { PublicUserData } from './models.js';
 
 // Verified domains (Clerk's organization domains): the rules that need no database.
 
@@ -50,6 +51,14 @@ export interface OrganizationSuggestion {
 
 export const membershipRequestStatuses = ['pending', 'accepted', 'rejected'] as const;
 export type MembershipRequestStatus = (typeof membershipRequestStatuses)[number];
+export interface MembershipRequest {
+  id: string;
+  organizationId: string;
+  status: MembershipRequestStatus;
+  user: PublicUserData;
+  createdAt: number;
+  updatedAt: number;
+}
 
 // The lists are maintained on npm (DESIGN.md); both packages ship plain JSON arrays. Loaded with require
 // because one is a bare .json `main`, which ESM cannot import without an attribute.
