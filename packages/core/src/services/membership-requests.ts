@@ -44,7 +44,10 @@ export class MembershipRequestsService {
     userId: string,
     input: ListSuggestionsInput = {},
   ): Promise<Paginated<OrganizationSuggestion>> {
-    const where = and(eq(os.userId, userId), input.statuses?.length ? inArray(os.status, input.statuses) : undefined);
+    const where = and(
+      eq(os.userId, userId),
+      input.statuses?.length ? inArray(os.status, input.statuses) : undefined,
+    );
     const [data, [total]] = await Promise.all([
       this.selectSuggestions()
         .where(where)
@@ -76,7 +79,14 @@ export class MembershipRequestsService {
       const id = newId('membershipRequest', now);
       const created = await tx
         .insert(omr)
-        .values({ organizationId: accepted.organizationId, id, userId, status: 'pending', createdAt: now, updatedAt: now })
+        .values({
+          organizationId: accepted.organizationId,
+          id,
+          userId,
+          status: 'pending',
+          createdAt: now,
+          updatedAt: now,
+        })
         .onConflictDoNothing()
         .returning({ id: omr.id });
       if (created.length === 0) return false;
@@ -88,7 +98,10 @@ export class MembershipRequestsService {
   }
 
   /** An organization's membership requests, newest first; 404 when the organization does not exist. */
-  async list(organizationId: string, input: ListMembershipRequestsInput = {}): Promise<Paginated<MembershipRequest>> {
+  async list(
+    organizationId: string,
+    input: ListMembershipRequestsInput = {},
+  ): Promise<Paginated<MembershipRequest>> {
     const where = and(
       eq(omr.organizationId, organizationId),
       input.statuses?.length ? inArray(omr.status, input.statuses) : undefined,
@@ -184,7 +197,14 @@ export class MembershipRequestsService {
   ): Promise<boolean> {
     if (this.ctx.lifecycle.webhookTargets(type).length === 0) return false;
     const subject = { membershipRequest: await this.get(tx, organizationId, requestId) };
-    return (await recordObjectEvents(tx, this.ctx.lifecycle, [{ subjectId: requestId, organizationId, type, subject }], now)) > 0;
+    return (
+      (await recordObjectEvents(
+        tx,
+        this.ctx.lifecycle,
+        [{ subjectId: requestId, organizationId, type, subject }],
+        now,
+      )) > 0
+    );
   }
 
   private selectSuggestions() {

@@ -3,8 +3,8 @@ import { newId } from '../domain/ids.js';
 import type { MembershipRequest, OrganizationDomain } from '../domain/organization-domains.js';
 import type { Database } from '../storage/database.js';
 import { OUTBOX_INSERT } from '../storage/outbox-insert.js';
-import type { Lifecycle } from './lifecycle-config.js';
 import type { OutboxRowJson } from './effects.js';
+import type { Lifecycle } from './lifecycle-config.js';
 
 /**
  * Webhook events about things other than invitations: organization domains (Clerk's

@@ -19,8 +19,8 @@ import type { Database } from '../storage/database.js';
 import {
   emailAddresses,
   memberships,
-  organizationInvitations as oi,
   organizationDomains as od,
+  organizationInvitations as oi,
   organizations,
   organizationSuggestions as os,
 } from '../storage/schema.js';
@@ -111,7 +111,11 @@ export class OrganizationDomainsService {
     return this.get(organizationId, id);
   }
 
-  async get(organizationId: string, domainId: string, db: Database = this.ctx.db): Promise<OrganizationDomain> {
+  async get(
+    organizationId: string,
+    domainId: string,
+    db: Database = this.ctx.db,
+  ): Promise<OrganizationDomain> {
     const [found] = await this.select(db)
       .where(and(eq(od.organizationId, organizationId), eq(od.id, domainId)))
       .limit(1);
@@ -125,7 +129,8 @@ export class OrganizationDomainsService {
   ): Promise<Paginated<OrganizationDomain>> {
     const include: string[] = [];
     const exclude: string[] = [];
-    for (const m of input.enrollmentModes ?? []) (m.startsWith('-') ? exclude : include).push(m.replace(/^[-+]/, ''));
+    for (const m of input.enrollmentModes ?? [])
+      (m.startsWith('-') ? exclude : include).push(m.replace(/^[-+]/, ''));
     const where = and(
       eq(od.organizationId, organizationId),
       input.verified === undefined ? undefined : eq(od.verified, input.verified),
@@ -236,7 +241,14 @@ export class OrganizationDomainsService {
       const sent = await recordObjectEvents(
         tx,
         this.ctx.lifecycle,
-        [{ subjectId: domainId, organizationId, type: 'organizationDomain.deleted', subject: { organizationDomain: domain } }],
+        [
+          {
+            subjectId: domainId,
+            organizationId,
+            type: 'organizationDomain.deleted',
+            subject: { organizationDomain: domain },
+          },
+        ],
         now,
       );
       return sent > 0 || revoked > 0;
@@ -327,7 +339,12 @@ ON CONFLICT DO NOTHING
 RETURNING id`);
         const row = (inserted as unknown as { rows: unknown[] }).rows[0];
         if (!row) return false;
-        await recordEvents(tx, this.ctx.lifecycle, [{ invitationId: id, organizationId, type: 'created' }], now);
+        await recordEvents(
+          tx,
+          this.ctx.lifecycle,
+          [{ invitationId: id, organizationId, type: 'created' }],
+          now,
+        );
         return true;
       });
     } catch (err) {
@@ -361,7 +378,11 @@ RETURNING id`);
     await tx
       .delete(os)
       .where(
-        and(eq(os.organizationId, organizationId), eq(os.organizationDomainId, domainId), eq(os.status, 'pending')),
+        and(
+          eq(os.organizationId, organizationId),
+          eq(os.organizationDomainId, domainId),
+          eq(os.status, 'pending'),
+        ),
       );
     return revoked.length;
   }
@@ -373,7 +394,8 @@ RETURNING id`);
       notify = await this.ctx.db.transaction(run);
     } catch (err) {
       if (isUniqueViolation(err, 'organization_domains_org_name_uidx')) throw domainAlreadyExists(name);
-      if (isUniqueViolation(err, 'organization_domains_verified_name_uidx')) throw domainVerifiedElsewhere(name);
+      if (isUniqueViolation(err, 'organization_domains_verified_name_uidx'))
+        throw domainVerifiedElsewhere(name);
       throw err;
     }
     if (notify) this.ctx.onOutboxWrite?.();
@@ -389,7 +411,14 @@ RETURNING id`);
   ): Promise<boolean> {
     if (this.ctx.lifecycle.webhookTargets(type).length === 0) return false;
     const subject = { organizationDomain: await this.get(organizationId, domainId, tx) };
-    return (await recordObjectEvents(tx, this.ctx.lifecycle, [{ subjectId: domainId, organizationId, type, subject }], now)) > 0;
+    return (
+      (await recordObjectEvents(
+        tx,
+        this.ctx.lifecycle,
+        [{ subjectId: domainId, organizationId, type, subject }],
+        now,
+      )) > 0
+    );
   }
 
   private select(db: Database) {

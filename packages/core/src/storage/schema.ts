@@ -297,9 +297,7 @@ export const organizationDomains = pgTable(
     uniqueIndex('organization_domains_id_uidx').on(t.id),
     uniqueIndex('organization_domains_org_name_uidx').on(t.organizationId, t.name),
     // A domain is verified by one organization at a time; enrollment looks domains up by name.
-    uniqueIndex('organization_domains_verified_name_uidx')
-      .on(t.name)
-      .where(sql`${t.verified}`),
+    uniqueIndex('organization_domains_verified_name_uidx').on(t.name).where(sql`${t.verified}`),
   ],
 );
 

@@ -15,7 +15,9 @@ const millis = z.int();
 const VerificationSchema = z
   .object({
     status: z.enum(['unverified', 'verified']),
-    strategy: z.string().describe('`admin` (Backend API) or `email_address` (an admin’s own verified address).'),
+    strategy: z
+      .string()
+      .describe('`admin` (Backend API) or `email_address` (an admin’s own verified address).'),
     attempts: z.int().nullable(),
     expire_at: millis.nullable(),
     verified_at: millis.nullable(),

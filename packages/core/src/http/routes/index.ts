@@ -1,7 +1,9 @@
 import { applicationInvitationRoutes } from './application-invitations.js';
 import { directoryRoutes } from './directory.js';
+import { membershipRequestRoutes } from './membership-requests.js';
 import { membershipRoutes } from './memberships.js';
 import { metadataRoutes } from './metadata.js';
+import { organizationDomainRoutes } from './organization-domains.js';
 import { organizationInvitationRoutes } from './organization-invitations.js';
 
 /** The Backend API: every operation of shared/contract/clerk-bapi-invitations.yml, under /v1. */
@@ -11,4 +13,6 @@ export const backendRoutes = [
   ...directoryRoutes,
   ...membershipRoutes,
   ...metadataRoutes,
+  ...organizationDomainRoutes,
+  ...membershipRequestRoutes,
 ];
