@@ -130,13 +130,16 @@ export function webhookPayload(
 
 /**
  * The `data` of a domain or membership request event (services/object-events.ts): the object as the Backend
- * API serializes it; a deleted domain adds `deleted: true`. Null for invitation events.
+ * API serializes it (a deleted domain: Clerk's DeletedObject). Null for invitation events.
  */
 function objectEventData(event: DeliveryEvent): Record<string, unknown> | null {
   const snapshot = event.snapshot as unknown as Partial<ObjectEventSubject>;
   if ('organizationDomain' in snapshot && snapshot.organizationDomain) {
+    // Clerk's organizationDomain.deleted carries a DeletedObject, the others the domain.
     const data = organizationDomain(snapshot.organizationDomain);
-    return String(event.type).endsWith('.deleted') ? { ...data, deleted: true } : data;
+    return String(event.type).endsWith('.deleted')
+      ? { object: data.object, id: data.id, deleted: true }
+      : data;
   }
   if ('membershipRequest' in snapshot && snapshot.membershipRequest) {
     return membershipRequest(snapshot.membershipRequest);
