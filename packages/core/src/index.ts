@@ -275,3 +275,12 @@ export type { InvitekitServices } from './services/index.js';
 export type { InvitationLimits, LifecycleOptions, WebhookEndpoint } from './services/lifecycle-config.js';
 export type { DatabaseConfig } from './storage/database.js';
 export * from './wire/responses.js';
+export type * from './domain/organization-domains.js';
+export type { ObjectEventType } from './services/object-events.js';
+export {
+  MembershipRequestSchema,
+  MembershipRequestsSchema,
+  OrganizationDomainSchema,
+  OrganizationDomainsSchema,
+  OrganizationSuggestionSchema,
+} from './wire/organization-domains.js';
