@@ -259,6 +259,7 @@ export type {
 } from './delivery/webhooks.js';
 export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
 export type * from './domain/models.js';
+export type * from './domain/organization-domains.js';
 export { redactTokens } from './domain/redact.js';
 export { defaultRoles, type RoleDefinition } from './domain/roles.js';
 export type { InvitationStatus } from './domain/status.js';
@@ -273,10 +274,8 @@ export type { AcceptedInvitation, InvitationPreview } from './services/acceptanc
 export type { InvitationEventType } from './services/effects.js';
 export type { InvitekitServices } from './services/index.js';
 export type { InvitationLimits, LifecycleOptions, WebhookEndpoint } from './services/lifecycle-config.js';
-export type { DatabaseConfig } from './storage/database.js';
-export * from './wire/responses.js';
-export type * from './domain/organization-domains.js';
 export type { ObjectEventType } from './services/object-events.js';
+export type { DatabaseConfig } from './storage/database.js';
 export {
   MembershipRequestSchema,
   MembershipRequestsSchema,
@@ -284,3 +283,4 @@ export {
   OrganizationDomainsSchema,
   OrganizationSuggestionSchema,
 } from './wire/organization-domains.js';
+export * from './wire/responses.js';

@@ -155,6 +155,40 @@ describe.each(testDatabases())('verified domains on $name', (kind) => {
     expectError(await bapi('GET', '/v1/organizations/org_nope/domains'), 404, 'resource_not_found');
   });
 
+  it('Backend API: lists every organization’s domains with Clerk’s filters (GET /v1/organization_domains)', async () => {
+    const [a, b] = [await org(), await org()];
+    const tag = unique('all');
+    const names = [`zeta-${tag}.com`, `alpha-${tag}.com`, `mid-${tag}.org`];
+    await bapi('POST', `/v1/organizations/${a.id}/domains`, {
+      name: names[0],
+      enrollment_mode: 'automatic_invitation',
+    });
+    await bapi('POST', `/v1/organizations/${a.id}/domains`, { name: names[1], verified: false });
+    await bapi('POST', `/v1/organizations/${b.id}/domains`, { name: names[2] });
+    const byQuery = await bapi('GET', '/v1/organization_domains', undefined, {
+      query: tag.toUpperCase(),
+      order_by: 'name',
+    });
+    assertContract('ListAllOrganizationDomains', 200, byQuery.body);
+    expect(byQuery.body.data.map((d: Json) => d.name)).toEqual([names[1], names[2], names[0]]);
+    const ofA = await bapi('GET', '/v1/organization_domains', undefined, { query: a.id });
+    expect(ofA.body.total_count).toBe(2);
+    const verifiedOfA = await bapi('GET', '/v1/organization_domains', undefined, {
+      organization_id: a.id,
+      verified: 'false',
+    });
+    expect(verifiedOfA.body.data.map((d: Json) => d.name)).toEqual([names[1]]);
+    const exact = await bapi('GET', '/v1/organization_domains', undefined, {
+      domains: [names[2], names[0]],
+    } as never);
+    expect(exact.body.data.map((d: Json) => d.name).sort()).toEqual([names[2], names[0]].sort());
+    expectError(
+      await bapi('GET', '/v1/organization_domains', undefined, { query: '  ' }),
+      422,
+      'form_param_value_invalid',
+    );
+  });
+
   it('refuses free and disposable mail domains (maintained npm lists), bad names and enterprise_sso', async () => {
     const { id } = await org();
     expectError(

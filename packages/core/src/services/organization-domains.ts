@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, notInArray, type SQL, sql } from 'drizzle-orm';
 import { InvitekitError, invalidParam, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { AuthenticatedUser } from '../domain/models.js';
@@ -27,7 +27,7 @@ import {
 import type { ServiceContext } from './context.js';
 import { recordEvents } from './effects.js';
 import { verifiedEmails } from './identities.js';
-import { type Page, type Paginated, statusFilter } from './listing.js';
+import { containsText, type Page, type Paginated, statusFilter } from './listing.js';
 import { checkMembershipQuota } from './membership-quota.js';
 import { type ObjectEventSpec, recordObjectEvents } from './object-events.js';
 
@@ -56,7 +56,30 @@ export interface ListOrganizationDomainsInput extends Partial<Page> {
   enrollmentModes?: string[];
 }
 
+export interface ListAllOrganizationDomainsInput extends ListOrganizationDomainsInput {
+  organizationId?: string;
+  /** `org_…`: that organization exactly; otherwise part of the name, ignoring case. */
+  query?: string;
+  /** Exact names. */
+  names?: string[];
+  orderBy?: { field: 'name' | 'created_at'; direction: 'asc' | 'desc' };
+}
+
 const AUTOMATIC: EnrollmentMode[] = ['automatic_invitation', 'automatic_suggestion'];
+
+/** The filters both lists share: verification and enrollment modes (`-mode` excludes). */
+function filters(input: ListOrganizationDomainsInput): SQL | undefined {
+  const include: string[] = [];
+  const exclude: string[] = [];
+  for (const m of input.enrollmentModes ?? []) {
+    (m.startsWith('-') ? exclude : include).push(m.replace(/^[-+]/, ''));
+  }
+  return and(
+    input.verified === undefined ? undefined : eq(od.verified, input.verified),
+    include.length ? inArray(od.enrollmentMode, include) : undefined,
+    exclude.length ? notInArray(od.enrollmentMode, exclude) : undefined,
+  );
+}
 
 const refuseSso = (mode: EnrollmentMode | null | undefined) => {
   if (mode === 'enterprise_sso') {
@@ -127,32 +150,33 @@ export class OrganizationDomainsService {
     organizationId: string,
     input: ListOrganizationDomainsInput = {},
   ): Promise<Paginated<OrganizationDomain>> {
-    const include: string[] = [];
-    const exclude: string[] = [];
-    for (const m of input.enrollmentModes ?? [])
-      (m.startsWith('-') ? exclude : include).push(m.replace(/^[-+]/, ''));
-    const where = and(
-      eq(od.organizationId, organizationId),
-      input.verified === undefined ? undefined : eq(od.verified, input.verified),
-      include.length ? inArray(od.enrollmentMode, include) : undefined,
-      exclude.length ? notInArray(od.enrollmentMode, exclude) : undefined,
-    );
-    const [data, [total]] = await Promise.all([
-      this.select(this.ctx.db)
-        .where(where)
-        .orderBy(desc(od.createdAt), desc(od.id))
-        .limit(input.limit ?? 10)
-        .offset(input.offset ?? 0),
-      this.ctx.db.select({ n: count() }).from(od).where(where),
-    ]);
-    if (!total?.n) {
+    const page = await this.page(and(eq(od.organizationId, organizationId), filters(input)), input);
+    if (!page.totalCount) {
       const [org] = await this.ctx.db
         .select({ id: organizations.id })
         .from(organizations)
         .where(eq(organizations.id, organizationId));
       if (!org) throw notFound('organization', organizationId);
     }
-    return { data, totalCount: total?.n ?? 0 };
+    return page;
+  }
+
+  /** Every organization's domains (Clerk's `GET /v1/organization_domains`), newest first by default. */
+  async listAll(input: ListAllOrganizationDomainsInput = {}): Promise<Paginated<OrganizationDomain>> {
+    const query = input.query?.trim();
+    const where = and(
+      input.organizationId ? eq(od.organizationId, input.organizationId) : undefined,
+      query?.startsWith('org_') ? eq(od.organizationId, query) : undefined,
+      query && !query.startsWith('org_') ? containsText(od.name, query) : undefined,
+      input.names?.length
+        ? inArray(
+            od.name,
+            input.names.map((n) => n.trim().toLowerCase()),
+          )
+        : undefined,
+      filters(input),
+    );
+    return this.page(where, input);
   }
 
   async update(
@@ -314,6 +338,23 @@ export class OrganizationDomainsService {
     }
     if (done.invitations > 0) this.ctx.onOutboxWrite?.();
     return done;
+  }
+
+  private async page(
+    where: SQL | undefined,
+    input: Partial<Page> & { orderBy?: ListAllOrganizationDomainsInput['orderBy'] },
+  ): Promise<Paginated<OrganizationDomain>> {
+    const order = input.orderBy ?? { field: 'created_at', direction: 'desc' };
+    const dir = order.direction === 'asc' ? asc : desc;
+    const [data, [total]] = await Promise.all([
+      this.select(this.ctx.db)
+        .where(where)
+        .orderBy(...(order.field === 'name' ? [dir(od.name)] : []), dir(od.createdAt), dir(od.id))
+        .limit(input.limit ?? 10)
+        .offset(input.offset ?? 0),
+      this.ctx.db.select({ n: count() }).from(od).where(where),
+    ]);
+    return { data, totalCount: total?.n ?? 0 };
   }
 
   // ---- internals ----------------------------------------------------------------------------------

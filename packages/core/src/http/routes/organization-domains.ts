@@ -10,7 +10,7 @@ import {
 } from '../../wire/organization-domains.js';
 import { DeletedObjectSchema } from '../../wire/responses.js';
 import { clientWrapped, page } from '../../wire/serialize.js';
-import { booleanParam, limitParam, listParam, offsetParam } from '../params.js';
+import { booleanParam, limitParam, listParam, offsetParam, orderByParam, stringParam } from '../params.js';
 import { defineRoute, type Route } from '../route.js';
 import type { AuthenticatedUser } from '../types.js';
 
@@ -77,6 +77,35 @@ export const organizationDomainRoutes = [
         await services.organizationDomains.list(params.organization_id, {
           verified: query.verified,
           enrollmentModes: query.enrollment_mode,
+          limit: query.limit,
+          offset: query.offset,
+        }),
+        organizationDomain,
+      ),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/v1/organization_domains',
+    operationId: 'ListAllOrganizationDomains',
+    summary: "Every organization's domains, filtered by organization, verification, mode, name",
+    tags,
+    auth: 'secret',
+    query: listQuery.extend({
+      organization_id: stringParam,
+      query: stringParam.refine((q) => q === undefined || q.trim() !== '', 'must not be blank'),
+      domains: listParam(z.string().max(253)),
+      order_by: orderByParam(['name', 'created_at'] as const, '-created_at'),
+    }),
+    response: OrganizationDomainsSchema,
+    handler: async ({ query }, { services }) =>
+      page(
+        await services.organizationDomains.listAll({
+          organizationId: query.organization_id,
+          query: query.query,
+          names: query.domains,
+          verified: query.verified,
+          enrollmentModes: query.enrollment_mode,
+          orderBy: query.order_by,
           limit: query.limit,
           offset: query.offset,
         }),
