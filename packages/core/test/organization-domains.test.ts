@@ -347,7 +347,15 @@ describe.each(testDatabases())('verified domains on $name', (kind) => {
     expect(pendingOnly.body.total_count).toBe(0);
     const counted = await bapi('GET', `/v1/organizations/${id}/domains`);
     expect(counted.body.data[0]).toMatchObject({ id: domain.body.id, total_pending_invitations: 1 });
-    // A user at a domain in manual_invitation mode, or with no address there, gets nothing.
+    // An unverified domain enrolls no one, whatever its mode; nor does one in manual_invitation mode.
+    const unverifiedName = `${unique('unver')}.com`;
+    await bapi('POST', `/v1/organizations/${id}/domains`, {
+      name: unverifiedName,
+      enrollment_mode: 'automatic_invitation',
+      verified: false,
+    });
+    const early = await bapi('POST', '/v1/users', { email_address: [`max@${unverifiedName}`] });
+    expect((await bapi('GET', `/v1/users/${early.body.id}/organization_invitations`)).body.data).toEqual([]);
     const manual = `${unique('manual')}.com`;
     await bapi('POST', `/v1/organizations/${id}/domains`, { name: manual });
     const other = await bapi('POST', '/v1/users', { email_address: [`kim@${manual}`] });
