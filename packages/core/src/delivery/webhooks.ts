@@ -2,8 +2,13 @@ import { Webhook } from 'standardwebhooks';
 import type { Roles } from '../domain/roles.js';
 import { type InvitationEventType, webhookEventName } from '../services/effects.js';
 import type { WebhookEndpoint } from '../services/lifecycle-config.js';
-import type { ObjectEventSubject } from '../services/object-events.js';
-import { membershipRequest, organizationDomain } from '../wire/organization-domains.js';
+import type { ObjectEventSubject, ObjectEventType } from '../services/object-events.js';
+import {
+  membershipRequest,
+  organizationDomain,
+  type WireMembershipRequest,
+  type WireOrganizationDomain,
+} from '../wire/organization-domains.js';
 import type { WireInvitation, WireOrganizationInvitation } from '../wire/responses.js';
 import { invitation, organizationInvitation } from '../wire/serialize.js';
 import { type EventSnapshot, invitationFromSnapshot } from './snapshot.js';
@@ -67,6 +72,17 @@ export type InvitekitWebhookEvent =
   | WebhookEnvelope<
       'invitation.created' | 'invitation.accepted' | 'invitation.revoked',
       WireInvitation & { user_id?: string }
+    >
+  | WebhookEnvelope<'organizationDomain.created' | 'organizationDomain.updated', WireOrganizationDomain>
+  | WebhookEnvelope<
+      'organizationDomain.deleted',
+      { object: 'organization_domain'; id: string; deleted: true }
+    >
+  | WebhookEnvelope<
+      | 'organizationMembershipRequest.created'
+      | 'organizationMembershipRequest.accepted'
+      | 'organizationMembershipRequest.rejected',
+      WireMembershipRequest
     >;
 
 /**
@@ -83,8 +99,8 @@ export function webhookPayload(
   if (!event.snapshot) throw new Error(`event ${event.id} has no snapshot`);
   const subject = objectEventData(event);
   if (subject) {
-    const at = { object: 'event', timestamp: event.createdAt, instance_id: instanceId };
-    return { ...at, type: event.type, event_attributes: EVENT_ATTRIBUTES, data: subject } as never;
+    const at = { object: 'event' as const, timestamp: event.createdAt, instance_id: instanceId };
+    return { ...at, event_attributes: EVENT_ATTRIBUTES, ...subject } as InvitekitWebhookEvent;
   }
   const found = invitationFromSnapshot(event.snapshot, event.createdAt);
   const envelope = { object: 'event' as const, timestamp: event.createdAt, instance_id: instanceId };
@@ -132,17 +148,18 @@ export function webhookPayload(
  * The `data` of a domain or membership request event (services/object-events.ts): the object as the Backend
  * API serializes it (a deleted domain: Clerk's DeletedObject). Null for invitation events.
  */
-function objectEventData(event: DeliveryEvent): Record<string, unknown> | null {
+function objectEventData(event: DeliveryEvent): Pick<InvitekitWebhookEvent, 'type' | 'data'> | null {
   const snapshot = event.snapshot as unknown as Partial<ObjectEventSubject>;
+  const type = event.type as string as ObjectEventType;
   if ('organizationDomain' in snapshot && snapshot.organizationDomain) {
     // Clerk's organizationDomain.deleted carries a DeletedObject, the others the domain.
     const data = organizationDomain(snapshot.organizationDomain);
-    return String(event.type).endsWith('.deleted')
-      ? { object: data.object, id: data.id, deleted: true }
-      : data;
+    return type === 'organizationDomain.deleted'
+      ? { type, data: { object: data.object, id: data.id, deleted: true } }
+      : { type, data };
   }
   if ('membershipRequest' in snapshot && snapshot.membershipRequest) {
-    return membershipRequest(snapshot.membershipRequest);
+    return { type, data: membershipRequest(snapshot.membershipRequest) };
   }
   return null;
 }
