@@ -299,6 +299,19 @@ describe.each(testDatabases())('verified domains on $name', (kind) => {
       422,
       'form_param_value_invalid',
     );
+    // Once the admin's identity provider vouches for an address at that domain, it verifies the domain.
+    people.get(`Bearer ${admin}`)!.emailAddresses.push({ emailAddress: `Boss@${elsewhere}`, verified: true });
+    const proven = await fapi(
+      admin,
+      'POST',
+      `/organizations/${id}/domains/${theirs.body.response.id}/prepare_affiliation_verification`,
+      { affiliation_email_address: `boss@${elsewhere.toUpperCase()}` },
+    );
+    expect(proven.status).toBe(200);
+    expect(proven.body.response).toMatchObject({
+      affiliation_email_address: `boss@${elsewhere}`,
+      verification: { status: 'verified', strategy: 'email_address' },
+    });
     const list = await fapi(admin, 'GET', `/organizations/${id}/domains`);
     assertFapiDomainsSchema('Client.ClientWrappedOrganizationDomains', list.body);
     expect(list.body.response.total_count).toBe(2);

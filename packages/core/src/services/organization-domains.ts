@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, inArray, notInArray, type SQL, sql } from 'drizzle-orm';
+import { canonicalEmail } from '../domain/email.js';
 import { InvitekitError, invalidParam, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { AuthenticatedUser } from '../domain/models.js';
@@ -210,8 +211,9 @@ export class OrganizationDomainsService {
           .set({ verified: true, verificationStrategy: 'admin', verifiedAt: now })
           .where(and(eq(od.organizationId, organizationId), eq(od.id, domainId), eq(od.verified, false)));
       }
-      if (input.deletePending) await this.dropPending(tx, organizationId, domainId, now);
-      return this.event(tx, organizationId, domainId, 'organizationDomain.updated', now);
+      const revoked = input.deletePending ? await this.dropPending(tx, organizationId, domainId, now) : 0;
+      const sent = await this.event(tx, organizationId, domainId, 'organizationDomain.updated', now);
+      return sent || revoked > 0;
     });
     return this.get(organizationId, domainId);
   }
@@ -228,7 +230,7 @@ export class OrganizationDomainsService {
   ): Promise<OrganizationDomain> {
     const now = this.ctx.now();
     const domain = await this.get(organizationId, domainId);
-    const email = emailAddress.trim().toLowerCase();
+    const email = canonicalEmail(emailAddress) ?? '';
     if (emailDomain(email) !== domain.name || !verifiedEmails(admin).includes(email)) {
       throw invalidParam(
         'affiliation_email_address',
