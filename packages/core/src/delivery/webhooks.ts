@@ -2,15 +2,9 @@ import { Webhook } from 'standardwebhooks';
 import type { Roles } from '../domain/roles.js';
 import { type InvitationEventType, webhookEventName } from '../services/effects.js';
 import type { WebhookEndpoint } from '../services/lifecycle-config.js';
-import type { ObjectEventSubject, ObjectEventType } from '../services/object-events.js';
-import {
-  membershipRequest,
-  organizationDomain,
-  type WireMembershipRequest,
-  type WireOrganizationDomain,
-} from '../wire/organization-domains.js';
 import type { WireInvitation, WireOrganizationInvitation } from '../wire/responses.js';
 import { invitation, organizationInvitation } from '../wire/serialize.js';
+import { type ObjectWebhookData, objectWebhookData } from './object-events.js';
 import { type EventSnapshot, invitationFromSnapshot } from './snapshot.js';
 
 /** The event an outbox row belongs to, as the dispatcher reads it. */
@@ -73,17 +67,8 @@ export type InvitekitWebhookEvent =
       'invitation.created' | 'invitation.accepted' | 'invitation.revoked',
       WireInvitation & { user_id?: string }
     >
-  | WebhookEnvelope<'organizationDomain.created' | 'organizationDomain.updated', WireOrganizationDomain>
-  | WebhookEnvelope<
-      'organizationDomain.deleted',
-      { object: 'organization_domain'; id: string; deleted: true }
-    >
-  | WebhookEnvelope<
-      | 'organizationMembershipRequest.created'
-      | 'organizationMembershipRequest.accepted'
-      | 'organizationMembershipRequest.rejected',
-      WireMembershipRequest
-    >;
+  // Verified domains and membership requests (delivery/object-events.ts).
+  | (Omit<WebhookEnvelope<string, unknown>, 'type' | 'data'> & ObjectWebhookData);
 
 /**
  * A webhook body: `{ object: 'event', type, timestamp, instance_id, event_attributes, data }`, with `data`
@@ -97,7 +82,7 @@ export function webhookPayload(
   instanceId: string,
 ): InvitekitWebhookEvent {
   if (!event.snapshot) throw new Error(`event ${event.id} has no snapshot`);
-  const subject = objectEventData(event);
+  const subject = objectWebhookData(event.type, event.snapshot);
   if (subject) {
     const at = { object: 'event' as const, timestamp: event.createdAt, instance_id: instanceId };
     return { ...at, event_attributes: EVENT_ATTRIBUTES, ...subject } as InvitekitWebhookEvent;
@@ -142,26 +127,6 @@ export function webhookPayload(
     event_attributes: EVENT_ATTRIBUTES,
     data,
   };
-}
-
-/**
- * The `data` of a domain or membership request event (services/object-events.ts): the object as the Backend
- * API serializes it (a deleted domain: Clerk's DeletedObject). Null for invitation events.
- */
-function objectEventData(event: DeliveryEvent): Pick<InvitekitWebhookEvent, 'type' | 'data'> | null {
-  const snapshot = event.snapshot as unknown as Partial<ObjectEventSubject>;
-  const type = event.type as string as ObjectEventType;
-  if ('organizationDomain' in snapshot && snapshot.organizationDomain) {
-    // Clerk's organizationDomain.deleted carries a DeletedObject, the others the domain.
-    const data = organizationDomain(snapshot.organizationDomain);
-    return type === 'organizationDomain.deleted'
-      ? { type, data: { object: data.object, id: data.id, deleted: true } }
-      : { type, data };
-  }
-  if ('membershipRequest' in snapshot && snapshot.membershipRequest) {
-    return { type, data: membershipRequest(snapshot.membershipRequest) };
-  }
-  return null;
 }
 
 /** Non-2xx answers and network errors: the dispatcher retries them. */
