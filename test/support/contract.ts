@@ -48,6 +48,10 @@ const contracts = [
   { id: 'bapi', doc: load('clerk-bapi-invitations.yml', 'bapi') },
   { id: 'bapi-directory', doc: load('clerk-bapi-directory-extra.yml', 'bapi-directory') },
   { id: 'fapi', doc: load('clerk-fapi-invitations.yml', 'fapi') },
+  // Verified domains. Both files name an operation CreateOrganizationDomain: the Backend API's comes first;
+  // Frontend API bodies are checked by schema name (assertFapiDomainsSchema).
+  { id: 'bapi-domains', doc: load('clerk-bapi-domains.yml', 'bapi-domains') },
+  { id: 'fapi-domains', doc: load('clerk-fapi-domains.yml', 'fapi-domains') },
 ];
 
 const pointerEscape = (s: string) => s.replaceAll('~', '~0').replaceAll('/', '~1');
@@ -103,6 +107,15 @@ export function assertContract(operationId: string, status: number, body: unknow
  */
 export function assertFapiSchema(schemaName: string, body: unknown): void {
   check(`fapi#/components/schemas/${pointerEscape(schemaName)}`, `${schemaName} does not match`, body);
+}
+
+/** Checks `body` against a named schema of the Frontend API domains contract (clerk-fapi-domains.yml). */
+export function assertFapiDomainsSchema(schemaName: string, body: unknown): void {
+  check(
+    `fapi-domains#/components/schemas/${pointerEscape(schemaName)}`,
+    `${schemaName} does not match`,
+    body,
+  );
 }
 
 /** Every error body is a ClerkErrors object with a stable code. */

@@ -34,6 +34,10 @@ const roots: Record<string, z.ZodType> = {
   OrganizationMembership: core.MembershipSchema,
   User: core.UserSchema,
   DeletedObject: core.DeletedObjectSchema,
+  // Verified domains: suggestions and membership requests (Frontend API), domains (both APIs)
+  OrganizationDomain: core.OrganizationDomainSchema,
+  OrganizationSuggestion: core.OrganizationSuggestionSchema,
+  OrganizationMembershipRequest: core.MembershipRequestSchema,
 };
 
 /**

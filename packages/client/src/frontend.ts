@@ -5,7 +5,7 @@ import {
   type RetryOptions,
   segment,
 } from './request.js';
-import type { ListInvitationsParams, Page } from './types.js';
+import type { ListInvitationsParams, ListParams, Page } from './types.js';
 import type {
   ApplicationInvitation,
   CreateInvitationParams,
@@ -13,6 +13,8 @@ import type {
   InvitationPreview,
   OrganizationInvitation,
   OrganizationInvitationWithOrganization,
+  OrganizationMembershipRequest,
+  OrganizationSuggestion,
 } from './wire.gen.js';
 
 export interface FrontendClientOptions {
@@ -120,6 +122,49 @@ export function createFrontendClient(options: FrontendClientOptions) {
     /** Revokes a pending invitation; its link stops working. Admins only. */
     revokeOrganizationInvitation: (organizationId: string, invitationId: string, init?: RequestOptions) =>
       call<OrganizationInvitation>('POST', `${org(organizationId)}/${segment(invitationId)}/revoke`, init),
+    /** Organizations the signed-in user may ask to join (verified domains in `automatic_suggestion` mode). */
+    listMySuggestions: async (
+      params: ListParams & { status?: 'pending' | 'accepted' } = {},
+      init?: RequestOptions,
+    ) =>
+      asPage(
+        await call<Page<OrganizationSuggestion>>('GET', '/me/organization_suggestions', {
+          ...init,
+          query: { ...params },
+        }),
+      ),
+    /** Accepts a suggestion: a membership request goes to the organization's admins. */
+    acceptMySuggestion: (suggestionId: string, init?: RequestOptions) =>
+      call<OrganizationSuggestion>(
+        'POST',
+        `/me/organization_suggestions/${segment(suggestionId)}/accept`,
+        init,
+      ),
+    /** An organization's membership requests (admins only). */
+    listMembershipRequests: async (
+      organizationId: string,
+      params: ListParams & { status?: 'pending' | 'accepted' | 'rejected' } = {},
+      init?: RequestOptions,
+    ) =>
+      asPage(
+        await call<Page<OrganizationMembershipRequest>>(
+          'GET',
+          `/organizations/${segment(organizationId)}/membership_requests`,
+          { ...init, query: { ...params } },
+        ),
+      ),
+    /** Accepts (the person becomes a member) or rejects a pending membership request. Admins only. */
+    decideMembershipRequest: (
+      organizationId: string,
+      requestId: string,
+      decision: 'accept' | 'reject',
+      init?: RequestOptions,
+    ) =>
+      call<OrganizationMembershipRequest>(
+        'POST',
+        `/organizations/${segment(organizationId)}/membership_requests/${segment(requestId)}/${decision}`,
+        init,
+      ),
     /** What an invitation link leads to; needs no session. */
     previewTicket: (token: string, init?: RequestOptions) =>
       call<InvitationPreview>('POST', '/tickets/preview', { ...init, body: { token } }),

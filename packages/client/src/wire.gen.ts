@@ -247,6 +247,70 @@ export interface DeletedObject {
   deleted: boolean;
 }
 
+export interface OrganizationDomain {
+  object: 'organization_domain';
+  id: string;
+  organization_id: string;
+  name: string;
+  enrollment_mode: 'manual_invitation' | 'automatic_invitation' | 'automatic_suggestion' | 'enterprise_sso';
+  affiliation_email_address: string | null;
+  affiliation_verification: OrganizationDomainVerification | null;
+  ownership_verification: null;
+  verification: OrganizationDomainVerification | null;
+  total_pending_invitations: number;
+  total_pending_suggestions: number;
+  public_organization_data: {
+    id: string;
+    name: string;
+    slug: string;
+    image_url: string;
+    has_image: boolean;
+  };
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrganizationDomainVerification {
+  status: 'unverified' | 'verified';
+  /** `admin` (Backend API) or `email_address` (an admin’s own verified address). */
+  strategy: string;
+  attempts: number | null;
+  expire_at: number | null;
+  verified_at: number | null;
+}
+
+export interface OrganizationSuggestion {
+  object: 'organization_suggestion';
+  id: string;
+  public_organization_data: {
+    id: string;
+    name: string;
+    slug: string;
+    image_url: string;
+    has_image: boolean;
+  };
+  status: 'pending' | 'accepted';
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrganizationMembershipRequest {
+  object: 'organization_membership_request';
+  id: string;
+  organization_id: string;
+  status: 'pending' | 'accepted' | 'rejected';
+  public_user_data: {
+    user_id: string;
+    first_name: string | null;
+    last_name: string | null;
+    image_url: string;
+    has_image: boolean;
+    identifier: string;
+  };
+  created_at: number;
+  updated_at: number;
+}
+
 export interface CreateInvitationParams {
   /** An email address; trimmed and lower-cased. */
   email_address: string;

@@ -17,7 +17,9 @@ import { buildOpenApiDocument, type OpenApiDocument } from './http/openapi.js';
 import type { Route } from './http/route.js';
 import { frontendRoutes } from './http/routes/frontend.js';
 import { backendRoutes } from './http/routes/index.js';
+import { frontendMembershipRequestRoutes } from './http/routes/membership-requests.js';
 import { metaRoutes } from './http/routes/meta.js';
+import { frontendOrganizationDomainRoutes } from './http/routes/organization-domains.js';
 import type { Authenticate, InvitekitRequest } from './http/types.js';
 import { IdempotencyKeys, type IdempotencyOptions } from './services/idempotency.js';
 import { createServices, type InvitekitServices } from './services/index.js';
@@ -110,7 +112,12 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
   }
   // CORS only for the Frontend API: the Backend API takes secret keys, which never belong in a browser.
   const cors = config.cors ? createCors(config.cors) : null;
-  const apiRoutes = [...backendRoutes, ...frontendRoutes(frontendPath)];
+  const apiRoutes = [
+    ...backendRoutes,
+    ...frontendRoutes(frontendPath),
+    ...frontendOrganizationDomainRoutes(frontendPath),
+    ...frontendMembershipRequestRoutes(frontendPath),
+  ];
   const seen = new Set<string>();
   for (const route of apiRoutes) {
     const key = `${route.method} ${route.path.replace(/\{[^}]+\}/g, '{}')}`;
@@ -186,7 +193,10 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     context: { services, roles },
     secretKeys: new SecretKeys(config.secretKeys ?? []),
     authenticate: config.authenticate,
-    identify: (user) => services.identities.remember(user),
+    // A person written to the directory (first seen, or their addresses changed) is enrolled by domain.
+    identify: async (user) => {
+      if (await services.identities.remember(user)) await services.organizationDomains.enrollUser(user.id);
+    },
     // A failed statement's error holds its parameters, an outbox row's accept link among them.
     onUnexpectedError: config.onUnexpectedError
       ? logsAcceptLinks(config)
@@ -271,6 +281,7 @@ export type {
 } from './delivery/webhooks.js';
 export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
 export type * from './domain/models.js';
+export type * from './domain/organization-domains.js';
 export { redactTokens } from './domain/redact.js';
 export type { OrganizationReminderSettings, ReminderOptions } from './domain/reminders.js';
 export { defaultRoles, type RoleDefinition } from './domain/roles.js';
@@ -287,5 +298,13 @@ export type { InvitationEventType } from './services/effects.js';
 export type { IdempotencyOptions } from './services/idempotency.js';
 export type { InvitekitServices } from './services/index.js';
 export type { InvitationLimits, LifecycleOptions, WebhookEndpoint } from './services/lifecycle-config.js';
+export type { ObjectEventType } from './services/object-events.js';
 export type { DatabaseConfig } from './storage/database.js';
+export {
+  MembershipRequestSchema,
+  MembershipRequestsSchema,
+  OrganizationDomainSchema,
+  OrganizationDomainsSchema,
+  OrganizationSuggestionSchema,
+} from './wire/organization-domains.js';
 export * from './wire/responses.js';

@@ -9,6 +9,11 @@ export { invitekitKeys } from './keys.js';
 export { isOptimisticInvitation } from './optimistic.js';
 export { type InvitationState, type UseInvitationResult, useInvitation } from './use-invitation.js';
 export {
+  type UseMembershipRequestsOptions,
+  type UseMembershipRequestsResult,
+  useMembershipRequests,
+} from './use-membership-requests.js';
+export {
   type UseMyInvitationsOptions,
   type UseMyInvitationsResult,
   useMyInvitations,
@@ -18,3 +23,8 @@ export {
   type UseOrgInvitationsResult,
   useOrgInvitations,
 } from './use-org-invitations.js';
+export {
+  type UseOrganizationSuggestionsOptions,
+  type UseOrganizationSuggestionsResult,
+  useOrganizationSuggestions,
+} from './use-organization-suggestions.js';

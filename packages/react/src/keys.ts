@@ -18,6 +18,9 @@ export const invitekitKeys = {
     filter: { status: readonly InvitationStatus[] | null; pageSize: number },
   ) => [...scope, 'my-invitations', filter] as const,
   preview: (scope: Scope, token: string) => [...scope, 'invitation-preview', token] as const,
+  mySuggestions: (scope: Scope) => [...scope, 'my-suggestions'] as const,
+  membershipRequests: (scope: Scope, organizationId: string) =>
+    [...scope, 'membership-requests', organizationId] as const,
 };
 
 export const statusList = (

@@ -4,6 +4,7 @@ import { type InvitationEventType, webhookEventName } from '../services/effects.
 import type { WebhookEndpoint } from '../services/lifecycle-config.js';
 import type { WireInvitation, WireOrganizationInvitation } from '../wire/responses.js';
 import { invitation, organizationInvitation } from '../wire/serialize.js';
+import { type ObjectWebhookData, objectWebhookData } from './object-events.js';
 import { type EventSnapshot, invitationFromSnapshot } from './snapshot.js';
 
 /** The event an outbox row belongs to, as the dispatcher reads it. */
@@ -65,7 +66,9 @@ export type InvitekitWebhookEvent =
   | WebhookEnvelope<
       'invitation.created' | 'invitation.accepted' | 'invitation.revoked',
       WireInvitation & { user_id?: string }
-    >;
+    >
+  // Verified domains and membership requests (delivery/object-events.ts).
+  | (Omit<WebhookEnvelope<string, unknown>, 'type' | 'data'> & ObjectWebhookData);
 
 /**
  * A webhook body: `{ object: 'event', type, timestamp, instance_id, event_attributes, data }`, with `data`
@@ -79,6 +82,11 @@ export function webhookPayload(
   instanceId: string,
 ): InvitekitWebhookEvent {
   if (!event.snapshot) throw new Error(`event ${event.id} has no snapshot`);
+  const subject = objectWebhookData(event.type, event.snapshot);
+  if (subject) {
+    const at = { object: 'event' as const, timestamp: event.createdAt, instance_id: instanceId };
+    return { ...at, event_attributes: EVENT_ATTRIBUTES, ...subject } as InvitekitWebhookEvent;
+  }
   const found = invitationFromSnapshot(event.snapshot, event.createdAt);
   const envelope = { object: 'event' as const, timestamp: event.createdAt, instance_id: instanceId };
   const type = webhookEventName(event.organizationId, event.type);

@@ -46,7 +46,7 @@ const DOMAIN_CACHE_MAX = 1024;
 const domainCache = new Map<string, string | null>();
 
 /** The domain's ASCII form; null when UTS #46 refuses it or it is not a host name with a TLD. */
-function asciiDomain(domain: string): string | null {
+export function asciiDomain(domain: string): string | null {
   let ascii = domainCache.get(domain);
   if (ascii === undefined) {
     ascii = toASCII(domain, UTS46);

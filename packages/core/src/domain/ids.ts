@@ -10,6 +10,9 @@ export const idPrefix = {
   invitation: 'inv',
   event: 'ievt',
   message: 'msg',
+  organizationDomain: 'orgdmn',
+  organizationSuggestion: 'orgsug',
+  membershipRequest: 'orgmbreq',
 } as const;
 
 export type IdKind = keyof typeof idPrefix;

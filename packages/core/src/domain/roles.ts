@@ -61,6 +61,12 @@ export class Roles {
     return key != null && this.permissions(key).includes(MANAGE_MEMBERSHIPS);
   }
 
+  /** The role automatic enrollment gives: `org:member` when configured, else the first non-admin role. */
+  defaultKey(): string {
+    const roles = [...this.byKey.values()];
+    return (this.byKey.get('org:member') ?? roles.find((r) => !this.isAdmin(r.key)) ?? roles[0]!).key;
+  }
+
   /** Keys of every role that may administer invitations, for queries. */
   adminKeys(): string[] {
     return [...this.byKey.values()]

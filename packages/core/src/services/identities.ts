@@ -53,16 +53,17 @@ export class IdentitiesService {
    * Adds the person to the directory unless this process did so recently. The write does not wait for
    * the WAL flush (`synchronous_commit = off`): it is idempotent and redone whenever it matters (an accept
    * syncs again in its own transaction unless this process just did), so a crash can only lose a row
-   * that the next request writes again.
+   * that the next request writes again. True when it wrote.
    */
-  async remember(user: AuthenticatedUser): Promise<void> {
-    if (this.isKnown(user)) return;
+  async remember(user: AuthenticatedUser): Promise<boolean> {
+    if (this.isKnown(user)) return false;
     await this.ctx.db.transaction(async (tx) => {
       await tx.execute(sql`SET LOCAL synchronous_commit = off`);
       await this.sync(user, tx);
     });
     if (this.seen.size >= SEEN_MAX) this.seen.delete(this.seen.keys().next().value!);
     this.seen.set(seenKey(user), this.ctx.now());
+    return true;
   }
 
   /** Whether this process wrote the person, as they are now, to the directory recently. */

@@ -4,7 +4,9 @@ import { ApplicationInvitationsService } from './application-invitations.js';
 import type { ServiceContext } from './context.js';
 import { IdentitiesService } from './identities.js';
 import { InvitationEventsService } from './invitation-events.js';
+import { MembershipRequestsService } from './membership-requests.js';
 import { MembershipsService } from './memberships.js';
+import { OrganizationDomainsService } from './organization-domains.js';
 import { OrganizationInvitationsService } from './organization-invitations.js';
 import { OrganizationsService } from './organizations.js';
 import { RemindersService } from './reminders.js';
@@ -26,22 +28,29 @@ export interface InvitekitServices {
   access: AccessService;
   /** Invitekit extension: organizations' reminder settings. */
   reminders: RemindersService;
+  /** Verified domains and enrollment (automatic invitations and suggestions). */
+  organizationDomains: OrganizationDomainsService;
+  /** Suggestions accepted by people, and the membership requests admins decide. */
+  membershipRequests: MembershipRequestsService;
 }
 
 export function createServices(ctx: ServiceContext): InvitekitServices {
   const organizationInvitations = new OrganizationInvitationsService(ctx);
   const invitations = new ApplicationInvitationsService(ctx);
   const identities = new IdentitiesService(ctx);
+  const organizationDomains = new OrganizationDomainsService(ctx);
   return {
     organizationInvitations,
     invitations,
     organizations: new OrganizationsService(ctx),
     memberships: new MembershipsService(ctx),
-    users: new UsersService(ctx),
+    users: new UsersService(ctx, { enroll: (userId) => organizationDomains.enrollUser(userId) }),
     invitationEvents: new InvitationEventsService(ctx),
     identities,
     acceptance: new AcceptanceService(ctx, { identities, organizationInvitations, invitations }),
     access: new AccessService(ctx),
     reminders: new RemindersService(ctx),
+    organizationDomains,
+    membershipRequests: new MembershipRequestsService(ctx),
   };
 }

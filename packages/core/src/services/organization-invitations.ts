@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { normalizeEmail } from '../domain/email.js';
 import { alreadyMembers, notAnAdmin, notFound, organizationInvitationNotPending } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -253,6 +253,8 @@ export class OrganizationInvitationsService {
     }
     const where = and(
       eq(oi.organizationId, organizationId),
+      // Automatic invitations (verified domains) stay out of the organization's list, as in Clerk.
+      isNull(oi.organizationDomainId),
       statusFilter(oi, input.statuses ?? [], now),
       input.emailAddress ? eq(oi.emailAddress, normalizeEmail(input.emailAddress)) : undefined,
     );
@@ -275,6 +277,7 @@ export class OrganizationInvitationsService {
   async listAll(input: ListInstanceOrganizationInvitationsInput = {}) {
     return this.listWithOrganization(
       and(
+        isNull(oi.organizationDomainId),
         statusFilter(oi, input.statuses ?? [], this.ctx.now()),
         input.query?.trim() ? containsText(oi.emailAddress, input.query.trim()) : undefined,
       ),
@@ -512,6 +515,7 @@ export class OrganizationInvitationsService {
       redirectUrl: this.ctx.lifecycle.redirects.check(input.redirectUrl),
       notify: input.notify ?? true,
       tokenHash: null,
+      organizationDomainId: null,
       expiresAt: expiresAtFrom(input.expiresInDays, now),
       createdAt: now,
       updatedAt: now,

@@ -84,7 +84,11 @@ const emailTaken = (email: string) =>
 
 /** The minimal user directory invitations need: ids, names, email addresses, metadata. */
 export class UsersService {
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(
+    private readonly ctx: ServiceContext,
+    /** Verified-domain enrollment (services/organization-domains.ts), run once a user is created. */
+    private readonly deps: { enroll?: (userId: string) => Promise<unknown> } = {},
+  ) {}
 
   async create(input: CreateUserInput): Promise<User> {
     const now = this.ctx.now();
@@ -146,6 +150,7 @@ WITH released AS (
       }
       throw err;
     }
+    if (emailRows.length) await this.deps.enroll?.(id);
     return toUser(row, emailRows);
   }
 

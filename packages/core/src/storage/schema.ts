@@ -135,6 +135,8 @@ export const organizationInvitations = pgTable(
     redirectUrl: text('redirect_url'),
     notify: boolean('notify').notNull().default(true),
     tokenHash: tokenHash(),
+    /** Set on automatic invitations (verified domains): kept out of the organization's list and counts. */
+    organizationDomainId: text('organization_domain_id'),
     expiresAt: millis('expires_at').notNull(),
     createdAt: millis('created_at').notNull(),
     updatedAt: millis('updated_at').notNull(),
@@ -146,6 +148,9 @@ export const organizationInvitations = pgTable(
     index('organization_invitations_next_reminder_idx')
       .on(t.nextReminderAt)
       .where(sql`${t.status} = 'pending' AND ${t.nextReminderAt} IS NOT NULL`),
+    index('organization_invitations_domain_idx')
+      .on(t.organizationId, t.organizationDomainId)
+      .where(sql`${t.organizationDomainId} IS NOT NULL`),
     // An accept token names its invitation by id alone (the token's selector part).
     uniqueIndex('organization_invitations_id_uidx').on(t.id),
     // The sweeper's scan of pending invitations past expiry.
@@ -320,6 +325,85 @@ export const idempotencyKeys = pgTable(
   (t) => [
     primaryKey({ columns: [t.scope, t.method, t.path, t.key] }),
     index('idempotency_keys_expires_at_idx').on(t.expiresAt),
+  ],
+);
+
+/** Verified domains (Clerk's organization domains): people at the domain are invited or suggested. */
+export const organizationDomains = pgTable(
+  'organization_domains',
+  {
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    /** UTS #46 ASCII, lower case (domain/organization-domains.ts normalizeDomainName). */
+    name: text('name').notNull(),
+    enrollmentMode: text('enrollment_mode').notNull(),
+    verified: boolean('verified').notNull().default(false),
+    /** `admin` | `email_address`; null while unverified. */
+    verificationStrategy: text('verification_strategy'),
+    verifiedAt: millis('verified_at'),
+    affiliationEmailAddress: text('affiliation_email_address'),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.id] }),
+    uniqueIndex('organization_domains_id_uidx').on(t.id),
+    uniqueIndex('organization_domains_org_name_uidx').on(t.organizationId, t.name),
+    // A domain is verified by one organization at a time; enrollment looks domains up by name.
+    uniqueIndex('organization_domains_verified_name_uidx').on(t.name).where(sql`${t.verified}`),
+  ],
+);
+
+/** A person whose verified address is at an `automatic_suggestion` domain may ask to join. */
+export const organizationSuggestions = pgTable(
+  'organization_suggestions',
+  {
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    organizationDomainId: text('organization_domain_id'),
+    /** pending | accepted */
+    status: text('status').notNull().default('pending'),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.id] }),
+    uniqueIndex('organization_suggestions_id_uidx').on(t.id),
+    // One suggestion per organization and person, ever: enrollment runs again and must not repeat it.
+    uniqueIndex('organization_suggestions_user_uidx').on(t.organizationId, t.userId),
+    index('organization_suggestions_user_idx').on(t.userId, t.createdAt),
+  ],
+);
+
+/** An accepted suggestion asks the organization's admins to let the person in. */
+export const organizationMembershipRequests = pgTable(
+  'organization_membership_requests',
+  {
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** pending | accepted | rejected */
+    status: text('status').notNull().default('pending'),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.id] }),
+    uniqueIndex('organization_membership_requests_pending_uidx')
+      .on(t.organizationId, t.userId)
+      .where(sql`${t.status} = 'pending'`),
+    index('organization_membership_requests_org_idx').on(t.organizationId, t.status, t.createdAt),
   ],
 );
 

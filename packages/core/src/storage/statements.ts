@@ -121,13 +121,13 @@ export interface CreateOrganizationInvitationRow {
  * The first pages of organizations' invitations in the default order (newest first, no filters), with the
  * inviter's public data and the exact total from organization_invitation_counts: one page per item of $1,
  * several list requests in one round trip under load (storage/batcher.ts). Each row carries `n`, the
- * 1-based position of its item. An item with no rows (an empty organization, a page past the end, or no
+ * 1-based position of its item. Automatic invitations (verified domains) are not listed, as in Clerk. An item with no rows (an empty organization, a page past the end, or no
  * such organization) is answered by the general path.
  *
  * $1 the pages (jsonb array: organization_id, limit, offset).
  */
 export const listOrganizationInvitationPages: Statement = {
-  name: 'invitekit_list_organization_invitation_pages_v1',
+  name: 'invitekit_list_organization_invitation_pages_v2',
   text: `
 SELECT j.n, x.*
 FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(item, n)
@@ -141,7 +141,7 @@ CROSS JOIN LATERAL (
           WHERE c.organization_id = q.organization_id)::int AS total_count
   FROM organization_invitations oi
   LEFT JOIN users u ON u.id = oi.inviter_id
-  WHERE oi.organization_id = q.organization_id
+  WHERE oi.organization_id = q.organization_id AND oi.organization_domain_id IS NULL
   ORDER BY oi.created_at DESC, oi.id DESC
   LIMIT q."limit" OFFSET q."offset"
 ) x

@@ -1,7 +1,9 @@
 import { applicationInvitationRoutes } from './application-invitations.js';
 import { directoryRoutes } from './directory.js';
+import { membershipRequestRoutes } from './membership-requests.js';
 import { membershipRoutes } from './memberships.js';
 import { metadataRoutes } from './metadata.js';
+import { organizationDomainRoutes } from './organization-domains.js';
 import { organizationInvitationRoutes } from './organization-invitations.js';
 import { reminderRoutes } from './reminders.js';
 
@@ -13,4 +15,6 @@ export const backendRoutes = [
   ...membershipRoutes,
   ...metadataRoutes,
   ...reminderRoutes,
+  ...organizationDomainRoutes,
+  ...membershipRequestRoutes,
 ];

@@ -1,0 +1,140 @@
+import { createRequire } from 'node:module';
+import { asciiDomain } from './email.js';
+import { InvitekitError, invalidParam } from './errors.js';
+import type { PublicUserData } from './models.js';
+
+// Verified domains (Clerk's organization domains): the rules that need no database.
+
+export const enrollmentModes = [
+  'manual_invitation',
+  'automatic_invitation',
+  'automatic_suggestion',
+  'enterprise_sso',
+] as const;
+export type EnrollmentMode = (typeof enrollmentModes)[number];
+
+/** Clerk's limit, and Invitekit's: an organization holds at most this many domains. */
+export const MAX_DOMAINS_PER_ORGANIZATION = 10;
+
+/**
+ * How a domain was verified: `admin` through the Backend API (`verified: true`), `email_address` by an
+ * admin whose own verified address is at the domain (Frontend API). Null while unverified.
+ */
+export type DomainVerificationStrategy = 'admin' | 'email_address';
+
+export interface OrganizationDomain {
+  id: string;
+  organizationId: string;
+  name: string;
+  enrollmentMode: EnrollmentMode;
+  verified: boolean;
+  verificationStrategy: DomainVerificationStrategy | null;
+  verifiedAt: number | null;
+  affiliationEmailAddress: string | null;
+  totalPendingInvitations: number;
+  totalPendingSuggestions: number;
+  organization: { id: string; name: string; slug: string };
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type SuggestionStatus = 'pending' | 'accepted';
+export interface OrganizationSuggestion {
+  id: string;
+  organizationId: string;
+  userId: string;
+  status: SuggestionStatus;
+  organization: { id: string; name: string; slug: string };
+  createdAt: number;
+  updatedAt: number;
+}
+
+export const membershipRequestStatuses = ['pending', 'accepted', 'rejected'] as const;
+export type MembershipRequestStatus = (typeof membershipRequestStatuses)[number];
+export interface MembershipRequest {
+  id: string;
+  organizationId: string;
+  status: MembershipRequestStatus;
+  user: PublicUserData;
+  createdAt: number;
+  updatedAt: number;
+}
+
+// The lists are maintained on npm (DESIGN.md); both packages ship plain JSON arrays. Loaded with require
+// because one is a bare .json `main`, which ESM cannot import without an attribute.
+const require = createRequire(import.meta.url);
+const FREE: ReadonlySet<string> = new Set(require('free-email-domains') as string[]);
+const DISPOSABLE: ReadonlySet<string> = new Set(require('disposable-email-domains') as string[]);
+
+/** The domain part of a normalised address. */
+export const emailDomain = (email: string) => email.slice(email.lastIndexOf('@') + 1);
+
+/**
+ * A domain name in its one stored form (UTS #46 ASCII, lower case, no trailing dot), refused when it is
+ * not a host name, or when it is a free or disposable mail provider's: a domain stands for one
+ * organization's people, and `gmail.com` stands for everyone.
+ */
+export function normalizeDomainName(raw: string, param = 'name'): string {
+  const trimmed = raw.trim().replace(/\.$/, '');
+  const name = trimmed.includes('@') || trimmed.length > 253 ? null : asciiDomain(trimmed);
+  if (!name) {
+    throw invalidParam(param, `${JSON.stringify(raw)} is not a domain name`, 'form_param_format_invalid');
+  }
+  if (DISPOSABLE.has(name)) {
+    throw new InvitekitError({
+      code: 'organization_domain_blocked',
+      message: 'is a disposable email domain',
+      longMessage: `${name} is a disposable email domain and cannot be added to an organization.`,
+      meta: { param_name: param, name },
+    });
+  }
+  if (FREE.has(name)) {
+    throw new InvitekitError({
+      code: 'organization_domain_common',
+      message: 'is a common email provider domain',
+      longMessage: `${name} is a free email provider's domain and cannot be added to an organization.`,
+      meta: { param_name: param, name },
+    });
+  }
+  return name;
+}
+
+export const domainAlreadyExists = (name: string) =>
+  new InvitekitError({
+    code: 'organization_domain_already_exists',
+    message: 'domain already exists',
+    longMessage: `The domain ${name} is already added to this organization.`,
+    meta: { param_name: 'name', name },
+  });
+
+export const domainVerifiedElsewhere = (name: string) =>
+  new InvitekitError({
+    code: 'organization_domain_verified_elsewhere',
+    message: 'domain is verified by another organization',
+    longMessage: `The domain ${name} is verified by another organization; a domain is verified by one organization at a time.`,
+    meta: { param_name: 'verified', name },
+  });
+
+export const domainQuotaExceeded = () =>
+  new InvitekitError({
+    code: 'organization_domain_quota_exceeded',
+    message: 'too many domains',
+    longMessage: `An organization can have at most ${MAX_DOMAINS_PER_ORGANIZATION} domains.`,
+    meta: { limit: MAX_DOMAINS_PER_ORGANIZATION },
+  });
+
+export const suggestionNotPending = (status: string) =>
+  new InvitekitError({
+    code: 'organization_suggestion_not_pending',
+    message: 'not pending',
+    longMessage: `The organization suggestion is ${status}, so it cannot be accepted.`,
+    meta: { status },
+  });
+
+export const membershipRequestNotPending = (status: string, action: string) =>
+  new InvitekitError({
+    code: 'organization_membership_request_not_pending',
+    message: 'not pending',
+    longMessage: `The membership request is ${status}, so it cannot be ${action}.`,
+    meta: { status },
+  });
