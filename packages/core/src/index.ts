@@ -6,6 +6,7 @@ import {
   logsAcceptLinks,
   type Mailer,
 } from './delivery/index.js';
+import { JoinLinkRolePolicy } from './domain/join-links.js';
 import { redactError } from './domain/redact.js';
 import { defaultRoles, type RoleDefinition, Roles } from './domain/roles.js';
 import { SecretKeys } from './http/auth.js';
@@ -118,6 +119,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
   }
   const roles = new Roles(config.roles ?? defaultRoles);
   const lifecycle = new Lifecycle(config);
+  new JoinLinkRolePolicy(roles, config.joinLinks?.maxRole); // a wrong maxRole fails before the database opens
   const database = await openDatabase(config.database);
   const now = config.now ?? Date.now;
   const log = config.log ?? (() => {});
@@ -248,6 +250,14 @@ export type {
   WebhookEventAttributes,
 } from './delivery/webhooks.js';
 export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
+export type {
+  JoinLink,
+  JoinLinkOptions,
+  JoinLinkPreview,
+  JoinLinkStatus,
+  JoinLinkUse,
+  JoinLinkUseStatus,
+} from './domain/join-links.js';
 export type * from './domain/models.js';
 export { redactTokens } from './domain/redact.js';
 export { defaultRoles, type RoleDefinition } from './domain/roles.js';
@@ -262,6 +272,8 @@ export type { Authenticate, AuthenticatedUser, InvitekitRequest, InvitekitRespon
 export type { AcceptedInvitation, InvitationPreview } from './services/acceptance.js';
 export type { InvitationEventType } from './services/effects.js';
 export type { InvitekitServices } from './services/index.js';
+export type { CreateJoinLinkInput, JoinLinkWebhookType, JoinResult } from './services/join-links.js';
 export type { InvitationLimits, LifecycleOptions, WebhookEndpoint } from './services/lifecycle-config.js';
 export type { DatabaseConfig } from './storage/database.js';
+export * from './wire/join-links.js';
 export * from './wire/responses.js';

@@ -1,7 +1,9 @@
 import { Webhook } from 'standardwebhooks';
 import type { Roles } from '../domain/roles.js';
 import { type InvitationEventType, webhookEventName } from '../services/effects.js';
+import type { JoinLinkWebhookType } from '../services/join-links.js';
 import type { WebhookEndpoint } from '../services/lifecycle-config.js';
+import type { WireJoinLinkUseWebhookData } from '../wire/join-links.js';
 import type { WireInvitation, WireOrganizationInvitation } from '../wire/responses.js';
 import { invitation, organizationInvitation } from '../wire/serialize.js';
 import { type EventSnapshot, invitationFromSnapshot } from './snapshot.js';
@@ -65,7 +67,8 @@ export type InvitekitWebhookEvent =
   | WebhookEnvelope<
       'invitation.created' | 'invitation.accepted' | 'invitation.revoked',
       WireInvitation & { user_id?: string }
-    >;
+    >
+  | WebhookEnvelope<JoinLinkWebhookType, WireJoinLinkUseWebhookData>;
 
 /**
  * A webhook body: `{ object: 'event', type, timestamp, instance_id, event_attributes, data }`, with `data`
@@ -79,8 +82,14 @@ export function webhookPayload(
   instanceId: string,
 ): InvitekitWebhookEvent {
   if (!event.snapshot) throw new Error(`event ${event.id} has no snapshot`);
-  const found = invitationFromSnapshot(event.snapshot, event.createdAt);
   const envelope = { object: 'event' as const, timestamp: event.createdAt, instance_id: instanceId };
+  // Join-link events (services/join-links.ts) carry their webhook's type and data, built when they happened.
+  const prebuilt = (event.snapshot as { webhook?: { type: JoinLinkWebhookType; data: unknown } }).webhook;
+  if (prebuilt) {
+    const data = prebuilt.data as WireJoinLinkUseWebhookData;
+    return { ...envelope, type: prebuilt.type, event_attributes: EVENT_ATTRIBUTES, data };
+  }
+  const found = invitationFromSnapshot(event.snapshot, event.createdAt);
   const type = webhookEventName(event.organizationId, event.type);
   if ('organizationInvitation' in found) {
     const org = found.organization;

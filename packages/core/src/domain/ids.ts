@@ -10,6 +10,8 @@ export const idPrefix = {
   invitation: 'inv',
   event: 'ievt',
   message: 'msg',
+  joinLink: 'orgjl',
+  joinLinkUse: 'orgjlu',
 } as const;
 
 export type IdKind = keyof typeof idPrefix;

@@ -4,6 +4,7 @@ import { ApplicationInvitationsService } from './application-invitations.js';
 import type { ServiceContext } from './context.js';
 import { IdentitiesService } from './identities.js';
 import { InvitationEventsService } from './invitation-events.js';
+import { JoinLinksService } from './join-links.js';
 import { MembershipsService } from './memberships.js';
 import { OrganizationInvitationsService } from './organization-invitations.js';
 import { OrganizationsService } from './organizations.js';
@@ -23,6 +24,8 @@ export interface InvitekitServices {
   acceptance: AcceptanceService;
   /** Admin checks for the Frontend API. */
   access: AccessService;
+  /** Invitekit extension: shareable join links. */
+  joinLinks: JoinLinksService;
 }
 
 export function createServices(ctx: ServiceContext): InvitekitServices {
@@ -39,5 +42,6 @@ export function createServices(ctx: ServiceContext): InvitekitServices {
     identities,
     acceptance: new AcceptanceService(ctx, { identities, organizationInvitations, invitations }),
     access: new AccessService(ctx),
+    joinLinks: new JoinLinksService(ctx, { identities }),
   };
 }

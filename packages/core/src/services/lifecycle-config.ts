@@ -1,3 +1,4 @@
+import type { JoinLinkOptions } from '../domain/join-links.js';
 import { RedirectPolicy } from '../domain/links.js';
 import { resolveLimits } from './limits.js';
 
@@ -47,6 +48,8 @@ export interface LifecycleOptions {
    * invitation was valid when sent; revoke it to withdraw it).
    */
   keepInvitationsOfFormerAdmins?: boolean;
+  /** Invitekit extension: join links (domain/join-links.ts). */
+  joinLinks?: JoinLinkOptions;
 }
 
 /** The resolved settings every write path reads. */
@@ -57,6 +60,7 @@ export class Lifecycle {
   readonly limits: Required<InvitationLimits>;
   readonly keepInvitationsOfFormerAdmins: boolean;
   readonly redirectAfterAccept: boolean;
+  readonly joinLinks: JoinLinkOptions;
 
   constructor(options: LifecycleOptions = {}) {
     this.acceptUrl = new URL(options.acceptUrl ?? 'http://localhost:3000/accept-invitation').toString();
@@ -65,6 +69,7 @@ export class Lifecycle {
     this.limits = resolveLimits(options.limits);
     this.keepInvitationsOfFormerAdmins = options.keepInvitationsOfFormerAdmins ?? true;
     this.redirectAfterAccept = options.redirectAfterAccept ?? false;
+    this.joinLinks = options.joinLinks ?? {};
   }
 
   /** The page an invitation's accept link opens (the token is added to it). */
