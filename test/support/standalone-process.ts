@@ -6,7 +6,9 @@ import { createServer } from 'node:http';
 import { startStandalone } from './standalone.js';
 
 let offset = 0;
-const server = await startStandalone({ clockOffsetMs: () => offset });
+// INVITEKIT_STANDALONE_ENV: JSON of extra environment variables for the server (standalone-spawn.ts).
+const env = JSON.parse(process.env.INVITEKIT_STANDALONE_ENV ?? '{}') as Record<string, string>;
+const server = await startStandalone({ clockOffsetMs: () => offset, env });
 const clock = createServer((req, res) => {
   offset = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('offset_ms') ?? 0);
   res.end('ok');

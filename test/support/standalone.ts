@@ -23,8 +23,13 @@ export function sessionToken(user: { id: string; email: string }, secret = JWT_S
 // A logger that drops everything (pino's shape, as far as the server uses it).
 const silent: any = new Proxy({}, { get: (_t, name) => (name === 'child' ? () => silent : () => {}) });
 
-/** Starts the server; `clockOffsetMs` shifts its clock (to see invitations expire). */
-export async function startStandalone(options: { clockOffsetMs?: () => number } = {}) {
+/**
+ * Starts the server; `clockOffsetMs` shifts its clock (to see invitations expire); `env` adds or overrides
+ * environment variables (e.g. DATABASE_URL, to share one PostgreSQL database between processes).
+ */
+export async function startStandalone(
+  options: { clockOffsetMs?: () => number; env?: Record<string, string> } = {},
+) {
   const config = configFromEnv({
     NODE_ENV: 'test',
     PORT: '0',
@@ -33,6 +38,7 @@ export async function startStandalone(options: { clockOffsetMs?: () => number } 
     INVITEKIT_JWT_SECRET: JWT_SECRET,
     INVITEKIT_ACCEPT_URL: ACCEPT_URL,
     INVITEKIT_DATA_DIR: 'memory://',
+    ...options.env,
   });
   if (options.clockOffsetMs) {
     const offset = options.clockOffsetMs;
