@@ -4,7 +4,7 @@ import { type AcceptPageConfig, acceptPageFromEnv } from './accept-page-env.js';
 import { corsFromEnv } from './cors-env.js';
 import { databaseFromEnv } from './database-env.js';
 import { deliveryFromEnv } from './delivery-env.js';
-import { ConfigError, envInt, envList, envOrigins, envUrl } from './env.js';
+import { ConfigError, envInt, envList, envOrigins, envString, envUrl } from './env.js';
 import { type JwtAuthOptions, jwtAuthenticate, jwtOptionsFromEnv } from './jwt-auth.js';
 import { limitsFromEnv } from './limits-env.js';
 
@@ -26,7 +26,7 @@ export interface ServerConfig {
  * Reads the environment: PORT, HOST, DATABASE_URL, INVITEKIT_DATA_DIR, INVITEKIT_SECRET_KEY (comma-separated),
  * SMTP_URL, INVITEKIT_EMAIL_FROM, INVITEKIT_ACCEPT_URL, INVITEKIT_REDIRECT_ORIGINS (comma-separated),
  * INVITEKIT_WEBHOOK_URL with INVITEKIT_WEBHOOK_SECRET, INVITEKIT_INSTANCE_ID, INVITEKIT_FRONTEND_PATH, and
- * the JWT settings of the Frontend API (jwt-auth.ts), the database's (database-env.ts), delivery's
+ * INVITEKIT_JOIN_LINK_MAX_ROLE (the highest role a join link may grant), the JWT settings of the Frontend API (jwt-auth.ts), the database's (database-env.ts), delivery's
  * (delivery-env.ts) and the limits (limits-env.ts). See README.md.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -48,6 +48,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     throw new ConfigError('INVITEKIT_WEBHOOK_URL and INVITEKIT_WEBHOOK_SECRET must be set together');
   }
   const redirectOrigins = envOrigins(env, 'INVITEKIT_REDIRECT_ORIGINS');
+  const joinLinkMaxRole = envString(env, 'INVITEKIT_JOIN_LINK_MAX_ROLE');
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -67,6 +68,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       ...(redirectOrigins.length ? { redirectOrigins } : {}),
       ...(webhookUrl && webhookSecret ? { webhooks: [{ url: webhookUrl, secret: webhookSecret }] } : {}),
       ...(env.INVITEKIT_INSTANCE_ID ? { instanceId: env.INVITEKIT_INSTANCE_ID } : {}),
+      ...(joinLinkMaxRole ? { joinLinks: { maxRole: joinLinkMaxRole } } : {}),
       database: databaseFromEnv(env),
       ...deliveryFromEnv(env),
     },

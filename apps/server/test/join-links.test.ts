@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { organizationJoinLinks } from '../../../packages/core/src/storage/schema.js';
 import { testDatabases } from '../../../test/support/databases.js';
 import { startWebhookReceiver } from '../../../test/support/webhook-receiver.js';
+import { configFromEnv } from '../src/config.js';
 import { asUser, seedOrganization, startTestServer, type TestServer } from './harness.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -440,6 +441,16 @@ describe.each(testDatabases())('join links on $name', (kind) => {
 });
 
 describe('join link configuration', () => {
+  it('INVITEKIT_JOIN_LINK_MAX_ROLE sets joinLinks.maxRole on the standalone server', () => {
+    const env = { INVITEKIT_SECRET_KEY: 'sk_x' };
+    expect(
+      configFromEnv({ ...env, INVITEKIT_JOIN_LINK_MAX_ROLE: ' org:admin ' }).invitekit.joinLinks,
+    ).toEqual({
+      maxRole: 'org:admin',
+    });
+    expect(configFromEnv(env).invitekit.joinLinks).toBeUndefined();
+  });
+
   it('joinLinks.maxRole allows admin links; an unknown role fails at start', async () => {
     await expect(
       createInvitekit({ database: { dataDir: 'memory://' }, joinLinks: { maxRole: 'org:owner' } }),

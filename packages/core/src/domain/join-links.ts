@@ -96,8 +96,8 @@ export class JoinLinkRolePolicy {
     if (chosen === undefined || !this.rank.has(chosen)) {
       throw new Error(
         maxRole === undefined
-          ? 'Invitekit: every role is an admin role, so join links need joinLinks.maxRole'
-          : `Invitekit: joinLinks.maxRole ${JSON.stringify(maxRole)} is not a configured role`,
+          ? 'Invitekit: invalid configuration:\n  joinLinks.maxRole is needed: every role is an admin role'
+          : `Invitekit: invalid configuration:\n  joinLinks.maxRole ${JSON.stringify(maxRole)} is not a configured role`,
       );
     }
     this.maxRole = chosen;
