@@ -34,6 +34,11 @@ const roots: Record<string, z.ZodType> = {
   OrganizationMembership: core.MembershipSchema,
   User: core.UserSchema,
   DeletedObject: core.DeletedObjectSchema,
+  // Join links (Invitekit extension; the same shapes on both APIs)
+  JoinLink: core.JoinLinkSchema,
+  JoinLinkUse: core.JoinLinkUseSchema,
+  JoinLinkPreview: core.JoinLinkPreviewSchema,
+  JoinLinkJoin: core.JoinLinkJoinSchema,
 };
 
 /**
@@ -44,6 +49,8 @@ const requests: Record<string, string> = {
   CreateInvitationParams: 'FrontendCreateOrganizationInvitation',
   CreateInvitationsParams: 'FrontendCreateOrganizationInvitationBulk',
   BackendCreateInvitationParams: 'CreateOrganizationInvitation',
+  CreateJoinLinkParams: 'FrontendCreateJoinLink',
+  BackendCreateJoinLinkParams: 'CreateJoinLink',
 };
 
 /** zod ids → the names the client exports. */

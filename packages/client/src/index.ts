@@ -7,6 +7,7 @@ export type { FetchLike, RequestOptions } from './request.js';
 export type {
   InvitationStatus,
   ListInvitationsParams,
+  ListJoinLinkUsesParams,
   ListParams,
   Page,
 } from './types.js';
