@@ -18,6 +18,8 @@ export const invitekitKeys = {
     filter: { status: readonly InvitationStatus[] | null; pageSize: number },
   ) => [...scope, 'my-invitations', filter] as const,
   preview: (scope: Scope, token: string) => [...scope, 'invitation-preview', token] as const,
+  joinLinks: (scope: Scope, organizationId: string) => [...scope, 'join-links', organizationId] as const,
+  joinLinkPreview: (scope: Scope, token: string) => [...scope, 'join-link-preview', token] as const,
 };
 
 export const statusList = (
