@@ -378,6 +378,20 @@ describe.each(testDatabases())('join links on $name', (kind) => {
     expect(again.status).toBe(400);
   });
 
+  it('a person whose user was deleted since they were last seen is written again and joins', async () => {
+    const { orgId, adminId } = await org();
+    const first = await createLink(orgId, adminId);
+    const sub = `user_ext_again_${kind.name}`;
+    const email = `again-${kind.name}@example.com`;
+    expect((await join(tokenOf(first.url), sub, email)).status).toBe(200);
+    expect((await api.call('DeleteUser', 'DELETE', `/v1/users/${sub}`)).status).toBe(200);
+    const { orgId: other, adminId: otherAdmin } = await org();
+    const second = await createLink(other, otherAdmin);
+    const joined = await join(tokenOf(second.url), sub, email);
+    expect(joined.status).toBe(200);
+    expect((await members(other)).some((m) => m.public_user_data.user_id === sub)).toBe(true);
+  });
+
   it('respects the membership quota, and a refused join uses nothing', async () => {
     const { orgId, adminId } = await org();
     await api.call('UpdateOrganization', 'PATCH', `/v1/organizations/${orgId}`, {

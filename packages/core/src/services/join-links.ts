@@ -17,7 +17,7 @@ import {
   normalizeDomains,
 } from '../domain/join-links.js';
 import type { AuthenticatedUser } from '../domain/models.js';
-import { isUniqueViolation } from '../domain/pg-errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../domain/pg-errors.js';
 import { DAY_MS } from '../domain/status.js';
 import { issueToken, parseToken, secretMatches } from '../domain/tokens.js';
 import type { Database } from '../storage/database.js';
@@ -248,10 +248,9 @@ export class JoinLinksService {
     const useId = newId('joinLinkUse', now);
     const membershipId = pending ? null : newId('membership', now);
     const known = this.deps.identities.isKnown(user);
-    let use: OrganizationJoinLinkUseRow;
-    try {
-      use = await this.ctx.db.transaction(async (tx) => {
-        if (!known) await this.deps.identities.sync(user, tx);
+    const attempt = (syncUser: boolean) =>
+      this.ctx.db.transaction(async (tx) => {
+        if (syncUser) await this.deps.identities.sync(user, tx);
         const [taken] = await tx
           .update(jl)
           .set({ usesCount: sql`${jl.usesCount} + 1`, updatedAt: now })
@@ -300,6 +299,14 @@ export class JoinLinksService {
           now,
         );
         return row!;
+      });
+    let use: OrganizationJoinLinkUseRow;
+    try {
+      // A user this process wrote recently may have been deleted since: then write them again, once.
+      use = await attempt(!known).catch((err) => {
+        if (!known || !isForeignKeyViolation(err)) throw err;
+        this.deps.identities.forget(user);
+        return attempt(true);
       });
     } catch (err) {
       if (err instanceof NoUseLeft) {
