@@ -1,4 +1,4 @@
-import { and, count, desc, eq, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { InvitekitError, invalidParam, notAnAdmin, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import {
@@ -331,7 +331,7 @@ export class JoinLinksService {
     const where = and(
       eq(jlu.organizationId, organizationId),
       eq(jlu.joinLinkId, joinLinkId),
-      page.status?.length ? sql`${jlu.status} IN ${page.status}` : undefined,
+      page.status?.length ? inArray(jlu.status, page.status) : undefined,
     );
     const [rows, [total]] = await Promise.all([
       this.ctx.db
