@@ -1,6 +1,6 @@
 import type { JoinLinkPreview } from '@invitekit/core';
 import { html } from './html.js';
-import { date, layout, messageView, type ViewContext } from './views.js';
+import { date, layout, messageView, signedInAs, type ViewContext } from './views.js';
 
 // Join links on the hosted accept page (Invitekit extension): the same page answers `?join_token=`.
 // GET shows what the link offers (never uses it); a signed-in person joins with a POST (intent `join`).
@@ -38,7 +38,8 @@ ${p.expiresAt ? html`<div><dt>${p.status === 'expired' ? 'Expired' : 'Expires'}<
 <input type="hidden" name="${JOIN_TOKEN_FIELD}" value="${ctx.token ?? ''}">
 <input type="hidden" name="intent" value="join">
 <button type="submit" class="primary">${p.requireApproval ? 'Ask to join' : 'Join'}</button>
-</form></div>`;
+</form></div>
+${signedInAs(ctx)}`;
   }
   return layout(
     `Join ${name}`,

@@ -85,7 +85,7 @@ ${ctx.devSignIn ? devSignInForm(ctx) : ''}
 ${!ctx.signInHref && !ctx.devSignIn ? html`<p class="notice warn" role="status">Signing in is not set up here yet. Ask the person who invited you.</p>` : ''}`;
 }
 
-function signedInAs(ctx: ViewContext) {
+export function signedInAs(ctx: ViewContext) {
   if (!ctx.user) return '';
   return html`<div class="who"><p>Signed in as <strong data-testid="signed-in-as">${primaryEmail(ctx.user)}</strong>${
     ctx.user.source === 'dev' ? ' (development sign-in)' : ''
