@@ -1,4 +1,5 @@
 import { AcceptPage } from './accept-page.js';
+import { JoinPage } from './join-page.js';
 import { MembersPage } from './members-page.js';
 import { signOut, useSession } from './session.js';
 import { SignIn } from './sign-in.js';
@@ -6,6 +7,8 @@ import { SignIn } from './sign-in.js';
 export function App() {
   const session = useSession();
   const onAcceptPage = window.location.pathname === '/accept';
+  // Join links open the same page as invitations, with `?join_token=` (Invitekit extension).
+  const joinToken = new URLSearchParams(window.location.search).get('join_token');
   return (
     <main>
       <header>
@@ -21,7 +24,9 @@ export function App() {
           </span>
         )}
       </header>
-      {onAcceptPage ? (
+      {onAcceptPage && joinToken ? (
+        <JoinPage token={joinToken} />
+      ) : onAcceptPage ? (
         <AcceptPage token={new URLSearchParams(window.location.search).get('invitation_token')} />
       ) : session ? (
         <MembersPage />

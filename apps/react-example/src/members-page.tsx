@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { InviteForm } from './invite-form.js';
 import { PendingList } from './pending-list.js';
 import { demoGet, useSession } from './session.js';
+import { ShareLinkPanel } from './share-link-panel.js';
 
 interface Organization {
   id: string;
@@ -74,6 +75,7 @@ export function MembersPage() {
             <>
               <InviteForm organizationId={org.id} />
               <PendingList organizationId={org.id} />
+              <ShareLinkPanel organizationId={org.id} />
             </>
           ) : (
             <p className="muted">Only admins of {org.name} invite people.</p>

@@ -88,6 +88,46 @@ describe.skipIf(!haveChromium)('react-example in Chromium', () => {
     await flow(pages).catch((error: unknown) => onFailure(pages, error));
   }, 120_000);
 
+  test('an admin shares a join link, a second person joins through it, the admin sees the member', async () => {
+    const pages: Page[] = [];
+    await joinLinkFlow(pages).catch((error: unknown) => onFailure(pages, error));
+  }, 120_000);
+
+  async function joinLinkFlow(pages: Page[]) {
+    const joiner = `carol-${Date.now()}@example.test`;
+    const admin = await browser.newContext();
+    const adminPage = await admin.newPage();
+    pages.push(adminPage);
+    await adminPage.goto(demo.url);
+    await signIn(adminPage, DEMO_ADMIN.email);
+    await adminPage.getByRole('heading', { name: 'Share a link' }).waitFor();
+    await adminPage.getByLabel('Maximum uses').fill('5');
+    await adminPage.getByRole('button', { name: 'Create link' }).click();
+    const urlField = adminPage.getByTestId('join-link-url');
+    await urlField.waitFor();
+    const link = await urlField.inputValue();
+    expect(link).toContain(`${demo.url}/accept?join_token=`);
+
+    // The second person opens the link in another browser profile, signs in and joins.
+    const guest = await browser.newContext();
+    const page = await guest.newPage();
+    pages.push(page);
+    await page.goto(link);
+    await page.getByRole('heading', { name: /Join Acme/ }).waitFor();
+    await signIn(page, joiner);
+    await page.getByRole('button', { name: `Join as ${joiner}` }).click();
+    await page.getByRole('status').filter({ hasText: 'You joined Acme' }).waitFor();
+
+    // The admin sees the new member, and the link's use.
+    await adminPage.reload();
+    await adminPage.getByTestId('members').getByText(joiner).waitFor();
+    await adminPage.getByTestId('join-links').getByText('1 of 5 used').waitFor();
+    mkdirSync(results, { recursive: true });
+    await adminPage.screenshot({ path: join(results, 'e2e-join-link.png'), fullPage: true });
+    await admin.close();
+    await guest.close();
+  }
+
   async function flow(pages: Page[]) {
     const invitee = `bob-${Date.now()}@example.test`;
 

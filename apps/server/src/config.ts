@@ -4,7 +4,7 @@ import { type AcceptPageConfig, acceptPageFromEnv } from './accept-page-env.js';
 import { corsFromEnv } from './cors-env.js';
 import { databaseFromEnv } from './database-env.js';
 import { deliveryFromEnv } from './delivery-env.js';
-import { ConfigError, defined, envInt, envList, envOrigins, envUrl } from './env.js';
+import { ConfigError, defined, envInt, envList, envOrigins, envString, envUrl } from './env.js';
 import { type JwtAuthOptions, jwtAuthenticate, jwtOptionsFromEnv } from './jwt-auth.js';
 import { limitsFromEnv } from './limits-env.js';
 
@@ -26,9 +26,10 @@ export interface ServerConfig {
  * Reads the environment: PORT, HOST, DATABASE_URL, INVITEKIT_DATA_DIR, INVITEKIT_SECRET_KEY (comma-separated),
  * SMTP_URL, INVITEKIT_EMAIL_FROM, INVITEKIT_ACCEPT_URL, INVITEKIT_REDIRECT_ORIGINS (comma-separated),
  * INVITEKIT_WEBHOOK_URL with INVITEKIT_WEBHOOK_SECRET, INVITEKIT_INSTANCE_ID, INVITEKIT_FRONTEND_PATH, and
- * the JWT settings of the Frontend API (jwt-auth.ts), the database's (database-env.ts), delivery's
- * (delivery-env.ts) and the limits (limits-env.ts), and INVITEKIT_IDEMPOTENCY_KEY_TTL_MS with
- * INVITEKIT_IDEMPOTENCY_LOCK_MS (how long `Idempotency-Key` answers are kept, and held while running). See README.md.
+ * INVITEKIT_JOIN_LINK_MAX_ROLE (the highest role a join link may grant), the JWT settings of the Frontend
+ * API (jwt-auth.ts), the database's (database-env.ts), delivery's (delivery-env.ts) and the limits
+ * (limits-env.ts), and INVITEKIT_IDEMPOTENCY_KEY_TTL_MS with INVITEKIT_IDEMPOTENCY_LOCK_MS (how long
+ * `Idempotency-Key` answers are kept, and held while running). See README.md.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = envInt(env, 'PORT', { min: 0, max: 65535, fallback: 3000 })!;
@@ -49,6 +50,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     throw new ConfigError('INVITEKIT_WEBHOOK_URL and INVITEKIT_WEBHOOK_SECRET must be set together');
   }
   const redirectOrigins = envOrigins(env, 'INVITEKIT_REDIRECT_ORIGINS');
+  const joinLinkMaxRole = envString(env, 'INVITEKIT_JOIN_LINK_MAX_ROLE');
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -68,6 +70,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       ...(redirectOrigins.length ? { redirectOrigins } : {}),
       ...(webhookUrl && webhookSecret ? { webhooks: [{ url: webhookUrl, secret: webhookSecret }] } : {}),
       ...(env.INVITEKIT_INSTANCE_ID ? { instanceId: env.INVITEKIT_INSTANCE_ID } : {}),
+      ...(joinLinkMaxRole ? { joinLinks: { maxRole: joinLinkMaxRole } } : {}),
       database: databaseFromEnv(env),
       idempotency: defined({
         keyTtlMs: envInt(env, 'INVITEKIT_IDEMPOTENCY_KEY_TTL_MS', { min: 1000, max: 30 * 86_400_000 }),

@@ -38,6 +38,11 @@ const roots: Record<string, z.ZodType> = {
   OrganizationDomain: core.OrganizationDomainSchema,
   OrganizationSuggestion: core.OrganizationSuggestionSchema,
   OrganizationMembershipRequest: core.MembershipRequestSchema,
+  // Join links (Invitekit extension; the same shapes on both APIs)
+  JoinLink: core.JoinLinkSchema,
+  JoinLinkUse: core.JoinLinkUseSchema,
+  JoinLinkPreview: core.JoinLinkPreviewSchema,
+  JoinLinkJoin: core.JoinLinkJoinSchema,
 };
 
 /**
@@ -48,6 +53,8 @@ const requests: Record<string, string> = {
   CreateInvitationParams: 'FrontendCreateOrganizationInvitation',
   CreateInvitationsParams: 'FrontendCreateOrganizationInvitationBulk',
   BackendCreateInvitationParams: 'CreateOrganizationInvitation',
+  CreateJoinLinkParams: 'FrontendCreateJoinLink',
+  BackendCreateJoinLinkParams: 'CreateJoinLink',
 };
 
 /** zod ids → the names the client exports. */

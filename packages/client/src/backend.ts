@@ -5,10 +5,13 @@ import {
   type RetryOptions,
   segment,
 } from './request.js';
-import type { ListInvitationsParams, ListParams, Page } from './types.js';
+import type { ListInvitationsParams, ListJoinLinkUsesParams, ListParams, Page } from './types.js';
 import type {
   BackendCreateInvitationParams,
+  BackendCreateJoinLinkParams,
   BackendOrganizationInvitation,
+  JoinLink,
+  JoinLinkUse,
   Organization,
   OrganizationMembership,
   User,
@@ -105,6 +108,64 @@ export function createBackendClient(options: BackendClientOptions) {
         request<BackendOrganizationInvitation>(
           'POST',
           `${orgPath(organizationId)}/invitations/${segment(invitationId)}/revoke`,
+          { ...init, body: params },
+        ),
+    },
+    /** Join links (Invitekit extension). */
+    joinLinks: {
+      /** `created_by` must be an admin; the answer's `url` holds the token, on this answer only. */
+      create: (organizationId: string, params: BackendCreateJoinLinkParams, init?: RequestOptions) =>
+        request<JoinLink>('POST', `${orgPath(organizationId)}/join_links`, { ...init, body: params }),
+      list: (organizationId: string, params: ListParams = {}, init?: RequestOptions) =>
+        request<Page<JoinLink>>('GET', `${orgPath(organizationId)}/join_links`, {
+          ...init,
+          query: { ...params },
+        }),
+      get: (organizationId: string, joinLinkId: string, init?: RequestOptions) =>
+        request<JoinLink>('GET', `${orgPath(organizationId)}/join_links/${segment(joinLinkId)}`, init),
+      revoke: (
+        organizationId: string,
+        joinLinkId: string,
+        params: { requesting_user_id?: string } = {},
+        init?: RequestOptions,
+      ) =>
+        request<JoinLink>('POST', `${orgPath(organizationId)}/join_links/${segment(joinLinkId)}/revoke`, {
+          ...init,
+          body: params,
+        }),
+      listUses: (
+        organizationId: string,
+        joinLinkId: string,
+        params: ListJoinLinkUsesParams = {},
+        init?: RequestOptions,
+      ) =>
+        request<Page<JoinLinkUse>>(
+          'GET',
+          `${orgPath(organizationId)}/join_links/${segment(joinLinkId)}/uses`,
+          { ...init, query: { ...params } },
+        ),
+      approveUse: (
+        organizationId: string,
+        joinLinkId: string,
+        useId: string,
+        params: { requesting_user_id?: string } = {},
+        init?: RequestOptions,
+      ) =>
+        request<JoinLinkUse>(
+          'POST',
+          `${orgPath(organizationId)}/join_links/${segment(joinLinkId)}/uses/${segment(useId)}/approve`,
+          { ...init, body: params },
+        ),
+      rejectUse: (
+        organizationId: string,
+        joinLinkId: string,
+        useId: string,
+        params: { requesting_user_id?: string } = {},
+        init?: RequestOptions,
+      ) =>
+        request<JoinLinkUse>(
+          'POST',
+          `${orgPath(organizationId)}/join_links/${segment(joinLinkId)}/uses/${segment(useId)}/reject`,
           { ...init, body: params },
         ),
     },

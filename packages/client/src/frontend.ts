@@ -5,12 +5,17 @@ import {
   type RetryOptions,
   segment,
 } from './request.js';
-import type { ListInvitationsParams, ListParams, Page } from './types.js';
+import type { ListInvitationsParams, ListJoinLinkUsesParams, ListParams, Page } from './types.js';
 import type {
   ApplicationInvitation,
   CreateInvitationParams,
   CreateInvitationsParams,
+  CreateJoinLinkParams,
   InvitationPreview,
+  JoinLink,
+  JoinLinkJoin,
+  JoinLinkPreview,
+  JoinLinkUse,
   OrganizationInvitation,
   OrganizationInvitationWithOrganization,
   OrganizationMembershipRequest,
@@ -64,6 +69,7 @@ export function createFrontendClient(options: FrontendClientOptions) {
     init?: RequestOptions & { query?: Record<string, unknown>; body?: unknown },
   ) => unwrap(await request<Wrapped<T>>(method, `${prefix}${path}`, init as never));
   const org = (id: string) => `/organizations/${segment(id)}/invitations`;
+  const links = (id: string) => `/organizations/${segment(id)}/join_links`;
 
   return {
     /** The signed-in user's organization invitations (default: all statuses). */
@@ -177,6 +183,53 @@ export function createFrontendClient(options: FrontendClientOptions) {
         ...init,
         body: { token },
       }),
+
+    // ---- Join links (Invitekit extension) ----
+    /** What a join link offers; needs no session and never uses the link up. */
+    previewJoinLink: (token: string, init?: RequestOptions) =>
+      call<JoinLinkPreview>('POST', '/join_links/preview', { ...init, body: { token } }),
+    /**
+     * Joins the organization behind a join link as the signed-in user (a verified address, on an allowed
+     * domain when the link names some). `status` is `joined`, or `pending` when an admin must approve.
+     */
+    acceptJoinLink: (token: string, init?: RequestOptions) =>
+      call<JoinLinkJoin>('POST', '/join_links/accept', { ...init, body: { token } }),
+    /** Creates a join link; its `url` (with the token) is on this answer only. Admins only. */
+    createJoinLink: (organizationId: string, params: CreateJoinLinkParams, init?: RequestOptions) =>
+      call<JoinLink>('POST', links(organizationId), { ...init, body: params }),
+    /** An organization's join links, newest first (without their urls). Admins only. */
+    listJoinLinks: async (organizationId: string, params: ListParams = {}, init?: RequestOptions) =>
+      asPage(await call<Page<JoinLink>>('GET', links(organizationId), { ...init, query: { ...params } })),
+    /** Revokes a join link: nobody can join through it any more. Admins only. */
+    revokeJoinLink: (organizationId: string, joinLinkId: string, init?: RequestOptions) =>
+      call<JoinLink>('POST', `${links(organizationId)}/${segment(joinLinkId)}/revoke`, init),
+    /** Who used a join link and when, and pending requests. Admins only. */
+    listJoinLinkUses: async (
+      organizationId: string,
+      joinLinkId: string,
+      params: ListJoinLinkUsesParams = {},
+      init?: RequestOptions,
+    ) =>
+      asPage(
+        await call<Page<JoinLinkUse>>('GET', `${links(organizationId)}/${segment(joinLinkId)}/uses`, {
+          ...init,
+          query: { ...params },
+        }),
+      ),
+    /** Approves a pending join request: the person becomes a member. Admins only. */
+    approveJoinLinkUse: (organizationId: string, joinLinkId: string, useId: string, init?: RequestOptions) =>
+      call<JoinLinkUse>(
+        'POST',
+        `${links(organizationId)}/${segment(joinLinkId)}/uses/${segment(useId)}/approve`,
+        init,
+      ),
+    /** Rejects a pending join request. Admins only. */
+    rejectJoinLinkUse: (organizationId: string, joinLinkId: string, useId: string, init?: RequestOptions) =>
+      call<JoinLinkUse>(
+        'POST',
+        `${links(organizationId)}/${segment(joinLinkId)}/uses/${segment(useId)}/reject`,
+        init,
+      ),
   };
 }
 

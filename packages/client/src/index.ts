@@ -8,6 +8,7 @@ export { newIdempotencyKey } from './request.js';
 export type {
   InvitationStatus,
   ListInvitationsParams,
+  ListJoinLinkUsesParams,
   ListParams,
   Page,
 } from './types.js';

@@ -1,4 +1,4 @@
-import type { OrganizationInvitation } from './wire.gen.js';
+import type { JoinLinkUse, OrganizationInvitation } from './wire.gen.js';
 
 export type InvitationStatus = OrganizationInvitation['status'];
 
@@ -17,4 +17,9 @@ export interface ListParams {
 export interface ListInvitationsParams extends ListParams {
   /** One status or several (sent comma-separated). */
   status?: InvitationStatus | readonly InvitationStatus[];
+}
+
+export interface ListJoinLinkUsesParams extends ListParams {
+  /** One status or several (sent comma-separated). */
+  status?: JoinLinkUse['status'] | readonly JoinLinkUse['status'][];
 }

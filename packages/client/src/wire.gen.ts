@@ -311,6 +311,79 @@ export interface OrganizationMembershipRequest {
   updated_at: number;
 }
 
+export interface JoinLink {
+  object: 'join_link';
+  id: string;
+  organization_id: string;
+  role: string;
+  role_name: string;
+  status: 'active' | 'revoked' | 'expired' | 'used_up';
+  max_uses: number | null;
+  uses_count: number;
+  allowed_email_domains: string[];
+  require_approval: boolean;
+  created_by: string | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+  /** The join link with its token: on the create response only. */
+  url: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface JoinLinkUse {
+  object: 'join_link_use';
+  id: string;
+  join_link_id: string;
+  organization_id: string;
+  user_id: string;
+  /** The verified address the person joined with. */
+  email_address: string;
+  status: 'joined' | 'pending' | 'rejected';
+  membership_id: string | null;
+  decided_by: string | null;
+  decided_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface JoinLinkPreview {
+  object: 'join_link_preview';
+  join_link_id: string;
+  status: 'active' | 'revoked' | 'expired' | 'used_up';
+  role: string;
+  role_name: string;
+  organization: {
+    id: string;
+    name: string;
+    slug: string;
+  };
+  require_approval: boolean;
+  allowed_email_domains: string[];
+  expires_at: number | null;
+}
+
+export interface JoinLinkJoin {
+  object: 'join_link_use';
+  id: string;
+  join_link_id: string;
+  organization_id: string;
+  user_id: string;
+  /** The verified address the person joined with. */
+  email_address: string;
+  status: 'joined' | 'pending' | 'rejected';
+  membership_id: string | null;
+  decided_by: string | null;
+  decided_at: number | null;
+  created_at: number;
+  updated_at: number;
+  organization: {
+    id: string;
+    name: string;
+    slug: string;
+  };
+}
+
 export interface CreateInvitationParams {
   /** An email address; trimmed and lower-cased. */
   email_address: string;
@@ -346,4 +419,32 @@ export interface BackendCreateInvitationParams {
   notify?: boolean | null;
   /** Invitekit extension: false sends this invitation no reminder emails (default true). */
   reminders?: boolean | null;
+}
+
+export interface CreateJoinLinkParams {
+  /** A configured role key, at most the configured join-link maximum. */
+  role: string;
+  /** How many people may use the link (default unlimited). */
+  max_uses?: number | null;
+  /** Days until the link expires (default never). */
+  expires_in_days?: number | null;
+  /** Only people with a verified address on one of these domains may join (default any). */
+  allowed_email_domains?: string[] | null;
+  /** Joins become pending requests that an admin approves or rejects (default false). */
+  require_approval?: boolean | null;
+}
+
+export interface BackendCreateJoinLinkParams {
+  /** A configured role key, at most the configured join-link maximum. */
+  role: string;
+  /** How many people may use the link (default unlimited). */
+  max_uses?: number | null;
+  /** Days until the link expires (default never). */
+  expires_in_days?: number | null;
+  /** Only people with a verified address on one of these domains may join (default any). */
+  allowed_email_domains?: string[] | null;
+  /** Joins become pending requests that an admin approves or rejects (default false). */
+  require_approval?: boolean | null;
+  /** An admin of the organization. */
+  created_by: string;
 }

@@ -185,3 +185,55 @@ describe('Frontend API client', () => {
     });
   });
 });
+
+describe('join links (Invitekit extension)', () => {
+  test('an admin creates, lists and revokes a link; a person previews it and joins; uses are listed', async () => {
+    const { admin, org } = await api.organization('links');
+    const asAdmin = frontend(admin.token);
+    const link = await asAdmin.createJoinLink(org.id, { role: 'org:member', max_uses: 3 });
+    expect(link).toMatchObject({ object: 'join_link', uses_count: 0, max_uses: 3, created_by: admin.id });
+    const token = new URL(link.url!).searchParams.get('join_token')!;
+
+    const preview = await frontend(null).previewJoinLink(token);
+    expect(preview).toMatchObject({ join_link_id: link.id, status: 'active', organization: { id: org.id } });
+
+    const bob = await api.user('bob');
+    const joined = await frontend(bob.token).acceptJoinLink(token);
+    expect(joined).toMatchObject({ status: 'joined', user_id: bob.id, organization: { id: org.id } });
+
+    const listed = await asAdmin.listJoinLinks(org.id);
+    expect(listed.data).toEqual([expect.objectContaining({ id: link.id, uses_count: 1, url: null })]);
+    const uses = await asAdmin.listJoinLinkUses(org.id, link.id, { status: 'joined' });
+    expect(uses.data.map((u) => u.user_id)).toEqual([bob.id]);
+    expect((await api.backend.joinLinks.get(org.id, link.id)).uses_count).toBe(1);
+
+    const revoked = await asAdmin.revokeJoinLink(org.id, link.id);
+    expect(revoked.status).toBe('revoked');
+    const carol = await api.user('carol');
+    const refused = await apiError(frontend(carol.token).acceptJoinLink(token));
+    expect(refused.status).toBe(400);
+    expect(refused.code).toBe('join_link_not_active');
+  });
+
+  test('the Backend API client creates links and decides approval requests', async () => {
+    const { admin, org } = await api.organization('approve');
+    const link = await api.backend.joinLinks.create(org.id, {
+      role: 'org:member',
+      created_by: admin.id,
+      require_approval: true,
+    });
+    const dave = await api.user('dave');
+    const asked = await frontend(dave.token).acceptJoinLink(
+      new URL(link.url!).searchParams.get('join_token')!,
+    );
+    expect(asked.status).toBe('pending');
+    const pending = await api.backend.joinLinks.listUses(org.id, link.id, { status: ['pending'] });
+    expect(pending.total_count).toBe(1);
+    const approved = await api.backend.joinLinks.approveUse(org.id, link.id, asked.id, {
+      requesting_user_id: admin.id,
+    });
+    expect(approved).toMatchObject({ status: 'joined', decided_by: admin.id });
+    const members = await api.backend.memberships.list(org.id);
+    expect(members.data.map((m) => m.public_user_data.user_id)).toContain(dave.id);
+  });
+});

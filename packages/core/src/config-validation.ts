@@ -80,6 +80,9 @@ const configSchema = z.looseObject({
     })
     .optional(),
   keepInvitationsOfFormerAdmins: z.boolean().optional(),
+  joinLinks: z
+    .looseObject({ maxRole: nonEmpty.optional(), url: url(['http:', 'https:']).optional() })
+    .optional(),
   smtpUrl: url(['smtp:', 'smtps:']).optional(),
   mailer: z.looseObject({ send: fn }).optional(),
   instanceId: nonEmpty.optional(),

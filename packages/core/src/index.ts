@@ -6,6 +6,7 @@ import {
   logsAcceptLinks,
   type Mailer,
 } from './delivery/index.js';
+import { JoinLinkRolePolicy } from './domain/join-links.js';
 import { redactError } from './domain/redact.js';
 import { defaultRoles, type RoleDefinition, Roles } from './domain/roles.js';
 import { SecretKeys } from './http/auth.js';
@@ -130,6 +131,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
   }
   const roles = new Roles(config.roles ?? defaultRoles);
   const lifecycle = new Lifecycle(config);
+  new JoinLinkRolePolicy(roles, config.joinLinks?.maxRole); // a wrong maxRole fails before the database opens
   const database = await openDatabase(config.database);
   const now = config.now ?? Date.now;
   const log = config.log ?? (() => {});
@@ -280,6 +282,14 @@ export type {
   WebhookEventAttributes,
 } from './delivery/webhooks.js';
 export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
+export type {
+  JoinLink,
+  JoinLinkOptions,
+  JoinLinkPreview,
+  JoinLinkStatus,
+  JoinLinkUse,
+  JoinLinkUseStatus,
+} from './domain/join-links.js';
 export type * from './domain/models.js';
 export type * from './domain/organization-domains.js';
 export { redactTokens } from './domain/redact.js';
@@ -297,9 +307,11 @@ export type { AcceptedInvitation, InvitationPreview } from './services/acceptanc
 export type { InvitationEventType } from './services/effects.js';
 export type { IdempotencyOptions } from './services/idempotency.js';
 export type { InvitekitServices } from './services/index.js';
+export type { CreateJoinLinkInput, JoinLinkWebhookType, JoinResult } from './services/join-links.js';
 export type { InvitationLimits, LifecycleOptions, WebhookEndpoint } from './services/lifecycle-config.js';
 export type { ObjectEventType } from './services/object-events.js';
 export type { DatabaseConfig } from './storage/database.js';
+export * from './wire/join-links.js';
 export {
   MembershipRequestSchema,
   MembershipRequestsSchema,

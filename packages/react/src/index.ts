@@ -8,6 +8,13 @@ export {
 export { invitekitKeys } from './keys.js';
 export { isOptimisticInvitation } from './optimistic.js';
 export { type InvitationState, type UseInvitationResult, useInvitation } from './use-invitation.js';
+export { type JoinLinkState, type UseJoinLinkResult, useJoinLink } from './use-join-link.js';
+export {
+  type UseJoinLinksOptions,
+  type UseJoinLinksResult,
+  useJoinLinks,
+  useJoinLinkUses,
+} from './use-join-links.js';
 export {
   type UseMembershipRequestsOptions,
   type UseMembershipRequestsResult,

@@ -21,6 +21,8 @@ export const invitekitKeys = {
   mySuggestions: (scope: Scope) => [...scope, 'my-suggestions'] as const,
   membershipRequests: (scope: Scope, organizationId: string) =>
     [...scope, 'membership-requests', organizationId] as const,
+  joinLinks: (scope: Scope, organizationId: string) => [...scope, 'join-links', organizationId] as const,
+  joinLinkPreview: (scope: Scope, token: string) => [...scope, 'join-link-preview', token] as const,
 };
 
 export const statusList = (

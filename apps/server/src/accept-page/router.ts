@@ -5,10 +5,11 @@ import express, { type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { ACCEPT_PAGE_PATH, type AcceptPageConfig } from '../accept-page-env.js';
 import { CSRF_COOKIE, csrfToken, csrfValid, newCsrfNonce, sameOrigin } from './csrf.js';
+import { JOIN_TOKEN_FIELD, joinedView, joinFailure, joinPreviewView } from './join-links.js';
 import { cookiesOf, DEV_SESSION_COOKIE, PageSessions, type PageUser } from './session.js';
 import { pageKey, seal, unseal } from './signing.js';
 import { ICON, STYLES, STYLES_FILE } from './styles.js';
-import { messageView, previewView, type ViewContext } from './views.js';
+import { messageView, previewView, signInOptions, type ViewContext } from './views.js';
 
 export interface AcceptPageOptions {
   config: AcceptPageConfig;
@@ -89,15 +90,15 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
     now: Date.now,
   });
 
-  const pageUrl = (token: string | null) => {
+  const pageUrl = (token: string | null, field = 'invitation_token') => {
     const url = new URL(`${publicOrigin}${path}`);
-    if (token) url.searchParams.set('invitation_token', token);
+    if (token) url.searchParams.set(field, token);
     return url.toString();
   };
-  const signInHref = (token: string | null) => {
+  const signInHref = (token: string | null, field?: string) => {
     if (!config.signInUrl) return null;
     const url = new URL(config.signInUrl);
-    url.searchParams.set(config.signInReturnParam, pageUrl(token));
+    url.searchParams.set(config.signInReturnParam, pageUrl(token, field));
     return url.toString();
   };
   const setCookie = (res: Response, name: string, value: string, maxAge?: number) =>
@@ -117,7 +118,13 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
   };
 
   /** The view context, with a CSRF nonce cookie set when the browser has none yet. */
-  const context = (req: Request, res: Response, token: string | null, user: PageUser | null): ViewContext => {
+  const context = (
+    req: Request,
+    res: Response,
+    token: string | null,
+    user: PageUser | null,
+    tokenField = 'invitation_token',
+  ): ViewContext => {
     let nonce = cookiesOf(req)[CSRF_COOKIE];
     if (!nonce) {
       nonce = newCsrfNonce();
@@ -130,7 +137,8 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
       token,
       user,
       devSignIn: config.devSignIn,
-      signInHref: signInHref(token),
+      signInHref: signInHref(token, tokenField),
+      tokenField,
     };
   };
 
@@ -141,6 +149,8 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
       return send(res, 500, messageView(ctx, 'Something went wrong', 'Please try again in a moment.'));
     }
     const [first] = err.errors;
+    const joinPage = joinFailure(ctx, first?.code, first?.longMessage ?? err.message);
+    if (joinPage) return send(res, joinPage.status, joinPage.body);
     const status = (first?.meta?.status as string | undefined) ?? null;
     switch (first?.code) {
       case 'invitation_token_invalid':
@@ -243,6 +253,18 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
   });
 
   router.get('/', async (req, res) => {
+    const joinToken = one(req.query[JOIN_TOKEN_FIELD]);
+    if (joinToken) {
+      // A join link (Invitekit extension): what it offers; never uses it.
+      const ctx = context(req, res, joinToken, await sessions.current(req), JOIN_TOKEN_FIELD);
+      try {
+        await limitTokenRequest(req);
+        const preview = await services.joinLinks.preview(joinToken);
+        return send(res, 200, joinPreviewView(ctx, preview, signInOptions(ctx, 'Sign in to join')));
+      } catch (err) {
+        return failure(res, ctx, err);
+      }
+    }
     const token = one(req.query.invitation_token) ?? null;
     const user = await sessions.current(req);
     const ctx = context(req, res, token, user);
@@ -287,9 +309,11 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
 
   router.post('/', express.urlencoded({ extended: false, limit: '8kb' }), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const token = one(body.invitation_token) || null;
+    const joinToken = one(body[JOIN_TOKEN_FIELD]) || null;
+    const field = joinToken ? JOIN_TOKEN_FIELD : 'invitation_token';
+    const token = joinToken ?? (one(body.invitation_token) || null);
     const user = await sessions.current(req);
-    const ctx = context(req, res, token, user);
+    const ctx = context(req, res, token, user, field);
     const nonce = cookiesOf(req)[CSRF_COOKIE];
     if (!sameOrigin(req, publicOrigin) || !csrfValid(key, nonce, user?.user.id ?? null, one(body.csrf))) {
       return send(
@@ -301,13 +325,13 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
           'Your session changed, or the form came from elsewhere. Open the invitation again.',
           'error',
           {
-            href: pageUrl(token),
+            href: pageUrl(token, field),
             label: 'Back to the invitation',
           },
         ),
       );
     }
-    const back = () => res.redirect(303, pageUrl(token));
+    const back = () => res.redirect(303, pageUrl(token, field));
     switch (one(body.intent)) {
       case 'dev-sign-in': {
         const email = one(body.email)?.trim().toLowerCase() ?? '';
@@ -318,7 +342,7 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
             res,
             422,
             messageView(ctx, 'Enter an email address', `"${email}" is not an email address.`, 'error', {
-              href: pageUrl(token),
+              href: pageUrl(token, field),
               label: 'Try again',
             }),
           );
@@ -330,6 +354,17 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
       case 'sign-out':
         setCookie(res, DEV_SESSION_COOKIE, '', 0);
         return back();
+      case 'join': {
+        if (!joinToken) return failure(res, ctx, invalidToken());
+        if (!user) return res.redirect(303, signInHref(joinToken, field) ?? pageUrl(joinToken, field));
+        try {
+          await limitTokenRequest(req);
+          const joined = await services.joinLinks.join(joinToken, user.user);
+          return send(res, 200, joinedView(ctx, joined.organization.name, joined.use.status === 'pending'));
+        } catch (err) {
+          return failure(res, ctx, err);
+        }
+      }
       case 'accept':
       case 'decline': {
         if (!token) return failure(res, ctx, invalidToken());

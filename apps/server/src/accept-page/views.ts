@@ -16,6 +16,8 @@ export interface ViewContext {
   devSignIn: boolean;
   /** The host's sign-in page, coming back here; null when none is configured. */
   signInHref: string | null;
+  /** The form field the token goes back in: `invitation_token`, or `join_token` for a join link. */
+  tokenField?: string;
 }
 
 const DATE = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
@@ -57,7 +59,7 @@ ${content}
 function intentForm(ctx: ViewContext, intent: string, button: Safe, extra?: Safe) {
   return html`<form method="post" action="${ctx.path}">
 <input type="hidden" name="csrf" value="${ctx.csrf}">
-<input type="hidden" name="invitation_token" value="${ctx.token ?? ''}">
+<input type="hidden" name="${ctx.tokenField ?? 'invitation_token'}" value="${ctx.token ?? ''}">
 <input type="hidden" name="intent" value="${intent}">
 ${extra}${button}
 </form>`;
@@ -77,13 +79,13 @@ ${intentForm(
 </section>`;
 }
 
-function signInOptions(ctx: ViewContext, label: string) {
+export function signInOptions(ctx: ViewContext, label: string) {
   return html`${ctx.signInHref ? html`<a class="button primary" href="${ctx.signInHref}">${label}</a>` : ''}
 ${ctx.devSignIn ? devSignInForm(ctx) : ''}
 ${!ctx.signInHref && !ctx.devSignIn ? html`<p class="notice warn" role="status">Signing in is not set up here yet. Ask the person who invited you.</p>` : ''}`;
 }
 
-function signedInAs(ctx: ViewContext) {
+export function signedInAs(ctx: ViewContext) {
   if (!ctx.user) return '';
   return html`<div class="who"><p>Signed in as <strong data-testid="signed-in-as">${primaryEmail(ctx.user)}</strong>${
     ctx.user.source === 'dev' ? ' (development sign-in)' : ''

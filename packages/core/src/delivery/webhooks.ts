@@ -1,7 +1,9 @@
 import { Webhook } from 'standardwebhooks';
 import type { Roles } from '../domain/roles.js';
 import { type InvitationEventType, webhookEventName } from '../services/effects.js';
+import type { JoinLinkWebhookType } from '../services/join-links.js';
 import type { WebhookEndpoint } from '../services/lifecycle-config.js';
+import type { WireJoinLinkUseWebhookData } from '../wire/join-links.js';
 import type { WireInvitation, WireOrganizationInvitation } from '../wire/responses.js';
 import { invitation, organizationInvitation } from '../wire/serialize.js';
 import { type ObjectWebhookData, objectWebhookData } from './object-events.js';
@@ -67,6 +69,7 @@ export type InvitekitWebhookEvent =
       'invitation.created' | 'invitation.accepted' | 'invitation.revoked',
       WireInvitation & { user_id?: string }
     >
+  | WebhookEnvelope<JoinLinkWebhookType, WireJoinLinkUseWebhookData>
   // Verified domains and membership requests (delivery/object-events.ts).
   | (Omit<WebhookEnvelope<string, unknown>, 'type' | 'data'> & ObjectWebhookData);
 
@@ -82,13 +85,17 @@ export function webhookPayload(
   instanceId: string,
 ): InvitekitWebhookEvent {
   if (!event.snapshot) throw new Error(`event ${event.id} has no snapshot`);
+  const envelope = { object: 'event' as const, timestamp: event.createdAt, instance_id: instanceId };
   const subject = objectWebhookData(event.type, event.snapshot);
-  if (subject) {
-    const at = { object: 'event' as const, timestamp: event.createdAt, instance_id: instanceId };
-    return { ...at, event_attributes: EVENT_ATTRIBUTES, ...subject } as InvitekitWebhookEvent;
+  if (subject)
+    return { ...envelope, event_attributes: EVENT_ATTRIBUTES, ...subject } as InvitekitWebhookEvent;
+  // Join-link events (services/join-links.ts) carry their webhook's type and data, built when they happened.
+  const prebuilt = (event.snapshot as { webhook?: { type: JoinLinkWebhookType; data: unknown } }).webhook;
+  if (prebuilt) {
+    const data = prebuilt.data as WireJoinLinkUseWebhookData;
+    return { ...envelope, type: prebuilt.type, event_attributes: EVENT_ATTRIBUTES, data };
   }
   const found = invitationFromSnapshot(event.snapshot, event.createdAt);
-  const envelope = { object: 'event' as const, timestamp: event.createdAt, instance_id: instanceId };
   const type = webhookEventName(event.organizationId, event.type);
   if ('organizationInvitation' in found) {
     const org = found.organization;

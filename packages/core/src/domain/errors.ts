@@ -39,6 +39,12 @@ export const errorCodes = {
   idempotency_key_invalid: 400,
   idempotency_key_mismatch: 422,
   idempotency_key_in_use: 409,
+  // Invitekit extension: join links (domain/join-links.ts).
+  join_link_token_invalid: 404,
+  join_link_not_active: 400,
+  join_link_role_not_allowed: 422,
+  join_link_email_not_allowed: 403,
+  join_link_use_not_pending: 400,
   not_an_admin_in_organization: 403,
   resource_not_found: 404,
   method_not_allowed: 405,

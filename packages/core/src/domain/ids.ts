@@ -13,6 +13,8 @@ export const idPrefix = {
   organizationDomain: 'orgdmn',
   organizationSuggestion: 'orgsug',
   membershipRequest: 'orgmbreq',
+  joinLink: 'orgjl',
+  joinLinkUse: 'orgjlu',
 } as const;
 
 export type IdKind = keyof typeof idPrefix;

@@ -49,6 +49,11 @@ export class Roles {
     return role;
   }
 
+  /** Every role key, in the configured order (join links rank roles by it: first is highest). */
+  keys(): string[] {
+    return [...this.byKey.keys()];
+  }
+
   name(key: string): string {
     return this.byKey.get(key)?.name ?? key;
   }

@@ -4,6 +4,7 @@ import { ApplicationInvitationsService } from './application-invitations.js';
 import type { ServiceContext } from './context.js';
 import { IdentitiesService } from './identities.js';
 import { InvitationEventsService } from './invitation-events.js';
+import { JoinLinksService } from './join-links.js';
 import { MembershipRequestsService } from './membership-requests.js';
 import { MembershipsService } from './memberships.js';
 import { OrganizationDomainsService } from './organization-domains.js';
@@ -32,6 +33,8 @@ export interface InvitekitServices {
   organizationDomains: OrganizationDomainsService;
   /** Suggestions accepted by people, and the membership requests admins decide. */
   membershipRequests: MembershipRequestsService;
+  /** Invitekit extension: shareable join links. */
+  joinLinks: JoinLinksService;
 }
 
 export function createServices(ctx: ServiceContext): InvitekitServices {
@@ -52,5 +55,6 @@ export function createServices(ctx: ServiceContext): InvitekitServices {
     reminders: new RemindersService(ctx),
     organizationDomains,
     membershipRequests: new MembershipRequestsService(ctx),
+    joinLinks: new JoinLinksService(ctx, { identities }),
   };
 }

@@ -1,3 +1,4 @@
+import type { JoinLinkOptions } from '../domain/join-links.js';
 import { RedirectPolicy } from '../domain/links.js';
 import { type ReminderOptions, type ReminderSchedule, reminderSchedule } from '../domain/reminders.js';
 import { resolveLimits } from './limits.js';
@@ -50,6 +51,8 @@ export interface LifecycleOptions {
   keepInvitationsOfFormerAdmins?: boolean;
   /** Invitekit extension: reminder emails for pending invitations. Off unless given (`{}`: the default schedule). */
   reminders?: ReminderOptions | false;
+  /** Invitekit extension: join links (domain/join-links.ts). */
+  joinLinks?: JoinLinkOptions;
 }
 
 /** The resolved settings every write path reads. */
@@ -62,6 +65,7 @@ export class Lifecycle {
   readonly redirectAfterAccept: boolean;
   /** Null when reminders are off. */
   readonly reminders: ReminderSchedule | null;
+  readonly joinLinks: JoinLinkOptions;
 
   constructor(options: LifecycleOptions = {}) {
     this.acceptUrl = new URL(options.acceptUrl ?? 'http://localhost:3000/accept-invitation').toString();
@@ -71,6 +75,7 @@ export class Lifecycle {
     this.keepInvitationsOfFormerAdmins = options.keepInvitationsOfFormerAdmins ?? true;
     this.redirectAfterAccept = options.redirectAfterAccept ?? false;
     this.reminders = reminderSchedule(options.reminders);
+    this.joinLinks = options.joinLinks ?? {};
   }
 
   /** The page an invitation's accept link opens (the token is added to it). */

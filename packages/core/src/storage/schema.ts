@@ -407,6 +407,74 @@ export const organizationMembershipRequests = pgTable(
   ],
 );
 
+/**
+ * Invitekit extension: shareable join links (services/join-links.ts). Anyone signed in with a verified
+ * address (optionally on an allowed domain) joins the organization with the link's role. `uses_count` is
+ * only ever raised by a conditional UPDATE (`uses_count < max_uses`), so uses stay exact across processes.
+ */
+export const organizationJoinLinks = pgTable(
+  'organization_join_links',
+  {
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    role: text('role').notNull(),
+    /** active | revoked (expired and used up are derived on read). */
+    status: text('status').notNull().default('active'),
+    tokenHash: tokenHash().notNull(),
+    /** Null: unlimited. */
+    maxUses: integer('max_uses'),
+    /** Joins plus approval requests not rejected. */
+    usesCount: integer('uses_count').notNull().default(0),
+    /** Normalised (ASCII, lower-case) domains; empty: any domain. */
+    allowedEmailDomains: jsonb('allowed_email_domains').$type<string[]>().notNull().default([]),
+    requireApproval: boolean('require_approval').notNull().default(false),
+    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+    expiresAt: millis('expires_at'),
+    revokedAt: millis('revoked_at'),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.id] }),
+    // A join token names its link by id alone.
+    uniqueIndex('organization_join_links_id_uidx').on(t.id),
+    index('organization_join_links_org_created_idx').on(t.organizationId, t.createdAt, t.id),
+  ],
+);
+
+/**
+ * Each use of a join link: who, with which verified address, when; `joined` at once, or `pending` until an
+ * admin approves (`joined`) or rejects (`rejected`) it. One use per link and person.
+ */
+export const organizationJoinLinkUses = pgTable(
+  'organization_join_link_uses',
+  {
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    joinLinkId: text('join_link_id').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    emailAddress: text('email_address').notNull(),
+    /** joined | pending | rejected */
+    status: text('status').notNull(),
+    membershipId: text('membership_id'),
+    decidedBy: text('decided_by'),
+    decidedAt: millis('decided_at'),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.id] }),
+    uniqueIndex('organization_join_link_uses_link_user_uidx').on(t.organizationId, t.joinLinkId, t.userId),
+    index('organization_join_link_uses_link_created_idx').on(t.organizationId, t.joinLinkId, t.createdAt),
+  ],
+);
+
 export type OrganizationRow = typeof organizations.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type EmailAddressRow = typeof emailAddresses.$inferSelect;
@@ -415,3 +483,5 @@ export type OrganizationInvitationRow = typeof organizationInvitations.$inferSel
 export type ApplicationInvitationRow = typeof applicationInvitations.$inferSelect;
 export type InvitationEventRow = typeof invitationEvents.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
+export type OrganizationJoinLinkRow = typeof organizationJoinLinks.$inferSelect;
+export type OrganizationJoinLinkUseRow = typeof organizationJoinLinkUses.$inferSelect;

@@ -1,5 +1,6 @@
 import { applicationInvitationRoutes } from './application-invitations.js';
 import { directoryRoutes } from './directory.js';
+import { joinLinkBackendRoutes } from './join-links.js';
 import { membershipRequestRoutes } from './membership-requests.js';
 import { membershipRoutes } from './memberships.js';
 import { metadataRoutes } from './metadata.js';
@@ -17,4 +18,5 @@ export const backendRoutes = [
   ...reminderRoutes,
   ...organizationDomainRoutes,
   ...membershipRequestRoutes,
+  ...joinLinkBackendRoutes,
 ];
