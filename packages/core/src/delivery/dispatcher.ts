@@ -6,6 +6,7 @@ import { effectRows, type InvitationEventSpec, type InvitationEventType } from '
 import type { Lifecycle } from '../services/lifecycle-config.js';
 import type { OpenDatabase } from '../storage/database.js';
 import { type EmailMessage, isPermanent, type Mailer } from './mailer.js';
+import type { Messages } from './locale.js';
 import type { DeliveryLog, ResolvedDeliveryOptions } from './options.js';
 import { claimDue, recordOutcomes } from './outbox-statements.js';
 import { type EventSnapshot, invitationFromSnapshot } from './snapshot.js';
@@ -29,6 +30,8 @@ export interface DispatcherDeps {
     applicationInvitation: (vars: ApplicationInvitationEmailVars) => RenderedEmail;
   };
   instanceId: string;
+  /** Resolves an invitation's locale (null: the configured one) for the templates' `locale`. */
+  messages: Pick<Messages, 'resolve'>;
   options: ResolvedDeliveryOptions;
   log: DeliveryLog;
   /**
@@ -368,6 +371,7 @@ export class Dispatcher implements DirectDelivery {
         expiresAt: i.expiresAt,
         publicMetadata: i.publicMetadata,
         resent,
+        locale: this.deps.messages.resolve(i.locale),
       });
     } else {
       const i = found.applicationInvitation;
@@ -378,6 +382,7 @@ export class Dispatcher implements DirectDelivery {
         expiresAt: i.expiresAt,
         publicMetadata: i.publicMetadata,
         resent,
+        locale: this.deps.messages.resolve(i.locale),
       });
     }
     // A subject is one header line, whatever a template or a name put in it.

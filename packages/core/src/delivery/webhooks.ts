@@ -52,10 +52,13 @@ export type OrganizationInvitationWebhookData = WireOrganizationInvitation & {
   };
 };
 
-/** Every webhook Invitekit sends (`@clerk/backend`'s `WebhookEvent` declares the organization ones). */
+/**
+ * Every webhook Invitekit sends (`@clerk/backend`'s `WebhookEvent` declares the organization ones but
+ * `.updated`, an Invitekit extension sent only to endpoints that subscribe to it by name).
+ */
 export type InvitekitWebhookEvent =
   | WebhookEnvelope<
-      'organizationInvitation.created' | 'organizationInvitation.revoked',
+      'organizationInvitation.created' | 'organizationInvitation.revoked' | 'organizationInvitation.updated',
       OrganizationInvitationWebhookData
     >
   | WebhookEnvelope<
@@ -63,7 +66,7 @@ export type InvitekitWebhookEvent =
       OrganizationInvitationWebhookData & { status: 'accepted'; user_id: string }
     >
   | WebhookEnvelope<
-      'invitation.created' | 'invitation.accepted' | 'invitation.revoked',
+      'invitation.created' | 'invitation.accepted' | 'invitation.revoked' | 'invitation.updated',
       WireInvitation & { user_id?: string }
     >;
 
@@ -104,7 +107,10 @@ export function webhookPayload(
     }
     return {
       ...envelope,
-      type: type as 'organizationInvitation.created' | 'organizationInvitation.revoked',
+      type: type as
+        | 'organizationInvitation.created'
+        | 'organizationInvitation.revoked'
+        | 'organizationInvitation.updated',
       event_attributes: EVENT_ATTRIBUTES,
       data,
     };
@@ -115,7 +121,7 @@ export function webhookPayload(
   };
   return {
     ...envelope,
-    type: type as 'invitation.created' | 'invitation.accepted' | 'invitation.revoked',
+    type: type as 'invitation.created' | 'invitation.accepted' | 'invitation.revoked' | 'invitation.updated',
     event_attributes: EVENT_ATTRIBUTES,
     data,
   };

@@ -13,6 +13,8 @@ export const invitationEventTypes = [
   'declined',
   'revoked',
   'expired',
+  // Invitekit extension: a pending invitation's role, metadata, expiry or locale was edited.
+  'updated',
 ] as const;
 export type InvitationEventType = (typeof invitationEventTypes)[number];
 
@@ -25,7 +27,14 @@ const WEBHOOK_EVENTS: ReadonlySet<InvitationEventType> = new Set([
   'accepted',
   'revoked',
   'declined',
+  'updated',
 ]);
+
+/**
+ * Invitekit's own webhook events (Clerk has no `organizationInvitation.updated`): only endpoints that list
+ * them in `events` hear them, so a Clerk receiver subscribed to everything sees only Clerk's events.
+ */
+const OPT_IN_WEBHOOK_EVENTS: ReadonlySet<InvitationEventType> = new Set(['updated']);
 
 /**
  * `organizationInvitation.created` for an organization invitation, `invitation.created` otherwise. Clerk's
@@ -102,7 +111,8 @@ export function effectRows(lifecycle: Lifecycle, specs: InvitationEventSpec[], n
       });
     if (spec.email) message('email', spec.email.to, spec.email.link, spec.email.leaseUntil ?? null);
     if (WEBHOOK_EVENTS.has(spec.type)) {
-      for (const url of lifecycle.webhookTargets(webhookEventName(spec.organizationId, spec.type))) {
+      const name = webhookEventName(spec.organizationId, spec.type);
+      for (const url of lifecycle.webhookTargets(name, OPT_IN_WEBHOOK_EVENTS.has(spec.type))) {
         message('webhook', url);
       }
     }

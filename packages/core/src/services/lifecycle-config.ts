@@ -1,4 +1,5 @@
 import { RedirectPolicy } from '../domain/links.js';
+import { BASE_LOCALE, canonicalLocale } from '../domain/locale.js';
 import { resolveLimits } from './limits.js';
 
 /** A webhook receiver: its URL, its Standard Webhooks secret (`whsec_…`), and optionally which events. */
@@ -47,6 +48,11 @@ export interface LifecycleOptions {
    * invitation was valid when sent; revoke it to withdraw it).
    */
   keepInvitationsOfFormerAdmins?: boolean;
+  /**
+   * Invitekit extension: the BCP 47 locale of invitations that name none and whose organization has none.
+   * Default `en`.
+   */
+  locale?: string;
 }
 
 /** The resolved settings every write path reads. */
@@ -57,6 +63,8 @@ export class Lifecycle {
   readonly limits: Required<InvitationLimits>;
   readonly keepInvitationsOfFormerAdmins: boolean;
   readonly redirectAfterAccept: boolean;
+  /** The configured locale, canonical. */
+  readonly locale: string;
 
   constructor(options: LifecycleOptions = {}) {
     this.acceptUrl = new URL(options.acceptUrl ?? 'http://localhost:3000/accept-invitation').toString();
@@ -65,6 +73,8 @@ export class Lifecycle {
     this.limits = resolveLimits(options.limits);
     this.keepInvitationsOfFormerAdmins = options.keepInvitationsOfFormerAdmins ?? true;
     this.redirectAfterAccept = options.redirectAfterAccept ?? false;
+    // config-validation.ts has checked it is a language tag.
+    this.locale = canonicalLocale(options.locale ?? BASE_LOCALE) ?? BASE_LOCALE;
   }
 
   /** The page an invitation's accept link opens (the token is added to it). */
@@ -72,8 +82,10 @@ export class Lifecycle {
     return (this.redirectAfterAccept ? null : redirectUrl) ?? this.acceptUrl;
   }
 
-  /** The endpoints subscribed to a webhook event type. */
-  webhookTargets(eventType: string): string[] {
-    return this.webhooks.filter((w) => !w.events || w.events.includes(eventType)).map((w) => w.url);
+  /** The endpoints subscribed to a webhook event type; an `optIn` type only those that name it. */
+  webhookTargets(eventType: string, optIn = false): string[] {
+    return this.webhooks
+      .filter((w) => (!w.events && !optIn) || w.events?.includes(eventType))
+      .map((w) => w.url);
   }
 }

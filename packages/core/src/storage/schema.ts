@@ -34,6 +34,8 @@ export const organizations = pgTable(
     createdBy: text('created_by'),
     maxAllowedMemberships: integer('max_allowed_memberships').notNull().default(0),
     adminDeleteEnabled: boolean('admin_delete_enabled').notNull().default(true),
+    /** Invitekit extension: the default BCP 47 locale of its invitations (null: the configured one). */
+    locale: text('locale'),
     publicMetadata: metadata('public_metadata'),
     privateMetadata: metadata('private_metadata'),
     createdAt: millis('created_at').notNull(),
@@ -126,6 +128,8 @@ export const organizationInvitations = pgTable(
     privateMetadata: metadata('private_metadata'),
     redirectUrl: text('redirect_url'),
     notify: boolean('notify').notNull().default(true),
+    /** BCP 47, canonical; what its emails and the hosted page render in (null: the configured locale). */
+    locale: text('locale'),
     tokenHash: tokenHash(),
     expiresAt: millis('expires_at').notNull(),
     createdAt: millis('created_at').notNull(),
@@ -181,6 +185,8 @@ export const applicationInvitations = pgTable(
     publicMetadata: metadata('public_metadata'),
     redirectUrl: text('redirect_url'),
     notify: boolean('notify').notNull().default(true),
+    /** BCP 47, canonical; what its emails and the hosted page render in (null: the configured locale). */
+    locale: text('locale'),
     tokenHash: tokenHash(),
     /** The user who accepted it. */
     userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
