@@ -232,8 +232,13 @@ export {
   type EmailMessage,
   type EmailOptions,
   type EmailTemplates,
+  builtInCatalogs,
+  type Catalog,
+  type Catalogs,
   escapeHtml,
   type KeptMessage,
+  type MessageValues,
+  Messages,
   logsAcceptLinks,
   type Mailer,
   type OrganizationInvitationEmailVars,
@@ -251,6 +256,7 @@ export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
 export type * from './domain/models.js';
 export { redactTokens } from './domain/redact.js';
 export { defaultRoles, type RoleDefinition } from './domain/roles.js';
+export { canonicalLocale, localeChain } from './domain/locale.js';
 export type { InvitationStatus } from './domain/status.js';
 export { answerClientError, clientErrorResponse } from './http/client-error.js';
 export type { CorsConfig } from './http/cors.js';
@@ -261,7 +267,12 @@ export { securityHeaders } from './http/security-headers.js';
 export type { Authenticate, AuthenticatedUser, InvitekitRequest, InvitekitResponse } from './http/types.js';
 export type { AcceptedInvitation, InvitationPreview } from './services/acceptance.js';
 export type { InvitationEventType } from './services/effects.js';
+export type {
+  EditApplicationInvitationInput,
+  EditOrganizationInvitationInput,
+} from './services/invitation-edits.js';
 export type { InvitekitServices } from './services/index.js';
 export type { InvitationLimits, LifecycleOptions, WebhookEndpoint } from './services/lifecycle-config.js';
 export type { DatabaseConfig } from './storage/database.js';
+export * from './wire/invitation-edits.js';
 export * from './wire/responses.js';

@@ -3,6 +3,7 @@ import { AccessService } from './access.js';
 import { ApplicationInvitationsService } from './application-invitations.js';
 import type { ServiceContext } from './context.js';
 import { IdentitiesService } from './identities.js';
+import { InvitationEditsService } from './invitation-edits.js';
 import { InvitationEventsService } from './invitation-events.js';
 import { MembershipsService } from './memberships.js';
 import { OrganizationInvitationsService } from './organization-invitations.js';
@@ -23,6 +24,8 @@ export interface InvitekitServices {
   acceptance: AcceptanceService;
   /** Admin checks for the Frontend API. */
   access: AccessService;
+  /** Invitekit extension: edit a pending invitation in place (role, metadata, expiry, locale). */
+  invitationEdits: InvitationEditsService;
 }
 
 export function createServices(ctx: ServiceContext): InvitekitServices {
@@ -39,5 +42,6 @@ export function createServices(ctx: ServiceContext): InvitekitServices {
     identities,
     acceptance: new AcceptanceService(ctx, { identities, organizationInvitations, invitations }),
     access: new AccessService(ctx),
+    invitationEdits: new InvitationEditsService(ctx, { organizationInvitations, invitations }),
   };
 }

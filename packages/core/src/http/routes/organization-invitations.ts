@@ -43,6 +43,7 @@ const createBody = z.strictObject({
   redirect_url: urlBody,
   expires_in_days: expiresInDaysBody,
   notify: z.boolean().nullable().optional().describe('Email the invitee (default true).'),
+  locale: z.string().min(1).max(64).nullable().optional().describe('Invitekit extension: BCP 47 locale of its emails.'),
 });
 
 const toInput = (b: z.output<typeof createBody>) => ({
@@ -54,6 +55,7 @@ const toInput = (b: z.output<typeof createBody>) => ({
   redirectUrl: b.redirect_url,
   expiresInDays: b.expires_in_days,
   notify: b.notify,
+  locale: b.locale,
 });
 
 const page10 = { limit: limitParam, offset: offsetParam };
