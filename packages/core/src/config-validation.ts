@@ -34,7 +34,10 @@ const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function
 const nonEmpty = z.string({ error: 'must be a string' }).min(1, 'must not be empty');
 const locale = z
   .string({ error: 'must be a string' })
-  .refine((value) => canonicalLocale(value) !== null, 'must be a BCP 47 language tag such as en, fr or de-AT');
+  .refine(
+    (value) => canonicalLocale(value) !== null,
+    'must be a BCP 47 language tag such as en, fr or de-AT',
+  );
 
 const configSchema = z.looseObject({
   database: z

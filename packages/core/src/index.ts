@@ -225,6 +225,9 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
 
 export {
   type ApplicationInvitationEmailVars,
+  builtInCatalogs,
+  type Catalog,
+  type Catalogs,
   type DeliveryConfig,
   type DeliveryLog,
   type DeliveryOptions,
@@ -232,15 +235,12 @@ export {
   type EmailMessage,
   type EmailOptions,
   type EmailTemplates,
-  builtInCatalogs,
-  type Catalog,
-  type Catalogs,
   escapeHtml,
   type KeptMessage,
-  type MessageValues,
-  Messages,
   logsAcceptLinks,
   type Mailer,
+  Messages,
+  type MessageValues,
   type OrganizationInvitationEmailVars,
   PermanentDeliveryError,
   type RenderedEmail,
@@ -253,10 +253,10 @@ export type {
   WebhookEventAttributes,
 } from './delivery/webhooks.js';
 export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
+export { canonicalLocale, localeChain } from './domain/locale.js';
 export type * from './domain/models.js';
 export { redactTokens } from './domain/redact.js';
 export { defaultRoles, type RoleDefinition } from './domain/roles.js';
-export { canonicalLocale, localeChain } from './domain/locale.js';
 export type { InvitationStatus } from './domain/status.js';
 export { answerClientError, clientErrorResponse } from './http/client-error.js';
 export type { CorsConfig } from './http/cors.js';
@@ -267,11 +267,11 @@ export { securityHeaders } from './http/security-headers.js';
 export type { Authenticate, AuthenticatedUser, InvitekitRequest, InvitekitResponse } from './http/types.js';
 export type { AcceptedInvitation, InvitationPreview } from './services/acceptance.js';
 export type { InvitationEventType } from './services/effects.js';
+export type { InvitekitServices } from './services/index.js';
 export type {
   EditApplicationInvitationInput,
   EditOrganizationInvitationInput,
 } from './services/invitation-edits.js';
-export type { InvitekitServices } from './services/index.js';
 export type { InvitationLimits, LifecycleOptions, WebhookEndpoint } from './services/lifecycle-config.js';
 export type { DatabaseConfig } from './storage/database.js';
 export * from './wire/invitation-edits.js';

@@ -158,6 +158,8 @@ export function createBackground(
   };
 }
 
+export { escapeHtml, Messages, type MessageValues } from './locale.js';
+export { builtInCatalogs, type Catalog, type Catalogs } from './locale-catalogs.js';
 export {
   DevMailer,
   type EmailMessage,
@@ -165,12 +167,10 @@ export {
   type Mailer,
   PermanentDeliveryError,
 } from './mailer.js';
-export { escapeHtml, type MessageValues, Messages } from './locale.js';
-export { builtInCatalogs, type Catalog, type Catalogs } from './locale-catalogs.js';
 export type { DeliveryLog, DeliveryOptions, EmailOptions, SweeperOptions } from './options.js';
-export {
-  type ApplicationInvitationEmailVars,
-  type EmailTemplates,
-  type OrganizationInvitationEmailVars,
-  type RenderedEmail,
+export type {
+  ApplicationInvitationEmailVars,
+  EmailTemplates,
+  OrganizationInvitationEmailVars,
+  RenderedEmail,
 } from './templates.js';

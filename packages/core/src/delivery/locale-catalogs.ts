@@ -11,11 +11,11 @@ export type Catalogs = Record<string, Catalog>;
 
 const en: Catalog = {
   'organizationInvitation.subject':
-    '{hasInviter, select, yes {{inviter} invited you to join {organization}} other {You’re invited to join {organization}}}',
+    "{hasInviter, select, yes {{inviter} invited you to join {organization}} other {You're invited to join {organization}}}",
   'organizationInvitation.heading': 'Join {organization}',
   'organizationInvitation.body':
     '{hasInviter, select, yes {{inviter} invited you} other {You have been invited}} to join <b>{organization}</b> as <b>{role}</b>.',
-  'applicationInvitation.subject': 'You’re invited to join {appName}',
+  'applicationInvitation.subject': "You're invited to join {appName}",
   'applicationInvitation.heading': 'Join {appName}',
   'applicationInvitation.body': 'You have been invited to join <b>{appName}</b>.',
   'email.button': 'Accept invitation',

@@ -56,9 +56,7 @@ export class Messages {
    * `locale`: the configured locale (default `en`). `messages`: the host's catalogs, by locale. `base`:
    * the catalogs they override, default the built-in email catalogs (the hosted accept page adds its own).
    */
-  constructor(
-    options: { locale?: string | null; messages?: Catalogs | null; base?: Catalogs[] } = {},
-  ) {
+  constructor(options: { locale?: string | null; messages?: Catalogs | null; base?: Catalogs[] } = {}) {
     this.defaultLocale = options.locale ? checkedLocale(options.locale, 'locale') : BASE_LOCALE;
     const catalogs: Catalogs = {};
     for (const base of options.base ?? [builtInCatalogs]) {
@@ -75,7 +73,9 @@ export class Messages {
         try {
           new IntlMessageFormat(message, canonicalLocale(tag)!, FORMATS);
         } catch (err) {
-          throw new Error(`Invitekit: messages.${tag}.${key} is not an ICU message: ${(err as Error).message}`);
+          throw new Error(
+            `Invitekit: messages.${tag}.${key} is not an ICU message: ${(err as Error).message}`,
+          );
         }
       }
     }
@@ -140,6 +140,7 @@ export class Messages {
 
 function checkedLocale(value: string, name: string): string {
   const canonical = canonicalLocale(value);
-  if (!canonical) throw new Error(`Invitekit: ${name} is not a BCP 47 language tag: ${JSON.stringify(value)}`);
+  if (!canonical)
+    throw new Error(`Invitekit: ${name} is not a BCP 47 language tag: ${JSON.stringify(value)}`);
   return canonical;
 }

@@ -46,10 +46,6 @@ export function localeAncestors(locale: string): string[] {
  * locale and its ancestors, then English. `fr-CA` with `de` configured → fr-CA, fr, de, en.
  */
 export function localeChain(locale: string | null, configured: string): string[] {
-  const chain = [
-    ...(locale ? localeAncestors(locale) : []),
-    ...localeAncestors(configured),
-    BASE_LOCALE,
-  ];
+  const chain = [...(locale ? localeAncestors(locale) : []), ...localeAncestors(configured), BASE_LOCALE];
   return [...new Set(chain)];
 }

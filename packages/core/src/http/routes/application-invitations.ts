@@ -35,7 +35,13 @@ const createBody = z.strictObject({
     .optional()
     .describe('Replace a pending invitation for the address; on single create, also allow an existing user.'),
   expires_in_days: expiresInDaysBody,
-  locale: z.string().min(1).max(64).nullable().optional().describe('Invitekit extension: BCP 47 locale of its emails.'),
+  locale: z
+    .string()
+    .min(1)
+    .max(64)
+    .nullable()
+    .optional()
+    .describe('Invitekit extension: BCP 47 locale of its emails.'),
   template_slug: z
     .enum(['invitation', 'waitlist_invitation'])
     .nullable()

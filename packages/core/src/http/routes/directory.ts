@@ -183,7 +183,13 @@ export const directoryRoutes = [
       public_metadata: metadataBody,
       private_metadata: metadataBody,
       max_allowed_memberships: intBody(0).nullable().optional(),
-      locale: z.string().min(1).max(64).nullable().optional().describe('Invitekit extension: default BCP 47 locale of its invitations.'),
+      locale: z
+        .string()
+        .min(1)
+        .max(64)
+        .nullable()
+        .optional()
+        .describe('Invitekit extension: default BCP 47 locale of its invitations.'),
     }),
     response: OrganizationSchema,
     handler: async ({ body }, { services }) =>

@@ -19,8 +19,8 @@ import {
 } from '../../wire/serialize.js';
 import { emailBody, limitParam, offsetParam, statusParam } from '../params.js';
 import { defineRoute, type Route } from '../route.js';
-import { frontendInvitationEditRoutes } from './invitation-edits.js';
 import type { AuthenticatedUser } from '../types.js';
+import { frontendInvitationEditRoutes } from './invitation-edits.js';
 
 const me = ['Frontend API: me'];
 const admin = ['Frontend API: organization admins'];

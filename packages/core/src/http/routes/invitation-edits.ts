@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { FrontendInvitationWrapped } from '../../wire/responses.js';
 import {
   EditedInvitationSchema,
   EditedOrganizationInvitationSchema,
   editedInvitation,
   editedOrganizationInvitation,
 } from '../../wire/invitation-edits.js';
+import { FrontendInvitationWrapped } from '../../wire/responses.js';
 import { clientWrapped, frontendOrganizationInvitation } from '../../wire/serialize.js';
 import { expiresInDaysBody, metadataBody } from '../params.js';
 import { defineRoute, type Route } from '../route.js';
@@ -80,7 +80,8 @@ export const invitationEditRoutes: Route[] = [
     method: 'PATCH',
     path: '/v1/invitations/{invitation_id}',
     operationId: 'UpdateInvitation',
-    summary: 'Invitekit: edit a pending application invitation (metadata, expiry, locale); the link stays valid',
+    summary:
+      'Invitekit: edit a pending application invitation (metadata, expiry, locale); the link stays valid',
     tags: ['Invitations'],
     auth: 'secret',
     params: z.object({ invitation_id: z.string().min(1) }),

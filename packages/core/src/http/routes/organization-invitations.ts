@@ -43,7 +43,13 @@ const createBody = z.strictObject({
   redirect_url: urlBody,
   expires_in_days: expiresInDaysBody,
   notify: z.boolean().nullable().optional().describe('Email the invitee (default true).'),
-  locale: z.string().min(1).max(64).nullable().optional().describe('Invitekit extension: BCP 47 locale of its emails.'),
+  locale: z
+    .string()
+    .min(1)
+    .max(64)
+    .nullable()
+    .optional()
+    .describe('Invitekit extension: BCP 47 locale of its emails.'),
 });
 
 const toInput = (b: z.output<typeof createBody>) => ({
