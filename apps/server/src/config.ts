@@ -4,7 +4,7 @@ import { type AcceptPageConfig, acceptPageFromEnv } from './accept-page-env.js';
 import { corsFromEnv } from './cors-env.js';
 import { databaseFromEnv } from './database-env.js';
 import { deliveryFromEnv } from './delivery-env.js';
-import { ConfigError, envInt, envList, envOrigins, envUrl } from './env.js';
+import { ConfigError, envInt, envList, envLocale, envOrigins, envUrl } from './env.js';
 import { type JwtAuthOptions, jwtAuthenticate, jwtOptionsFromEnv } from './jwt-auth.js';
 import { limitsFromEnv } from './limits-env.js';
 
@@ -29,6 +29,12 @@ export interface ServerConfig {
  * the JWT settings of the Frontend API (jwt-auth.ts), the database's (database-env.ts), delivery's
  * (delivery-env.ts) and the limits (limits-env.ts). See README.md.
  */
+/** INVITEKIT_LOCALE: the configured locale (an Invitekit extension), canonical. */
+const localeFromEnv = (env: NodeJS.ProcessEnv) => {
+  const locale = envLocale(env, 'INVITEKIT_LOCALE');
+  return locale ? { locale } : {};
+};
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = envInt(env, 'PORT', { min: 0, max: 65535, fallback: 3000 })!;
   const smtpUrl = envUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']);
@@ -67,6 +73,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       ...(redirectOrigins.length ? { redirectOrigins } : {}),
       ...(webhookUrl && webhookSecret ? { webhooks: [{ url: webhookUrl, secret: webhookSecret }] } : {}),
       ...(env.INVITEKIT_INSTANCE_ID ? { instanceId: env.INVITEKIT_INSTANCE_ID } : {}),
+      ...localeFromEnv(env),
       database: databaseFromEnv(env),
       ...deliveryFromEnv(env),
     },

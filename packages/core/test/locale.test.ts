@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../test/support/databases.js';
 import { type ReceivedMail, startSmtpServer, waitFor } from '../../../test/support/smtp.js';
 import { canonicalLocale, localeChain } from '../src/domain/locale.js';
-import { createInvitekit, type Invitekit, type InvitekitConfig, Messages } from '../src/index.js';
+import { createInvitekit, type InvitekitConfig, Messages } from '../src/index.js';
 
 // Locales (Invitekit extension): emails rendered from ICU catalogs in the invitation's locale, received by
 // a real SMTP server; the default chain (invitation → organization → configured → en); host catalogs.
