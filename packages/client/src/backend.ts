@@ -2,7 +2,9 @@ import { createRequester, type FetchLike, type RequestOptions, segment } from '.
 import type { ListInvitationsParams, ListParams, Page } from './types.js';
 import type {
   BackendCreateInvitationParams,
+  BackendEditedOrganizationInvitation,
   BackendOrganizationInvitation,
+  BackendUpdateInvitationParams,
   Organization,
   OrganizationMembership,
   User,
@@ -83,6 +85,21 @@ export function createBackendClient(options: BackendClientOptions) {
           'GET',
           `${orgPath(organizationId)}/invitations/${segment(invitationId)}`,
           init,
+        ),
+      /**
+       * Invitekit extension: edits a pending invitation (role, public and private metadata, expiry, locale);
+       * its link stays valid and nothing is emailed unless `notify: true`. The answer adds `locale`.
+       */
+      update: (
+        organizationId: string,
+        invitationId: string,
+        params: BackendUpdateInvitationParams,
+        init?: RequestOptions,
+      ) =>
+        request<BackendEditedOrganizationInvitation>(
+          'PATCH',
+          `${orgPath(organizationId)}/invitations/${segment(invitationId)}`,
+          { ...init, body: params },
         ),
       revoke: (
         organizationId: string,
