@@ -183,7 +183,7 @@ describe('hosted accept page (zero-config server)', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('<html lang="fr">');
     expect(page.text).toContain('Rejoindre Acme &lt;script&gt;');
-    expect(page.text).toContain('vous invite</strong> à rejoindre');
+    expect(page.text).toContain('<strong>Ada Lovelace</strong> vous invite à rejoindre');
     expect(page.text).toContain(`${long('fr', fr.body.expires_at)} UTC`);
     expect(page.text).toContain('Connectez-vous avec l’adresse');
     // Accepted, the success page speaks French too.

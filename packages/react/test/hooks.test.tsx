@@ -291,8 +291,10 @@ describe('useOrgInvitations', () => {
     const edited = (await act(() => done)) as Record<string, unknown>;
     expect(edited).toMatchObject({ id: bob.id, role: 'org:admin', status: 'pending', url: null });
     expect(edited).not.toHaveProperty('private_metadata');
-    await waitFor(() => expect(result.current.isFetching).toBe(false));
-    expect(result.current.data[0]).toMatchObject({ role: 'org:admin', role_name: 'Admin' });
+    // The refetch after it brings the server's row, role name included.
+    await waitFor(() =>
+      expect(result.current.data[0]).toMatchObject({ role: 'org:admin', role_name: 'Admin' }),
+    );
     const stored = await api.backend.organizationInvitations.get(org.id, bob.id);
     expect(stored).toMatchObject({
       role: 'org:admin',
