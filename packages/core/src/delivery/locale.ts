@@ -12,6 +12,36 @@ const FORMATS = {
 /** Compiled messages kept at most; locales come from callers, so the cache is bounded. */
 const CACHE_MAX = 1000;
 
+/**
+ * Intl formatters for the messages, one per locale and style. intl-messageformat's default ones key their
+ * cache by JSON-serialising the arguments on every call, which was most of an email's rendering time.
+ */
+function cachedFormatters() {
+  const cache = new Map<string, WeakMap<object, unknown>>();
+  const NO_STYLE = {};
+  const cached = <T>(kind: string, make: (locales: string | string[], style?: object) => T) =>
+    ((locales: string | string[], style?: object) => {
+      const key = `${kind}\u0000${String(locales)}`;
+      let byStyle = cache.get(key);
+      if (!byStyle) {
+        if (cache.size >= CACHE_MAX) cache.clear();
+        byStyle = new WeakMap();
+        cache.set(key, byStyle);
+      }
+      let formatter = byStyle.get(style ?? NO_STYLE) as T | undefined;
+      if (!formatter) {
+        formatter = make(locales, style);
+        byStyle.set(style ?? NO_STYLE, formatter);
+      }
+      return formatter;
+    }) as never;
+  return {
+    getNumberFormat: cached('n', (l, s) => new Intl.NumberFormat(l, s)),
+    getDateTimeFormat: cached('d', (l, s) => new Intl.DateTimeFormat(l, s)),
+    getPluralRules: cached('p', (l, s) => new Intl.PluralRules(l, s)),
+  };
+}
+
 export type MessageValues = Record<string, string | number | Date | null | undefined>;
 
 const HTML_ESCAPES: Record<string, string> = {
@@ -50,7 +80,18 @@ export class Messages {
   /** The configured locale: invitations without one of their own render in it. */
   readonly defaultLocale: string;
   private readonly catalogs: Catalogs;
-  private readonly compiled = new Map<string, IntlMessageFormat>();
+  /**
+   * Per locale and key: the compiled message and the language it is written in. Building them (Intl.Locale,
+   * the fallback chain, parsing) costs far more than formatting, so every email after the first pays only
+   * for formatting.
+   */
+  private readonly compiled = new Map<
+    string,
+    { format: IntlMessageFormat; writtenIn: string; literal: string | null }
+  >();
+  /** Caller's tag → canonical tag (or the default), so each email does not canonicalise again. */
+  private readonly resolved = new Map<string, string>();
+  private readonly formatters = cachedFormatters();
 
   /**
    * `locale`: the configured locale (default `en`). `messages`: the host's catalogs, by locale. `base`:
@@ -83,7 +124,14 @@ export class Messages {
 
   /** The locale an invitation renders in: its own, else the configured one. */
   resolve(locale: string | null | undefined): string {
-    return (locale && canonicalLocale(locale)) || this.defaultLocale;
+    if (!locale) return this.defaultLocale;
+    let resolved = this.resolved.get(locale);
+    if (resolved === undefined) {
+      resolved = canonicalLocale(locale) ?? this.defaultLocale;
+      if (this.resolved.size >= CACHE_MAX) this.resolved.clear();
+      this.resolved.set(locale, resolved);
+    }
+    return resolved;
   }
 
   /**
@@ -91,14 +139,14 @@ export class Messages {
    * catalog (or an ancestor's: `fr` for `fr-CA`) has the message, else the fallback catalog's.
    */
   writtenIn(locale: string | null | undefined, key: string): string {
-    const resolved = this.resolve(locale);
-    const { tag } = this.find(resolved, key);
-    return localeAncestors(resolved).includes(tag) ? resolved : tag;
+    return this.entry(locale, key).writtenIn;
   }
 
   /** A message as plain text; `<b>` marks are dropped. */
   text(locale: string | null | undefined, key: string, values: MessageValues = {}): string {
-    const parts = this.message(locale, key).formatToParts<string>({
+    const entry = this.entry(locale, key);
+    if (entry.literal !== null) return entry.literal;
+    const parts = entry.format.formatToParts<string>({
       ...values,
       b: (chunks: string[]) => chunks.join(''),
     });
@@ -107,12 +155,14 @@ export class Messages {
 
   /** A message as HTML: its text and every value escaped, `<b>` as `<strong>`. */
   html(locale: string | null | undefined, key: string, values: MessageValues = {}): string {
+    const entry = this.entry(locale, key);
+    if (entry.literal !== null) return escapeHtml(entry.literal);
     const wrapped: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(values)) {
       wrapped[name] = typeof value === 'string' ? new Text(value) : value;
     }
     wrapped.b = (chunks: unknown[]) => new Html(`<strong>${chunks.map(htmlOf).join('')}</strong>`);
-    const parts = this.message(locale, key).formatToParts(wrapped as never);
+    const parts = entry.format.formatToParts(wrapped as never);
     return parts.map((p) => htmlOf(p.value)).join('');
   }
 
@@ -124,17 +174,24 @@ export class Messages {
     throw new Error(`Invitekit: no message "${key}" in any catalog`);
   }
 
-  private message(locale: string | null | undefined, key: string): IntlMessageFormat {
+  private entry(locale: string | null | undefined, key: string) {
     const resolved = this.resolve(locale);
     const cacheKey = `${resolved}\u0000${key}`;
-    let compiled = this.compiled.get(cacheKey);
-    if (!compiled) {
-      const { message } = this.find(resolved, key);
-      compiled = new IntlMessageFormat(message, this.writtenIn(resolved, key), FORMATS);
+    let entry = this.compiled.get(cacheKey);
+    if (!entry) {
+      const { tag, message } = this.find(resolved, key);
+      const writtenIn = localeAncestors(resolved).includes(tag) ? resolved : tag;
+      const format = new IntlMessageFormat(message, writtenIn, FORMATS, { formatters: this.formatters });
+      // A message without arguments or tags (a button label) is the same text every time.
+      const ast = format.getAst();
+      const literal = ast.every((el) => el.type === 0)
+        ? ast.map((el) => (el as { value: string }).value).join('')
+        : null;
+      entry = { format, writtenIn, literal };
       if (this.compiled.size >= CACHE_MAX) this.compiled.clear();
-      this.compiled.set(cacheKey, compiled);
+      this.compiled.set(cacheKey, entry);
     }
-    return compiled;
+    return entry;
   }
 }
 
