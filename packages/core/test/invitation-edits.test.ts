@@ -147,6 +147,15 @@ describe.each(testDatabases())('invitation edits on $name', (kind) => {
       public_metadata: { team: 'b' },
       private_metadata: { seat: 7 },
     });
+    // Accepted, it cannot be edited any more.
+    const late = await call('PATCH', `/v1/organizations/${orgId}/invitations/${created.id}`, {
+      role: 'org:member',
+    });
+    expect(late.status).toBe(400);
+    expect(late.body.errors[0]).toMatchObject({
+      code: 'organization_invitation_not_pending',
+      meta: { status: 'accepted' },
+    });
   });
 
   it('with notify: true, emails it again with a new link; the old link stops working', async () => {
