@@ -225,13 +225,16 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
 
 export {
   type ApplicationInvitationEmailVars,
+  applicationInvitationEmail,
   builtInCatalogs,
   type Catalog,
   type Catalogs,
+  catalogEmail,
   type DeliveryConfig,
   type DeliveryLog,
   type DeliveryOptions,
   DevMailer,
+  defaultOrganizationInvitationEmail,
   type EmailMessage,
   type EmailOptions,
   type EmailTemplates,

@@ -168,9 +168,12 @@ export {
   PermanentDeliveryError,
 } from './mailer.js';
 export type { DeliveryLog, DeliveryOptions, EmailOptions, SweeperOptions } from './options.js';
-export type {
-  ApplicationInvitationEmailVars,
-  EmailTemplates,
-  OrganizationInvitationEmailVars,
-  RenderedEmail,
+export {
+  type ApplicationInvitationEmailVars,
+  applicationInvitationEmail,
+  catalogEmail,
+  defaultOrganizationInvitationEmail,
+  type EmailTemplates,
+  type OrganizationInvitationEmailVars,
+  type RenderedEmail,
 } from './templates.js';
