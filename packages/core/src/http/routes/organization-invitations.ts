@@ -208,7 +208,7 @@ export const organizationInvitationRoutes = [
     path: '/v1/organizations/{organization_id}/invitations/{invitation_id}/events',
     operationId: 'ListOrganizationInvitationEvents',
     summary:
-      "An invitation's history (Invitekit): created, emailed, delivery_failed, resent, accepted, declined, revoked, expired, with each email and webhook delivery",
+      "An invitation's history (Invitekit): created, emailed, delivery_failed, resent, accepted, declined, revoked, expired, updated, with each email and webhook delivery",
     tags,
     auth: 'secret',
     params: invitationParams,
