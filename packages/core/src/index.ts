@@ -251,6 +251,7 @@ export {
 } from './delivery/index.js';
 export { smtpMailer } from './delivery/mailer.js';
 export type {
+  InvitekitExtensionWebhookEvent,
   InvitekitWebhookEvent,
   OrganizationInvitationWebhookData,
   WebhookEventAttributes,

@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../test/support/databases.js';
+import { waitFor } from '../../../test/support/smtp.js';
+import { startWebhookReceiver } from '../../../test/support/webhook-receiver.js';
 import { createInvitekit, type Invitekit, type InvitekitRequest } from '../src/index.js';
 
 // Editing a pending invitation in place (Invitekit extension), through the real request handler on both
@@ -286,5 +289,66 @@ describe.each(testDatabases())('invitation edits on $name', (kind) => {
       code: 'invitation_not_pending',
       meta: { status: 'revoked' },
     });
+  });
+});
+
+describe.each(testDatabases())('the updated webhook on $name', (kind) => {
+  it('is delivered, signed, to the endpoint that asked for it by name, and only there', async () => {
+    const all = await startWebhookReceiver();
+    const updates = await startWebhookReceiver();
+    const db = await kind.create();
+    const ik = await createInvitekit({
+      database: db.config,
+      mailer: { send: async () => {} },
+      delivery: { pollIntervalMs: 50 },
+      webhooks: [
+        { url: all.url, secret: SECRET },
+        { url: updates.url, secret: SECRET, events: ['organizationInvitation.updated'] },
+      ],
+    });
+    try {
+      ik.start();
+      const org = await ik.services.organizations.create({ name: 'Hooks' });
+      const created = await ik.services.organizationInvitations.create(org.id, {
+        emailAddress: 'hook@example.com',
+        role: 'org:member',
+      });
+      await ik.services.invitationEdits.updateOrganizationInvitation(org.id, created.id, {
+        role: 'org:admin',
+        publicMetadata: { team: 'red' },
+      });
+      const [received] = await waitFor(
+        'the updated webhook',
+        () => updates.requests.length > 0 && updates.requests,
+      );
+      const payload = new Webhook(SECRET).verify(received!.body, {
+        'webhook-id': String(received!.headers['webhook-id']),
+        'webhook-timestamp': String(received!.headers['webhook-timestamp']),
+        'webhook-signature': String(received!.headers['webhook-signature']),
+      }) as Body;
+      expect(payload).toMatchObject({
+        object: 'event',
+        type: 'organizationInvitation.updated',
+        data: {
+          object: 'organization_invitation',
+          id: created.id,
+          role: 'org:admin',
+          role_name: 'Admin',
+          public_metadata: { team: 'red' },
+          status: 'pending',
+          url: null,
+          data: { public_organization_data: { id: org.id, name: 'Hooks' } },
+        },
+      });
+      // The catch-all endpoint hears Clerk's events only.
+      await waitFor('the created webhook', () => all.requests.length > 0);
+      expect(all.requests.map((r) => JSON.parse(r.body).type)).toEqual(['organizationInvitation.created']);
+      expect(updates.requests).toHaveLength(1);
+    } finally {
+      await ik.close();
+      await all.close();
+      await updates.close();
+      await db.drop();
+    }
   });
 });

@@ -52,13 +52,10 @@ export type OrganizationInvitationWebhookData = WireOrganizationInvitation & {
   };
 };
 
-/**
- * Every webhook Invitekit sends (`@clerk/backend`'s `WebhookEvent` declares the organization ones but
- * `.updated`, an Invitekit extension sent only to endpoints that subscribe to it by name).
- */
+/** Every Clerk-compatible webhook Invitekit sends (`@clerk/backend`'s `WebhookEvent` declares the organization ones). */
 export type InvitekitWebhookEvent =
   | WebhookEnvelope<
-      'organizationInvitation.created' | 'organizationInvitation.revoked' | 'organizationInvitation.updated',
+      'organizationInvitation.created' | 'organizationInvitation.revoked',
       OrganizationInvitationWebhookData
     >
   | WebhookEnvelope<
@@ -66,9 +63,17 @@ export type InvitekitWebhookEvent =
       OrganizationInvitationWebhookData & { status: 'accepted'; user_id: string }
     >
   | WebhookEnvelope<
-      'invitation.created' | 'invitation.accepted' | 'invitation.revoked' | 'invitation.updated',
+      'invitation.created' | 'invitation.accepted' | 'invitation.revoked',
       WireInvitation & { user_id?: string }
     >;
+
+/**
+ * Invitekit extension events: a pending invitation was edited. Clerk declares no such event, so they go only
+ * to endpoints that name them in `events`; `data` is the invitation as after the edit.
+ */
+export type InvitekitExtensionWebhookEvent =
+  | WebhookEnvelope<'organizationInvitation.updated', OrganizationInvitationWebhookData>
+  | WebhookEnvelope<'invitation.updated', WireInvitation>;
 
 /**
  * A webhook body: `{ object: 'event', type, timestamp, instance_id, event_attributes, data }`, with `data`
@@ -80,7 +85,7 @@ export function webhookPayload(
   event: DeliveryEvent,
   roles: Roles,
   instanceId: string,
-): InvitekitWebhookEvent {
+): InvitekitWebhookEvent | InvitekitExtensionWebhookEvent {
   if (!event.snapshot) throw new Error(`event ${event.id} has no snapshot`);
   const found = invitationFromSnapshot(event.snapshot, event.createdAt);
   const envelope = { object: 'event' as const, timestamp: event.createdAt, instance_id: instanceId };
@@ -107,10 +112,7 @@ export function webhookPayload(
     }
     return {
       ...envelope,
-      type: type as
-        | 'organizationInvitation.created'
-        | 'organizationInvitation.revoked'
-        | 'organizationInvitation.updated',
+      type: type as 'organizationInvitation.created' | 'organizationInvitation.revoked',
       event_attributes: EVENT_ATTRIBUTES,
       data,
     };
@@ -121,7 +123,7 @@ export function webhookPayload(
   };
   return {
     ...envelope,
-    type: type as 'invitation.created' | 'invitation.accepted' | 'invitation.revoked' | 'invitation.updated',
+    type: type as 'invitation.created' | 'invitation.accepted' | 'invitation.revoked',
     event_attributes: EVENT_ATTRIBUTES,
     data,
   };
