@@ -3,7 +3,7 @@ import type {
   OrganizationInvitationWebhookEvent,
   WebhookEvent,
 } from '@clerk/backend';
-import type { InvitekitWebhookEvent } from '@invitekit/core';
+import type { InvitekitExtensionWebhookEvent, InvitekitWebhookEvent } from '@invitekit/core';
 import { describe, expectTypeOf, it } from 'vitest';
 
 // Type-level conformance: what Invitekit's webhookPayload() is typed to send (core/src/delivery/webhooks.ts)
@@ -37,5 +37,11 @@ describe('webhook payload types', () => {
   it('application invitation events are not among the types @clerk/backend declares', () => {
     expectTypeOf<Sent<'invitation.created'>>().not.toBeNever();
     expectTypeOf<Sent<'invitation.created'>>().not.toExtend<WebhookEvent>();
+  });
+
+  it('the edit events (Invitekit extension, opt-in by name) are not among them either', () => {
+    type Updated = InvitekitExtensionWebhookEvent & { type: 'organizationInvitation.updated' };
+    expectTypeOf<Updated>().not.toBeNever();
+    expectTypeOf<Updated>().not.toExtend<WebhookEvent>();
   });
 });

@@ -4,7 +4,7 @@ import { type AcceptPageConfig, acceptPageFromEnv } from './accept-page-env.js';
 import { corsFromEnv } from './cors-env.js';
 import { databaseFromEnv } from './database-env.js';
 import { deliveryFromEnv } from './delivery-env.js';
-import { ConfigError, defined, envInt, envList, envOrigins, envString, envUrl } from './env.js';
+import { ConfigError, defined, envInt, envList, envLocale, envOrigins, envString, envUrl } from './env.js';
 import { type JwtAuthOptions, jwtAuthenticate, jwtOptionsFromEnv } from './jwt-auth.js';
 import { limitsFromEnv } from './limits-env.js';
 
@@ -31,6 +31,12 @@ export interface ServerConfig {
  * (limits-env.ts), and INVITEKIT_IDEMPOTENCY_KEY_TTL_MS with INVITEKIT_IDEMPOTENCY_LOCK_MS (how long
  * `Idempotency-Key` answers are kept, and held while running). See README.md.
  */
+/** INVITEKIT_LOCALE: the configured locale (an Invitekit extension), canonical. */
+const localeFromEnv = (env: NodeJS.ProcessEnv) => {
+  const locale = envLocale(env, 'INVITEKIT_LOCALE');
+  return locale ? { locale } : {};
+};
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = envInt(env, 'PORT', { min: 0, max: 65535, fallback: 3000 })!;
   const smtpUrl = envUrl(env, 'SMTP_URL', ['smtp:', 'smtps:']);
@@ -71,6 +77,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       ...(webhookUrl && webhookSecret ? { webhooks: [{ url: webhookUrl, secret: webhookSecret }] } : {}),
       ...(env.INVITEKIT_INSTANCE_ID ? { instanceId: env.INVITEKIT_INSTANCE_ID } : {}),
       ...(joinLinkMaxRole ? { joinLinks: { maxRole: joinLinkMaxRole } } : {}),
+      ...localeFromEnv(env),
       database: databaseFromEnv(env),
       idempotency: defined({
         keyTtlMs: envInt(env, 'INVITEKIT_IDEMPOTENCY_KEY_TTL_MS', { min: 1000, max: 30 * 86_400_000 }),

@@ -120,3 +120,19 @@ export function envOrigins(env: Env, name: string): string[] {
 /** The object without its undefined values, so that core's defaults apply to what is unset. */
 export const defined = <T extends object>(o: T): Partial<T> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+/** A BCP 47 language tag such as `fr` or `de-AT`, canonicalised with Intl; undefined when unset. */
+export function envLocale(env: Env, name: string): string | undefined {
+  const raw = envString(env, name);
+  if (raw === undefined) return undefined;
+  let canonical: string | undefined;
+  try {
+    canonical = Intl.getCanonicalLocales(raw)[0];
+  } catch {}
+  if (!canonical) {
+    throw new ConfigError(
+      `${name} must be a BCP 47 language tag such as en, fr or de-AT, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return canonical;
+}

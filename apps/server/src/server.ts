@@ -101,6 +101,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
           redirectOrigins: config.invitekit.redirectOrigins,
           verify: config.jwt ? jwtVerifier(config.jwt) : null,
           log,
+          locale: config.invitekit.locale,
+          messages: config.invitekit.messages,
         }),
       );
     }

@@ -168,6 +168,57 @@ describe('hosted accept page (zero-config server)', () => {
       'twice@example.com is already a member of Acme <script>alert(1)</script>.',
     );
   });
+  it('renders in the invitation’s locale (Invitekit extension): its own, else its organization’s', async () => {
+    const long = (locale: string, ms: number) =>
+      new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(ms);
+    // Its own locale: French, with the expiry written the French way.
+    const fr = await server.api('POST', `/v1/organizations/${org.orgId}/invitations`, {
+      email_address: 'fr@example.com',
+      role: 'org:member',
+      inviter_user_id: org.adaId,
+      locale: 'fr',
+    });
+    const visitor = new Visitor(server.url);
+    const page = await visitor.open(fr.body.url);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<html lang="fr">');
+    expect(page.text).toContain('Rejoindre Acme &lt;script&gt;');
+    expect(page.text).toContain('<strong>Ada Lovelace</strong> vous invite à rejoindre');
+    expect(page.text).toContain(`${long('fr', fr.body.expires_at)} UTC`);
+    expect(page.text).toContain('Connectez-vous avec l’adresse');
+    // Accepted, the success page speaks French too.
+    await visitor.devSignIn(fr.body.url, 'fr@example.com');
+    const { csrf } = await visitor.open(fr.body.url);
+    const token = new URL(fr.body.url).searchParams.get('invitation_token')!;
+    const accepted = await visitor.post({ intent: 'accept', csrf, invitation_token: token });
+    expect(accepted.status).toBe(303);
+    const done = await visitor.request(accepted.headers.get('location')!);
+    expect(done.text).toContain('Vous êtes maintenant membre de Acme');
+
+    // None of its own: the organization's, German.
+    const ada = await server.api('POST', '/v1/users', {
+      email_address: [`ada-de-${Date.now()}@example.com`],
+    });
+    const gmbh = await server.api('POST', '/v1/organizations', {
+      name: 'GmbH',
+      created_by: ada.body.id,
+      locale: 'de',
+    });
+    const de = await server.api('POST', `/v1/organizations/${gmbh.body.id}/invitations`, {
+      email_address: 'de@example.com',
+      role: 'org:member',
+    });
+    const dePage = await new Visitor(server.url).open(de.body.url);
+    expect(dePage.text).toContain('<html lang="de">');
+    expect(dePage.text).toContain(
+      'Sie wurden eingeladen, <strong>GmbH</strong> als <strong>Member</strong> beizutreten.',
+    );
+    expect(dePage.text).toContain(`${long('de', de.body.expires_at)} UTC`);
+    // No invitation to speak of: the configured locale (English by default).
+    const bad = await new Visitor(server.url).request('/accept-invitation?invitation_token=nope');
+    expect(bad.text).toContain('<html lang="en">');
+    expect(bad.text).toContain('This invitation link is not valid');
+  });
 });
 
 describe('hosted accept page settings', { timeout: 60_000 }, () => {

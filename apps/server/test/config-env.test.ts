@@ -62,6 +62,17 @@ describe('configFromEnv', () => {
     expect(() => configFromEnv({ ...base, ...env })).toThrow(message);
   });
 
+  it('INVITEKIT_LOCALE is a BCP 47 tag, canonicalised; anything else fails naming it', () => {
+    const env = { INVITEKIT_SECRET_KEY: 'sk_test_x' };
+    expect(configFromEnv({ ...env, INVITEKIT_LOCALE: 'fr-ca' }).invitekit.locale).toBe('fr-CA');
+    expect(configFromEnv(env).invitekit).not.toHaveProperty('locale');
+    expect(() => configFromEnv({ ...env, INVITEKIT_LOCALE: 'french please' })).toThrow(
+      new ConfigError(
+        'INVITEKIT_LOCALE must be a BCP 47 language tag such as en, fr or de-AT, got "french please"',
+      ),
+    );
+  });
+
   it('LOG_FORMAT and LOG_LEVEL are checked too', () => {
     expect(() => createLogger({ LOG_FORMAT: 'yaml' }, { isTTY: false })).toThrow(
       'LOG_FORMAT must be pretty or json, got "yaml"',

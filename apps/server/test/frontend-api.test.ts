@@ -101,6 +101,7 @@ describe.each(testDatabases())('Frontend API on $name', (kind) => {
         organization: { id: orgId, name: 'tok Inc', slug: expect.any(String) },
         inviter: { first_name: 'Ada', last_name: 'Admin' },
         expires_at: expect.any(Number),
+        locale: 'en', // Invitekit extension: the configured locale, stored at create
       });
       expect(preview.body.client.object).toBe('client');
       // Previewing twice is fine: it never uses the token up.

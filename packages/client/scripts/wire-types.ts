@@ -29,6 +29,8 @@ const roots: Record<string, z.ZodType> = {
   // Backend API
   BackendOrganizationInvitation: core.OrganizationInvitationSchema,
   BackendOrganizationInvitationWithOrganization: core.OrganizationInvitationWithOrganizationSchema,
+  // Invitekit extension: the answer to an edit, with the invitation's locale
+  BackendEditedOrganizationInvitation: core.EditedOrganizationInvitationSchema,
   ApplicationInvitation: core.InvitationSchema,
   Organization: core.OrganizationSchema,
   OrganizationMembership: core.MembershipSchema,
@@ -55,6 +57,8 @@ const requests: Record<string, string> = {
   BackendCreateInvitationParams: 'CreateOrganizationInvitation',
   CreateJoinLinkParams: 'FrontendCreateJoinLink',
   BackendCreateJoinLinkParams: 'CreateJoinLink',
+  UpdateInvitationParams: 'FrontendUpdateOrganizationInvitation',
+  BackendUpdateInvitationParams: 'UpdateOrganizationInvitation',
 };
 
 /** zod ids → the names the client exports. */
@@ -65,6 +69,7 @@ const rename: Record<string, string> = {
   OrganizationInvitationPublicOrganizationData: 'PublicOrganizationData',
   OrganizationInvitation: 'BackendOrganizationInvitation',
   OrganizationInvitationWithPublicOrganizationData: 'BackendOrganizationInvitationWithOrganization',
+  EditedOrganizationInvitation: 'BackendEditedOrganizationInvitation',
   Invitation: 'ApplicationInvitation',
   OrganizationMembership: 'OrganizationMembership',
   EmailAddress: 'EmailAddress',

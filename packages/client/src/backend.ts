@@ -9,7 +9,9 @@ import type { ListInvitationsParams, ListJoinLinkUsesParams, ListParams, Page } 
 import type {
   BackendCreateInvitationParams,
   BackendCreateJoinLinkParams,
+  BackendEditedOrganizationInvitation,
   BackendOrganizationInvitation,
+  BackendUpdateInvitationParams,
   JoinLink,
   JoinLinkUse,
   Organization,
@@ -98,6 +100,21 @@ export function createBackendClient(options: BackendClientOptions) {
           'GET',
           `${orgPath(organizationId)}/invitations/${segment(invitationId)}`,
           init,
+        ),
+      /**
+       * Invitekit extension: edits a pending invitation (role, public and private metadata, expiry, locale);
+       * its link stays valid and nothing is emailed unless `notify: true`. The answer adds `locale`.
+       */
+      update: (
+        organizationId: string,
+        invitationId: string,
+        params: BackendUpdateInvitationParams,
+        init?: RequestOptions,
+      ) =>
+        request<BackendEditedOrganizationInvitation>(
+          'PATCH',
+          `${orgPath(organizationId)}/invitations/${segment(invitationId)}`,
+          { ...init, body: params },
         ),
       revoke: (
         organizationId: string,

@@ -20,6 +20,7 @@ import type {
   OrganizationInvitationWithOrganization,
   OrganizationMembershipRequest,
   OrganizationSuggestion,
+  UpdateInvitationParams,
 } from './wire.gen.js';
 
 export interface FrontendClientOptions {
@@ -125,6 +126,21 @@ export function createFrontendClient(options: FrontendClientOptions) {
           { ...init, body: params },
         ),
       ).data,
+    /**
+     * Invitekit extension: edits a pending invitation's role, expiry (`expires_in_days` from now) or locale.
+     * Its link stays valid and nothing is emailed, unless `notify: true` (then a new link is emailed and the
+     * old one stops working). Admins only.
+     */
+    updateOrganizationInvitation: (
+      organizationId: string,
+      invitationId: string,
+      params: UpdateInvitationParams,
+      init?: RequestOptions,
+    ) =>
+      call<OrganizationInvitation>('PATCH', `${org(organizationId)}/${segment(invitationId)}`, {
+        ...init,
+        body: params,
+      }),
     /** Revokes a pending invitation; its link stops working. Admins only. */
     revokeOrganizationInvitation: (organizationId: string, invitationId: string, init?: RequestOptions) =>
       call<OrganizationInvitation>('POST', `${org(organizationId)}/${segment(invitationId)}/revoke`, init),

@@ -87,6 +87,8 @@ export interface InvitationPreview {
     last_name: string | null;
   } | null;
   expires_at: number;
+  /** The invitation's BCP 47 locale, for accept pages. */
+  locale: string | null;
 }
 
 export interface BackendOrganizationInvitation {
@@ -124,6 +126,26 @@ export interface BackendOrganizationInvitationWithOrganization {
   created_at: number;
   updated_at: number;
   public_organization_data: PublicOrganizationData;
+}
+
+export interface BackendEditedOrganizationInvitation {
+  object: 'organization_invitation';
+  id: string;
+  email_address: string;
+  role: string;
+  role_name: string;
+  organization_id: string;
+  inviter_id: string | null;
+  public_inviter_data: PublicUserData | null;
+  status: 'pending' | 'accepted' | 'revoked' | 'expired';
+  public_metadata: Record<string, unknown>;
+  private_metadata: Record<string, unknown>;
+  url: string | null;
+  expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+  /** BCP 47 locale of its emails and the hosted accept page. */
+  locale: string | null;
 }
 
 export interface ApplicationInvitation {
@@ -391,6 +413,8 @@ export interface CreateInvitationParams {
   role: string;
   /** Email the invitee (default true). */
   notify?: boolean | null;
+  /** Invitekit extension: BCP 47 locale of its email (default: the organization’s). */
+  locale?: string | null;
 }
 
 export interface CreateInvitationsParams {
@@ -419,6 +443,8 @@ export interface BackendCreateInvitationParams {
   notify?: boolean | null;
   /** Invitekit extension: false sends this invitation no reminder emails (default true). */
   reminders?: boolean | null;
+  /** Invitekit extension: BCP 47 locale of its emails. */
+  locale?: string | null;
 }
 
 export interface CreateJoinLinkParams {
@@ -447,4 +473,32 @@ export interface BackendCreateJoinLinkParams {
   require_approval?: boolean | null;
   /** An admin of the organization. */
   created_by: string;
+}
+
+export interface UpdateInvitationParams {
+  /** A configured role key, e.g. org:member. */
+  role?: string | null;
+  /** The invitation then expires this many days from now. */
+  expires_in_days?: number | null;
+  /** BCP 47 locale of its emails and the hosted accept page, e.g. fr or de-AT. */
+  locale?: string | null;
+  /** Email the edited invitation with a new link; the old link stops working (default false: the link stays valid, nothing is sent). */
+  notify?: boolean | null;
+}
+
+export interface BackendUpdateInvitationParams {
+  /** A configured role key, e.g. org:member. */
+  role?: string | null;
+  /** Replaces the public metadata. */
+  public_metadata?: Record<string, unknown> | null;
+  /** Replaces the private metadata. */
+  private_metadata?: Record<string, unknown> | null;
+  /** The invitation then expires this many days from now. */
+  expires_in_days?: number | null;
+  /** BCP 47 locale of its emails and the hosted accept page, e.g. fr or de-AT. */
+  locale?: string | null;
+  /** Email the edited invitation with a new link; the old link stops working (default false: the link stays valid, nothing is sent). */
+  notify?: boolean | null;
+  /** Must be an admin of the organization. */
+  requesting_user_id?: string | null;
 }

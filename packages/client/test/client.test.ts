@@ -43,6 +43,36 @@ describe('Backend API client', () => {
     expect(page.data[0]!.id).toBe(created.id);
   });
 
+  test('edits a pending invitation in place (Invitekit extension): Backend and Frontend API', async () => {
+    const { admin, org } = await api.organization('edit');
+    const created = await api.backend.organizationInvitations.create(org.id, {
+      email_address: 'edit@example.test',
+      role: 'org:member',
+      locale: 'de',
+    });
+    const edited = await api.backend.organizationInvitations.update(org.id, created.id, {
+      private_metadata: { seat: 9 },
+      locale: 'fr-ca',
+    });
+    expect(edited).toMatchObject({
+      id: created.id,
+      role: 'org:member',
+      private_metadata: { seat: 9 },
+      locale: 'fr-CA',
+      url: null,
+    });
+    const byAdmin = await frontend(admin.token).updateOrganizationInvitation(org.id, created.id, {
+      role: 'org:admin',
+      expires_in_days: 2,
+    });
+    expect(byAdmin).toMatchObject({ id: created.id, role: 'org:admin', status: 'pending' });
+    expect(byAdmin).not.toHaveProperty('private_metadata');
+    const refused = await apiError(
+      frontend(admin.token).updateOrganizationInvitation(org.id, created.id, { role: 'org:nope' }),
+    );
+    expect([refused.status, refused.code]).toEqual([422, 'form_param_value_invalid']);
+  });
+
   test('API errors are InvitekitApiErrors carrying the ClerkErrors body', async () => {
     const { org } = await api.organization('errors');
     await api.backend.organizationInvitations.create(org.id, {

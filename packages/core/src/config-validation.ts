@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalLocale } from './domain/locale.js';
 
 /**
  * The shape of `createInvitekit`'s options, checked before anything opens: a wrong or missing value fails
@@ -31,6 +32,12 @@ const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'must be a function');
 const nonEmpty = z.string({ error: 'must be a string' }).min(1, 'must not be empty');
+const locale = z
+  .string({ error: 'must be a string' })
+  .refine(
+    (value) => canonicalLocale(value) !== null,
+    'must be a BCP 47 language tag such as en, fr or de-AT',
+  );
 
 const configSchema = z.looseObject({
   database: z
@@ -107,6 +114,14 @@ const configSchema = z.looseObject({
   log: fn.optional(),
   idempotency: z.looseObject({ keyTtlMs: positiveInt.optional(), lockMs: positiveInt.optional() }).optional(),
   devMailboxSize: nonNegativeInt.optional(),
+  locale: locale.optional(),
+  // Catalogs by locale; each message's ICU syntax is checked when the catalogs are built (delivery/locale.ts).
+  messages: z
+    .record(z.string(), z.record(z.string(), z.string({ error: 'must be an ICU message string' })))
+    .refine((catalogs) => Object.keys(catalogs).every((tag) => canonicalLocale(tag) !== null), {
+      message: 'must be keyed by BCP 47 language tags such as fr or de-AT',
+    })
+    .optional(),
 });
 
 /** Throws one error listing every wrong option, each by its path, e.g. `secretKeys[0] is undefined: …`. */

@@ -259,10 +259,16 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
 
 export {
   type ApplicationInvitationEmailVars,
+  applicationInvitationEmail,
+  builtInCatalogs,
+  type Catalog,
+  type Catalogs,
+  catalogEmail,
   type DeliveryConfig,
   type DeliveryLog,
   type DeliveryOptions,
   DevMailer,
+  defaultOrganizationInvitationEmail,
   type EmailMessage,
   type EmailOptions,
   type EmailTemplates,
@@ -270,6 +276,8 @@ export {
   type KeptMessage,
   logsAcceptLinks,
   type Mailer,
+  Messages,
+  type MessageValues,
   type OrganizationInvitationEmailVars,
   PermanentDeliveryError,
   type RenderedEmail,
@@ -277,6 +285,7 @@ export {
 } from './delivery/index.js';
 export { smtpMailer } from './delivery/mailer.js';
 export type {
+  InvitekitExtensionWebhookEvent,
   InvitekitWebhookEvent,
   OrganizationInvitationWebhookData,
   WebhookEventAttributes,
@@ -290,6 +299,7 @@ export type {
   JoinLinkUse,
   JoinLinkUseStatus,
 } from './domain/join-links.js';
+export { canonicalLocale, localeChain } from './domain/locale.js';
 export type * from './domain/models.js';
 export type * from './domain/organization-domains.js';
 export { redactTokens } from './domain/redact.js';
@@ -307,10 +317,15 @@ export type { AcceptedInvitation, InvitationPreview } from './services/acceptanc
 export type { InvitationEventType } from './services/effects.js';
 export type { IdempotencyOptions } from './services/idempotency.js';
 export type { InvitekitServices } from './services/index.js';
+export type {
+  EditApplicationInvitationInput,
+  EditOrganizationInvitationInput,
+} from './services/invitation-edits.js';
 export type { CreateJoinLinkInput, JoinLinkWebhookType, JoinResult } from './services/join-links.js';
 export type { InvitationLimits, LifecycleOptions, WebhookEndpoint } from './services/lifecycle-config.js';
 export type { ObjectEventType } from './services/object-events.js';
 export type { DatabaseConfig } from './storage/database.js';
+export * from './wire/invitation-edits.js';
 export * from './wire/join-links.js';
 export {
   MembershipRequestSchema,

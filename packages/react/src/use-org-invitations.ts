@@ -6,6 +6,7 @@ import type {
   InvitationStatus,
   OrganizationInvitation,
   Page,
+  UpdateInvitationParams,
 } from '@invitekit/client';
 import {
   keepPreviousData as keepPrevious,
@@ -59,6 +60,16 @@ export interface UseOrgInvitationsResult {
   inviteMany: UseMutationResult<OrganizationInvitation[], Error, CreateInvitationsParams, Snapshot>;
   /** Revokes a pending invitation (by id); it leaves the pending list at once, and returns on error. */
   revoke: UseMutationResult<OrganizationInvitation, Error, string, Snapshot>;
+  /**
+   * Invitekit extension: edits a pending invitation (role, `expires_in_days` from now, locale). Its link
+   * stays valid and nothing is emailed unless `notify: true`. A new role shows at once, and reverts on error.
+   */
+  update: UseMutationResult<OrganizationInvitation, Error, UpdateOrganizationInvitationVariables, Snapshot>;
+}
+
+/** What `update` takes: the invitation's id, and the fields to change. */
+export interface UpdateOrganizationInvitationVariables extends UpdateInvitationParams {
+  invitationId: string;
 }
 
 /**
@@ -165,6 +176,22 @@ export function useOrgInvitations(
     queryClient,
   );
 
+  const update = useMutation(
+    {
+      mutationFn: ({ invitationId, ...params }: UpdateOrganizationInvitationVariables) =>
+        client.updateOrganizationInvitation(orgId, invitationId, params),
+      onMutate: ({ invitationId, role }) =>
+        patchPages<OrganizationInvitation>(queryClient, listKey, (data) =>
+          role && data.data.some((row) => row.id === invitationId)
+            ? { ...data, data: data.data.map((row) => (row.id === invitationId ? { ...row, role } : row)) }
+            : data,
+        ),
+      onError: (_error, _variables, snapshot) => restore(queryClient, snapshot),
+      onSettled: settle,
+    },
+    queryClient,
+  );
+
   const setPage = (next: number) => setPageState(Math.min(Math.max(1, Math.floor(next)), pageCount));
   const data: Page<OrganizationInvitation> | undefined = query.data;
   return {
@@ -185,5 +212,6 @@ export function useOrgInvitations(
     invite,
     inviteMany,
     revoke,
+    update,
   };
 }

@@ -256,6 +256,63 @@ describe('useOrgInvitations', () => {
     await waitFor(() => expect(result.current.data).toHaveLength(0));
   });
 
+  test('update (Invitekit extension) changes the role at once, keeps the link, and reverts on error', async () => {
+    const { admin, org } = await api.organization('update');
+    const bob = await api.backend.organizationInvitations.create(org.id, {
+      email_address: 'bob@example.test',
+      role: 'org:member',
+      private_metadata: { secret: 'never in the browser' },
+    });
+    // Edits wait for the gate, so the test sees the optimistic row first.
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    const fetch: FetchLike = async (url, init) => {
+      if (init.method === 'PATCH') await gate;
+      return globalThis.fetch(url, init);
+    };
+    const { result } = renderHook(() => useOrgInvitations(org.id), {
+      wrapper: wrapper(admin.token, { fetch }),
+    });
+    await waitFor(() => expect(result.current.data).toHaveLength(1));
+
+    let done!: Promise<unknown>;
+    act(() => {
+      done = result.current.update.mutateAsync({
+        invitationId: bob.id,
+        role: 'org:admin',
+        expires_in_days: 3,
+        locale: 'fr',
+      });
+    });
+    await waitFor(() => expect(result.current.data[0]!.role).toBe('org:admin'));
+    openGate();
+    const edited = (await act(() => done)) as Record<string, unknown>;
+    expect(edited).toMatchObject({ id: bob.id, role: 'org:admin', status: 'pending', url: null });
+    expect(edited).not.toHaveProperty('private_metadata');
+    // The refetch after it brings the server's row, role name included.
+    await waitFor(() =>
+      expect(result.current.data[0]).toMatchObject({ role: 'org:admin', role_name: 'Admin' }),
+    );
+    const stored = await api.backend.organizationInvitations.get(org.id, bob.id);
+    expect(stored).toMatchObject({
+      role: 'org:admin',
+      status: 'pending',
+      private_metadata: { secret: 'never in the browser' },
+    });
+
+    // Revoked behind the hook's back: the edit fails with a typed 400 and the role shown goes back.
+    await api.backend.organizationInvitations.revoke(org.id, bob.id);
+    act(() => {
+      result.current.update.mutate({ invitationId: bob.id, role: 'org:member' });
+    });
+    await waitFor(() => expect(result.current.update.isError).toBe(true));
+    const error = result.current.update.error;
+    expect(isInvitekitApiError(error) && error.code).toBe('organization_invitation_not_pending');
+    await waitFor(() => expect(result.current.data).toHaveLength(0));
+  });
+
   test('a member who is not an admin gets a typed 403', async () => {
     const { org } = await api.organization('not-admin');
     const member = await api.user('plain');

@@ -25,7 +25,7 @@ export function joinPreviewView(
 <div><dt>Organization</dt><dd>${name}</dd></div>
 <div><dt>Role</dt><dd>${p.roleName}</dd></div>
 ${p.allowedEmailDomains.length ? html`<div><dt>For addresses at</dt><dd>${p.allowedEmailDomains.join(', ')}</dd></div>` : ''}
-${p.expiresAt ? html`<div><dt>${p.status === 'expired' ? 'Expired' : 'Expires'}</dt><dd>${date(p.expiresAt)}</dd></div>` : ''}
+${p.expiresAt ? html`<div><dt>${p.status === 'expired' ? 'Expired' : 'Expires'}</dt><dd>${date(ctx, p.expiresAt)}</dd></div>` : ''}
 </dl>`;
   let actions: ReturnType<typeof html>;
   if (p.status !== 'active') {

@@ -1,15 +1,16 @@
-import type { AuthenticatedUser, InvitationPreview, Invitekit } from '@invitekit/core';
-import { InvitekitError } from '@invitekit/core';
+import type { AuthenticatedUser, Catalogs, InvitationPreview, Invitekit } from '@invitekit/core';
+import { InvitekitError, Messages } from '@invitekit/core';
 import { stringifySetCookie } from 'cookie';
 import express, { type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { ACCEPT_PAGE_PATH, type AcceptPageConfig } from '../accept-page-env.js';
 import { CSRF_COOKIE, csrfToken, csrfValid, newCsrfNonce, sameOrigin } from './csrf.js';
 import { JOIN_TOKEN_FIELD, joinedView, joinFailure, joinPreviewView } from './join-links.js';
+import { pageCatalogs } from './messages.js';
 import { cookiesOf, DEV_SESSION_COOKIE, PageSessions, type PageUser } from './session.js';
 import { pageKey, seal, unseal } from './signing.js';
 import { ICON, STYLES, STYLES_FILE } from './styles.js';
-import { messageView, previewView, signInOptions, type ViewContext } from './views.js';
+import { messageView, previewView, signInOptions, tText, type ViewContext } from './views.js';
 
 export interface AcceptPageOptions {
   config: AcceptPageConfig;
@@ -23,6 +24,10 @@ export interface AcceptPageOptions {
   /** Verifies the host's session JWT (the server's JWT settings); null when none are configured. */
   verify: ((token: string) => Promise<AuthenticatedUser | null>) | null;
   log: Logger;
+  /** The configured locale (`locale`), for pages about no invitation. Default `en`. */
+  locale?: string;
+  /** The host's catalogs (`messages`): they override the page's own, key by key. */
+  messages?: Catalogs;
 }
 
 /** Where the person goes after a successful POST: sealed into the success page's URL. */
@@ -31,6 +36,8 @@ interface Done {
   kind: 'organization' | 'application';
   name: string;
   role: string | null;
+  /** The invitation's locale, so the success page speaks it too. */
+  locale?: string | null;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -54,6 +61,7 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
   const path = `${publicUrl.pathname.replace(/\/+$/, '')}${ACCEPT_PAGE_PATH}`;
   const secure = publicUrl.protocol === 'https:';
   const key = pageKey(options.secretKeys);
+  const messages = new Messages({ locale: options.locale, messages: options.messages, base: [pageCatalogs] });
 
   // The page only ever sends people to its own origin or an allowed one (no open redirects).
   const allowedOrigins = new Set([
@@ -139,6 +147,8 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
       devSignIn: config.devSignIn,
       signInHref: signInHref(token, tokenField),
       tokenField,
+      messages,
+      locale: null,
     };
   };
 
@@ -157,44 +167,27 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
         return send(
           res,
           404,
-          messageView(
-            ctx,
-            'This invitation link is not valid',
-            'It may be incomplete, or a newer invitation replaced it. Ask the person who invited you to send a new one.',
-          ),
+          messageView(ctx, tText(ctx, 'page.invalid.title'), tText(ctx, 'page.invalid.text')),
         );
       case 'invitation_not_pending':
         if (status === 'accepted') {
           return send(
             res,
             410,
-            messageView(
-              ctx,
-              'Invitation already accepted',
-              'This invitation has already been accepted; it cannot be used again.',
-              'info',
-            ),
+            messageView(ctx, tText(ctx, 'page.accepted.title'), tText(ctx, 'page.accepted.text'), 'info'),
           );
         }
         if (status === 'expired') {
           return send(
             res,
             410,
-            messageView(
-              ctx,
-              'This invitation has expired',
-              'Ask the person who invited you to send a new one.',
-            ),
+            messageView(ctx, tText(ctx, 'page.expired.title'), tText(ctx, 'page.expired.text')),
           );
         }
         return send(
           res,
           410,
-          messageView(
-            ctx,
-            'This invitation is no longer valid',
-            'It was withdrawn or declined. Ask the person who invited you if you still need access.',
-          ),
+          messageView(ctx, tText(ctx, 'page.withdrawn.title'), tText(ctx, 'page.withdrawn.text')),
         );
       case 'too_many_requests': {
         const retryAfter = first.meta?.retry_after;
@@ -286,25 +279,36 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
     } catch (err) {
       return failure(res, ctx, err);
     }
-    send(res, 200, previewView(ctx, preview));
+    send(res, 200, previewView({ ...ctx, locale: preview.locale }, preview));
   });
 
   router.get('/done', async (req, res) => {
     const ctx = context(req, res, null, await sessions.current(req));
-    const done = unseal<Done>(key, 'done', one(req.query.r));
-    if (!done) return send(res, 400, messageView(ctx, 'Nothing to show', 'This page has expired.'));
+    const sealed = unseal<Done>(key, 'done', one(req.query.r));
+    if (!sealed) return send(res, 400, messageView(ctx, 'Nothing to show', 'This page has expired.'));
+    const done = sealed;
+    const page = { ...ctx, locale: done.locale ?? null };
     if (done.outcome === 'declined') {
       return send(
         res,
         200,
-        messageView(ctx, 'Invitation declined', `You declined the invitation to join ${done.name}.`, 'ok'),
+        messageView(
+          page,
+          tText(page, 'page.declined.title'),
+          tText(page, 'page.declined.text', { name: done.name }),
+          'ok',
+        ),
       );
     }
     const text =
       done.kind === 'organization'
-        ? `You are now a member of ${done.name}${done.role ? ` as ${done.role}` : ''}.`
-        : `Your invitation to ${done.name} is accepted.`;
-    send(res, 200, messageView(ctx, `You joined ${done.name}`, text, 'ok'));
+        ? tText(page, 'page.joined.organization', {
+            name: done.name,
+            hasRole: done.role ? 'yes' : 'no',
+            role: done.role ?? '',
+          })
+        : tText(page, 'page.joined.application', { name: done.name });
+    send(res, 200, messageView(page, tText(page, 'page.joined.title', { name: done.name }), text, 'ok'));
   });
 
   router.post('/', express.urlencoded({ extended: false, limit: '8kb' }), async (req, res) => {
@@ -380,6 +384,7 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
                 kind: 'organization',
                 name: declined.organization.name,
                 role: null,
+                locale: declined.locale,
               }),
             );
           }
@@ -391,6 +396,7 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
             kind: preview.kind,
             name: preview.organization?.name ?? config.appName,
             role: preview.roleName,
+            locale: preview.locale,
           };
           return res.redirect(303, afterAccept(accepted.invitation.redirectUrl) ?? donePage(done));
         } catch (err) {

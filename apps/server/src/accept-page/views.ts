@@ -1,5 +1,5 @@
-import type { InvitationPreview } from '@invitekit/core';
-import { html, type Safe } from './html.js';
+import type { InvitationPreview, Messages, MessageValues } from '@invitekit/core';
+import { html, Safe } from './html.js';
 import type { PageUser } from './session.js';
 import { STYLES_FILE } from './styles.js';
 
@@ -18,12 +18,22 @@ export interface ViewContext {
   signInHref: string | null;
   /** The form field the token goes back in: `invitation_token`, or `join_token` for a join link. */
   tokenField?: string;
+  /** The page's catalogs (messages.ts, with the host's `messages`). */
+  messages: Messages;
+  /** The invitation's locale once it is known; null: the configured one. */
+  locale: string | null;
 }
 
-const DATE = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+/** A message as escaped HTML (`<b>` becomes `<strong>`), in the page's locale. */
+export const t = (ctx: Pick<ViewContext, 'messages' | 'locale'>, key: string, values?: MessageValues) =>
+  new Safe(ctx.messages.html(ctx.locale, key, values));
 
-export const date = (ms: number) =>
-  html`<time datetime="${new Date(ms).toISOString()}">${DATE.format(ms)} UTC</time>`;
+/** A message as plain text (for a title), in the page's locale. */
+export const tText = (ctx: Pick<ViewContext, 'messages' | 'locale'>, key: string, values?: MessageValues) =>
+  ctx.messages.text(ctx.locale, key, values);
+
+export const date = (ctx: ViewContext, ms: number) =>
+  html`<time datetime="${new Date(ms).toISOString()}">${t(ctx, 'page.expiresAt', { expiresAt: ms })}</time>`;
 
 const personName = (p: { firstName: string | null; lastName: string | null } | null) =>
   [p?.firstName, p?.lastName].filter(Boolean).join(' ') || null;
@@ -32,8 +42,13 @@ const primaryEmail = (u: PageUser) =>
   u.user.emailAddresses.find((e) => e.verified)?.emailAddress ?? u.user.id;
 
 /** The whole document: the page's own stylesheet, no script at all. */
-export function layout(title: string, content: Safe, ctx: Pick<ViewContext, 'path'>): string {
-  return `<!doctype html>${html`<html lang="en">
+export function layout(
+  title: string,
+  content: Safe,
+  ctx: Pick<ViewContext, 'path' | 'messages' | 'locale'>,
+): string {
+  const lang = ctx.messages.writtenIn(ctx.locale, 'page.eyebrow');
+  return `<!doctype html>${html`<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -44,12 +59,12 @@ export function layout(title: string, content: Safe, ctx: Pick<ViewContext, 'pat
 <link rel="stylesheet" href="${`${ctx.path}/assets/${STYLES_FILE}`}">
 </head>
 <body>
-<a class="skip" href="#content">Skip to content</a>
-<div class="brand" aria-hidden="true"><span class="logo">i</span>Invitations</div>
+<a class="skip" href="#content">${t(ctx, 'page.skip')}</a>
+<div class="brand" aria-hidden="true"><span class="logo">i</span>${t(ctx, 'page.brand')}</div>
 <main id="content" tabindex="-1">
 ${content}
 </main>
-<footer>Secured by Invitekit</footer>
+<footer>${t(ctx, 'page.footer')}</footer>
 </body>
 </html>
 `}`;
@@ -82,16 +97,20 @@ ${intentForm(
 export function signInOptions(ctx: ViewContext, label: string) {
   return html`${ctx.signInHref ? html`<a class="button primary" href="${ctx.signInHref}">${label}</a>` : ''}
 ${ctx.devSignIn ? devSignInForm(ctx) : ''}
-${!ctx.signInHref && !ctx.devSignIn ? html`<p class="notice warn" role="status">Signing in is not set up here yet. Ask the person who invited you.</p>` : ''}`;
+${!ctx.signInHref && !ctx.devSignIn ? html`<p class="notice warn" role="status">${t(ctx, 'page.signInMissing')}</p>` : ''}`;
 }
 
 export function signedInAs(ctx: ViewContext) {
   if (!ctx.user) return '';
-  return html`<div class="who"><p>Signed in as <strong data-testid="signed-in-as">${primaryEmail(ctx.user)}</strong>${
+  return html`<div class="who"><p>${t(ctx, 'page.signedInAs')} <strong data-testid="signed-in-as">${primaryEmail(ctx.user)}</strong>${
     ctx.user.source === 'dev' ? ' (development sign-in)' : ''
   }</p>${
     ctx.user.source === 'dev' && ctx.token
-      ? intentForm(ctx, 'sign-out', html`<button type="submit" class="link">Sign out</button>`)
+      ? intentForm(
+          ctx,
+          'sign-out',
+          html`<button type="submit" class="link">${t(ctx, 'page.signOut')}</button>`,
+        )
       : ''
   }</div>`;
 }
@@ -101,17 +120,24 @@ function summary(ctx: ViewContext, p: InvitationPreview) {
   const inviter = personName(p.inviter);
   const target = p.organization?.name ?? ctx.appName;
   const facts = [
-    p.organization ? html`<div><dt>Organization</dt><dd>${p.organization.name}</dd></div>` : '',
-    p.roleName ? html`<div><dt>Role</dt><dd>${p.roleName}</dd></div>` : '',
-    inviter ? html`<div><dt>Invited by</dt><dd>${inviter}</dd></div>` : '',
-    html`<div><dt>Sent to</dt><dd>${p.emailAddress}</dd></div>`,
-    html`<div><dt>${p.status === 'expired' ? 'Expired' : 'Expires'}</dt><dd>${date(p.expiresAt)}</dd></div>`,
+    p.organization
+      ? html`<div><dt>${t(ctx, 'page.organization')}</dt><dd>${p.organization.name}</dd></div>`
+      : '',
+    p.roleName ? html`<div><dt>${t(ctx, 'page.role')}</dt><dd>${p.roleName}</dd></div>` : '',
+    inviter ? html`<div><dt>${t(ctx, 'page.invitedBy')}</dt><dd>${inviter}</dd></div>` : '',
+    html`<div><dt>${t(ctx, 'page.sentTo')}</dt><dd>${p.emailAddress}</dd></div>`,
+    html`<div><dt>${t(ctx, p.status === 'expired' ? 'page.expired' : 'page.expires')}</dt><dd>${date(ctx, p.expiresAt)}</dd></div>`,
   ];
-  return html`<p class="eyebrow">Invitation</p>
-<h1>Join ${target}</h1>
-<p class="lead">${inviter ? html`<strong>${inviter}</strong> invited you` : 'You are invited'} to join <strong>${target}</strong>${
-    p.roleName ? html` as <strong>${p.roleName}</strong>` : ''
-  }.</p>
+  const lead = t(ctx, 'page.lead', {
+    hasInviter: inviter ? 'yes' : 'no',
+    inviter: inviter ?? '',
+    target,
+    hasRole: p.roleName ? 'yes' : 'no',
+    role: p.roleName ?? '',
+  });
+  return html`<p class="eyebrow">${t(ctx, 'page.eyebrow')}</p>
+<h1>${t(ctx, 'page.join', { target })}</h1>
+<p class="lead">${lead}</p>
 <dl>${facts}</dl>`;
 }
 
@@ -120,24 +146,28 @@ export function previewView(ctx: ViewContext, p: InvitationPreview, problem?: st
   const target = p.organization?.name ?? ctx.appName;
   let actions: Safe;
   if (p.status === 'expired') {
-    actions = html`<p class="notice error" role="alert">This invitation expired. Ask ${personName(p.inviter) ?? 'the person who invited you'} to send a new one.</p>`;
+    const inviter = personName(p.inviter);
+    actions = html`<p class="notice error" role="alert">${t(ctx, 'page.expiredNotice', {
+      hasInviter: inviter ? 'yes' : 'no',
+      inviter: inviter ?? '',
+    })}</p>`;
   } else if (!ctx.user) {
-    actions = html`<p>Sign in with the address this invitation was sent to.</p>
-<div class="actions">${signInOptions(ctx, 'Sign in to accept')}</div>`;
+    actions = html`<p>${t(ctx, 'page.signInPrompt')}</p>
+<div class="actions">${signInOptions(ctx, tText(ctx, 'page.signInToAccept'))}</div>`;
   } else if (p.sentToUser === false) {
-    actions = html`<div class="notice error" role="alert"><p><strong>This invitation is for another account.</strong></p>
-<p>It was sent to ${p.emailAddress}, and you are signed in as ${primaryEmail(ctx.user)}. Sign in with the invited address to accept it; the invitation stays open for it.</p></div>
+    actions = html`<div class="notice error" role="alert"><p><strong>${t(ctx, 'page.otherAccount')}</strong></p>
+<p>${t(ctx, 'page.otherAccountText', { sentTo: p.emailAddress, signedInAs: primaryEmail(ctx.user) })}</p></div>
 ${signedInAs(ctx)}
-<div class="actions">${ctx.signInHref ? html`<a class="button secondary" href="${ctx.signInHref}">Sign in with another account</a>` : ''}</div>`;
+<div class="actions">${ctx.signInHref ? html`<a class="button secondary" href="${ctx.signInHref}">${t(ctx, 'page.otherAccountButton')}</a>` : ''}</div>`;
   } else {
     actions = html`${problem ? html`<p class="notice error" role="alert">${problem}</p>` : ''}
 <div class="actions">
-${intentForm(ctx, 'accept', html`<button type="submit" class="primary">Accept invitation</button>`)}
-${p.kind === 'organization' ? intentForm(ctx, 'decline', html`<button type="submit" class="secondary">Decline</button>`) : ''}
+${intentForm(ctx, 'accept', html`<button type="submit" class="primary">${t(ctx, 'page.accept')}</button>`)}
+${p.kind === 'organization' ? intentForm(ctx, 'decline', html`<button type="submit" class="secondary">${t(ctx, 'page.decline')}</button>`) : ''}
 </div>
 ${signedInAs(ctx)}`;
   }
-  return layout(`Invitation to ${target}`, html`${summary(ctx, p)}${actions}`, ctx);
+  return layout(tText(ctx, 'page.title', { target }), html`${summary(ctx, p)}${actions}`, ctx);
 }
 
 /** A state with nothing to do here: invalid, used up, withdrawn, already a member, a stale form. */
@@ -150,7 +180,7 @@ export function messageView(
 ): string {
   return layout(
     title,
-    html`<p class="eyebrow">Invitation</p>
+    html`<p class="eyebrow">${t(ctx, 'page.eyebrow')}</p>
 <h1>${title}</h1>
 <p class="${tone === 'info' ? 'lead' : `notice ${tone}`}" role="${tone === 'error' ? 'alert' : 'status'}">${text}</p>
 ${next ? html`<div class="actions"><a class="button primary" href="${next.href}">${next.label}</a></div>` : ''}

@@ -5,6 +5,7 @@ import type { DirectDelivery, DirectEmail } from '../services/context.js';
 import { effectRows, type InvitationEventSpec, type InvitationEventType } from '../services/effects.js';
 import type { Lifecycle } from '../services/lifecycle-config.js';
 import type { OpenDatabase } from '../storage/database.js';
+import type { Messages } from './locale.js';
 import { type EmailMessage, isPermanent, type Mailer } from './mailer.js';
 import type { DeliveryLog, ResolvedDeliveryOptions } from './options.js';
 import { claimDue, recordOutcomes } from './outbox-statements.js';
@@ -32,6 +33,8 @@ export interface DispatcherDeps {
     applicationInvitationReminder: (vars: ApplicationInvitationEmailVars) => RenderedEmail;
   };
   instanceId: string;
+  /** Resolves an invitation's locale (null: the configured one) for the templates' `locale`. */
+  messages: Pick<Messages, 'resolve'>;
   options: ResolvedDeliveryOptions;
   log: DeliveryLog;
   /**
@@ -373,6 +376,7 @@ export class Dispatcher implements DirectDelivery {
         expiresAt: i.expiresAt,
         publicMetadata: i.publicMetadata,
         resent,
+        locale: this.deps.messages.resolve(i.locale),
       });
     } else {
       const i = found.applicationInvitation;
@@ -383,6 +387,7 @@ export class Dispatcher implements DirectDelivery {
         expiresAt: i.expiresAt,
         publicMetadata: i.publicMetadata,
         resent,
+        locale: this.deps.messages.resolve(i.locale),
       });
     }
     // A subject is one header line, whatever a template or a name put in it.

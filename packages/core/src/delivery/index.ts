@@ -3,6 +3,8 @@ import type { Roles } from '../domain/roles.js';
 import type { Lifecycle } from '../services/lifecycle-config.js';
 import type { Database, OpenDatabase } from '../storage/database.js';
 import { Dispatcher } from './dispatcher.js';
+import { Messages } from './locale.js';
+import type { Catalogs } from './locale-catalogs.js';
 import { DevMailer, type Mailer, smtpMailer } from './mailer.js';
 import {
   DEFAULT_FROM,
@@ -45,6 +47,11 @@ export interface DeliveryConfig {
   /** Messages the development mailer keeps (default 50). */
   devMailboxSize?: number;
   /**
+   * Invitekit extension: message catalogs by BCP 47 locale, in ICU MessageFormat, overriding the built-in
+   * ones (en, fr, de, es) key by key or adding languages. See delivery/locale-catalogs.ts for the keys.
+   */
+  messages?: Catalogs;
+  /**
    * Whether accept links (they hold live tokens) may reach the logs: the development mailer logs each
    * one when this is on. Off, every log line from background work and every error handed to
    * `onUnexpectedError` has its tokens redacted. Default: on unless `NODE_ENV=production`.
@@ -58,6 +65,8 @@ export const logsAcceptLinks = (config: Pick<DeliveryConfig, 'logAcceptLinks'>) 
 
 export interface Background {
   mailer: Mailer;
+  /** The catalogs emails render from, with the host's `messages` and configured `locale`. */
+  messages: Messages;
   /** The development mailer when no mailer or SMTP URL was configured, else null. */
   devMailer: DevMailer | null;
   dispatcher: Dispatcher;
@@ -118,22 +127,25 @@ export function createBackground(
     mailer = devMailer;
   }
   const templates = config.email?.templates ?? {};
+  const messages = new Messages({ locale: deps.lifecycle.locale, messages: config.messages });
   const dispatcher = new Dispatcher({
     ...deps,
     mailer,
     email: {
       from: config.email?.from ?? DEFAULT_FROM,
-      organizationInvitation: templates.organizationInvitation ?? defaultOrganizationInvitationEmail,
+      organizationInvitation:
+        templates.organizationInvitation ?? defaultOrganizationInvitationEmail(messages),
       applicationInvitation:
         templates.applicationInvitation ??
-        applicationInvitationEmail(config.email?.appName ?? 'the application'),
+        applicationInvitationEmail(messages, config.email?.appName ?? 'the application'),
       organizationInvitationReminder:
-        templates.organizationInvitationReminder ?? defaultOrganizationInvitationReminderEmail,
+        templates.organizationInvitationReminder ?? defaultOrganizationInvitationReminderEmail(messages),
       applicationInvitationReminder:
         templates.applicationInvitationReminder ??
-        applicationInvitationReminderEmail(config.email?.appName ?? 'the application'),
+        applicationInvitationReminderEmail(messages, config.email?.appName ?? 'the application'),
     },
     instanceId: config.instanceId ?? 'ins_invitekit',
+    messages,
     options,
     log,
   });
@@ -145,6 +157,7 @@ export function createBackground(
   let started = false;
   return {
     mailer,
+    messages,
     devMailer,
     dispatcher,
     sweeper,
@@ -166,6 +179,8 @@ export function createBackground(
   };
 }
 
+export { escapeHtml, Messages, type MessageValues } from './locale.js';
+export { builtInCatalogs, type Catalog, type Catalogs } from './locale-catalogs.js';
 export {
   DevMailer,
   type EmailMessage,
@@ -176,8 +191,10 @@ export {
 export type { DeliveryLog, DeliveryOptions, EmailOptions, SweeperOptions } from './options.js';
 export {
   type ApplicationInvitationEmailVars,
+  applicationInvitationEmail,
+  catalogEmail,
+  defaultOrganizationInvitationEmail,
   type EmailTemplates,
-  escapeHtml,
   type OrganizationInvitationEmailVars,
   type RenderedEmail,
 } from './templates.js';

@@ -68,6 +68,7 @@ export function invitationFromSnapshot(
       publicMetadata: meta(row.public_metadata),
       redirectUrl: str(row.redirect_url),
       notify: row.notify !== false,
+      locale: str(row.locale),
       url: null,
       expiresAt,
       createdAt: num(row.created_at)!,

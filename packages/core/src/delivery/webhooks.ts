@@ -55,7 +55,7 @@ export type OrganizationInvitationWebhookData = WireOrganizationInvitation & {
   };
 };
 
-/** Every webhook Invitekit sends (`@clerk/backend`'s `WebhookEvent` declares the organization ones). */
+/** Every Clerk-compatible webhook Invitekit sends (`@clerk/backend`'s `WebhookEvent` declares the organization ones). */
 export type InvitekitWebhookEvent =
   | WebhookEnvelope<
       'organizationInvitation.created' | 'organizationInvitation.revoked',
@@ -74,6 +74,14 @@ export type InvitekitWebhookEvent =
   | (Omit<WebhookEnvelope<string, unknown>, 'type' | 'data'> & ObjectWebhookData);
 
 /**
+ * Invitekit extension events: a pending invitation was edited. Clerk declares no such event, so they go only
+ * to endpoints that name them in `events`; `data` is the invitation as after the edit.
+ */
+export type InvitekitExtensionWebhookEvent =
+  | WebhookEnvelope<'organizationInvitation.updated', OrganizationInvitationWebhookData>
+  | WebhookEnvelope<'invitation.updated', WireInvitation>;
+
+/**
  * A webhook body: `{ object: 'event', type, timestamp, instance_id, event_attributes, data }`, with `data`
  * the invitation as the Backend API serializes it (url null: never a token). Organization events add the
  * organization's public data under `data.data.public_organization_data`, where Clerk's webhook contract
@@ -83,7 +91,7 @@ export function webhookPayload(
   event: DeliveryEvent,
   roles: Roles,
   instanceId: string,
-): InvitekitWebhookEvent {
+): InvitekitWebhookEvent | InvitekitExtensionWebhookEvent {
   if (!event.snapshot) throw new Error(`event ${event.id} has no snapshot`);
   const envelope = { object: 'event' as const, timestamp: event.createdAt, instance_id: instanceId };
   const subject = objectWebhookData(event.type, event.snapshot);

@@ -41,6 +41,8 @@ export interface Organization {
   createdBy: string | null;
   maxAllowedMemberships: number;
   adminDeleteEnabled: boolean;
+  /** Invitekit extension: the default locale of its invitations (null: the configured one). */
+  locale: string | null;
   publicMetadata: Metadata;
   privateMetadata: Metadata;
   createdAt: number;
@@ -79,6 +81,8 @@ export interface OrganizationInvitation {
   privateMetadata: Metadata;
   redirectUrl: string | null;
   notify: boolean;
+  /** Invitekit extension: BCP 47 locale of its emails and the hosted page (null: the configured one). */
+  locale: string | null;
   /** The accept link; comes with accept tokens (issue #3), null until then. */
   url: string | null;
   expiresAt: number;
@@ -97,6 +101,8 @@ export interface ApplicationInvitation {
   publicMetadata: Metadata;
   redirectUrl: string | null;
   notify: boolean;
+  /** As OrganizationInvitation.locale. */
+  locale: string | null;
   url: string | null;
   expiresAt: number;
   createdAt: number;

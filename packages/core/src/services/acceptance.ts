@@ -41,6 +41,8 @@ export interface InvitationPreview {
   organization: { id: string; name: string; slug: string } | null;
   inviter: { firstName: string | null; lastName: string | null } | null;
   expiresAt: number;
+  /** Invitekit extension: the invitation's BCP 47 locale (null: the configured one), for accept pages. */
+  locale: string | null;
   /**
    * With a signed-in person passed to `preview`: whether the invitation was sent to one of their verified
    * addresses (only then can they accept it). Never serialised; for accept pages.
@@ -149,6 +151,7 @@ export class AcceptanceService {
         organization: null,
         inviter: null,
         expiresAt: row.expiresAt,
+        locale: row.locale,
         ...sentToUser,
       };
     }
@@ -176,6 +179,7 @@ export class AcceptanceService {
         ? { firstName: row.inviter.firstName, lastName: row.inviter.lastName }
         : null,
       expiresAt: i.expiresAt,
+      locale: i.locale,
       ...sentToUser,
     };
   }

@@ -3,6 +3,7 @@ import { normalizeEmail } from '../domain/email.js';
 import { invalidParam, notFound, notPending } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { acceptLink } from '../domain/links.js';
+import { checkLocale } from '../domain/locale.js';
 import { checkMetadata, type Metadata } from '../domain/metadata.js';
 import type { ApplicationInvitation } from '../domain/models.js';
 import { firstReminderAt } from '../domain/reminders.js';
@@ -41,6 +42,8 @@ export interface CreateApplicationInvitationInput {
    */
   ignoreExisting?: boolean | null;
   expiresInDays?: number | null;
+  /** Invitekit extension: BCP 47 locale of its emails (default: the configured `locale`). */
+  locale?: string | null;
 }
 
 export type ApplicationInvitationOrder = OrderBy<'created_at' | 'email_address' | 'expires_at'>;
@@ -238,6 +241,7 @@ export class ApplicationInvitationsService {
       publicMetadata: checkMetadata(input.publicMetadata, 'public_metadata'),
       redirectUrl: this.ctx.lifecycle.redirects.check(input.redirectUrl),
       notify: input.notify ?? true,
+      locale: checkLocale(input.locale) ?? this.ctx.lifecycle.locale,
       tokenHash: null,
       userId: null,
       expiresAt: expiresAtFrom(input.expiresInDays, now),
@@ -303,6 +307,7 @@ export class ApplicationInvitationsService {
       publicMetadata: row.publicMetadata,
       redirectUrl: row.redirectUrl,
       notify: row.notify,
+      locale: row.locale,
       url,
       expiresAt: row.expiresAt,
       createdAt: row.createdAt,

@@ -16,6 +16,8 @@ export const invitationEventTypes = [
   // Invitekit extension: a reminder email went into the outbox (delivery/reminders.ts). No webhook, as
   // `resent` has none: Clerk's webhooks have no such event.
   'reminded',
+  // Invitekit extension: a pending invitation's role, metadata, expiry or locale was edited.
+  'updated',
 ] as const;
 export type InvitationEventType = (typeof invitationEventTypes)[number];
 
@@ -28,7 +30,14 @@ const WEBHOOK_EVENTS: ReadonlySet<InvitationEventType> = new Set([
   'accepted',
   'revoked',
   'declined',
+  'updated',
 ]);
+
+/**
+ * Invitekit's own webhook events (Clerk has no `organizationInvitation.updated`): only endpoints that list
+ * them in `events` hear them, so a Clerk receiver subscribed to everything sees only Clerk's events.
+ */
+const OPT_IN_WEBHOOK_EVENTS: ReadonlySet<InvitationEventType> = new Set(['updated']);
 
 /**
  * `organizationInvitation.created` for an organization invitation, `invitation.created` otherwise. Clerk's
@@ -105,7 +114,8 @@ export function effectRows(lifecycle: Lifecycle, specs: InvitationEventSpec[], n
       });
     if (spec.email) message('email', spec.email.to, spec.email.link, spec.email.leaseUntil ?? null);
     if (WEBHOOK_EVENTS.has(spec.type)) {
-      for (const url of lifecycle.webhookTargets(webhookEventName(spec.organizationId, spec.type))) {
+      const name = webhookEventName(spec.organizationId, spec.type);
+      for (const url of lifecycle.webhookTargets(name, OPT_IN_WEBHOOK_EVENTS.has(spec.type))) {
         message('webhook', url);
       }
     }

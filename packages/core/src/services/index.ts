@@ -3,6 +3,7 @@ import { AccessService } from './access.js';
 import { ApplicationInvitationsService } from './application-invitations.js';
 import type { ServiceContext } from './context.js';
 import { IdentitiesService } from './identities.js';
+import { InvitationEditsService } from './invitation-edits.js';
 import { InvitationEventsService } from './invitation-events.js';
 import { JoinLinksService } from './join-links.js';
 import { MembershipRequestsService } from './membership-requests.js';
@@ -35,6 +36,8 @@ export interface InvitekitServices {
   membershipRequests: MembershipRequestsService;
   /** Invitekit extension: shareable join links. */
   joinLinks: JoinLinksService;
+  /** Invitekit extension: edit a pending invitation in place (role, metadata, expiry, locale). */
+  invitationEdits: InvitationEditsService;
 }
 
 export function createServices(ctx: ServiceContext): InvitekitServices {
@@ -56,5 +59,6 @@ export function createServices(ctx: ServiceContext): InvitekitServices {
     organizationDomains,
     membershipRequests: new MembershipRequestsService(ctx),
     joinLinks: new JoinLinksService(ctx, { identities }),
+    invitationEdits: new InvitationEditsService(ctx, { organizationInvitations, invitations }),
   };
 }

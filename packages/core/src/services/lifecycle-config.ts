@@ -1,5 +1,6 @@
 import type { JoinLinkOptions } from '../domain/join-links.js';
 import { RedirectPolicy } from '../domain/links.js';
+import { BASE_LOCALE, canonicalLocale } from '../domain/locale.js';
 import { type ReminderOptions, type ReminderSchedule, reminderSchedule } from '../domain/reminders.js';
 import { resolveLimits } from './limits.js';
 
@@ -53,6 +54,11 @@ export interface LifecycleOptions {
   reminders?: ReminderOptions | false;
   /** Invitekit extension: join links (domain/join-links.ts). */
   joinLinks?: JoinLinkOptions;
+  /**
+   * Invitekit extension: the BCP 47 locale of invitations that name none and whose organization has none.
+   * Default `en`.
+   */
+  locale?: string;
 }
 
 /** The resolved settings every write path reads. */
@@ -66,6 +72,8 @@ export class Lifecycle {
   /** Null when reminders are off. */
   readonly reminders: ReminderSchedule | null;
   readonly joinLinks: JoinLinkOptions;
+  /** The configured locale, canonical. */
+  readonly locale: string;
 
   constructor(options: LifecycleOptions = {}) {
     this.acceptUrl = new URL(options.acceptUrl ?? 'http://localhost:3000/accept-invitation').toString();
@@ -76,6 +84,8 @@ export class Lifecycle {
     this.redirectAfterAccept = options.redirectAfterAccept ?? false;
     this.reminders = reminderSchedule(options.reminders);
     this.joinLinks = options.joinLinks ?? {};
+    // config-validation.ts has checked it is a language tag.
+    this.locale = canonicalLocale(options.locale ?? BASE_LOCALE) ?? BASE_LOCALE;
   }
 
   /** The page an invitation's accept link opens (the token is added to it). */
@@ -83,8 +93,10 @@ export class Lifecycle {
     return (this.redirectAfterAccept ? null : redirectUrl) ?? this.acceptUrl;
   }
 
-  /** The endpoints subscribed to a webhook event type. */
-  webhookTargets(eventType: string): string[] {
-    return this.webhooks.filter((w) => !w.events || w.events.includes(eventType)).map((w) => w.url);
+  /** The endpoints subscribed to a webhook event type; an `optIn` type only those that name it. */
+  webhookTargets(eventType: string, optIn = false): string[] {
+    return this.webhooks
+      .filter((w) => (!w.events && !optIn) || w.events?.includes(eventType))
+      .map((w) => w.url);
   }
 }

@@ -3,6 +3,7 @@ import { normalizeEmail } from '../domain/email.js';
 import { alreadyMembers, notAnAdmin, notFound, organizationInvitationNotPending } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { acceptLink } from '../domain/links.js';
+import { checkLocale } from '../domain/locale.js';
 import { checkMetadata, type Metadata } from '../domain/metadata.js';
 import type {
   OrganizationInvitation,
@@ -60,6 +61,11 @@ export interface CreateOrganizationInvitationInput {
   notify?: boolean | null;
   /** Invitekit extension: false sends this invitation no reminders (domain/reminders.ts). */
   reminders?: boolean | null;
+  /**
+   * Invitekit extension: BCP 47 locale of its emails and the hosted page. Default: the organization's
+   * locale, else the configured `locale`; the invitation keeps the one it was created with.
+   */
+  locale?: string | null;
 }
 
 export type OrganizationInvitationOrder = OrderBy<'created_at' | 'email_address'>;
@@ -162,6 +168,8 @@ export class OrganizationInvitationsService {
           private_metadata: row.privateMetadata,
           redirect_url: row.redirectUrl,
           notify: row.notify,
+          locale: row.locale,
+          default_locale: lifecycle.locale,
           expires_at: row.expiresAt,
           created_at: row.createdAt,
           next_reminder_at: row.nextReminderAt,
@@ -175,6 +183,8 @@ export class OrganizationInvitationsService {
       if (leaseUntil !== null && !result?.inserted) delivery!.release();
     }
     if (result?.inserted) {
+      // The statement chose the locale (the organization's when none was given): the snapshot has it.
+      row.locale = (result.snapshot as { invitation: { locale: string | null } }).invitation.locale;
       if (leaseUntil !== null) {
         const email = effects.outbox.find((o) => o.kind === 'email')!;
         delivery!.handoff({
@@ -444,6 +454,7 @@ export class OrganizationInvitationsService {
       inviterIds,
       rows.map((r) => r.emailAddress),
     );
+    for (const row of rows) row.locale ??= context.organizationLocale ?? this.ctx.lifecycle.locale;
     const members = rows.map((r) => r.emailAddress).filter((email) => context.memberEmails.has(email));
     rows.forEach((row, index) => {
       wrap(index, () => {
@@ -514,6 +525,7 @@ export class OrganizationInvitationsService {
       privateMetadata: checkMetadata(input.privateMetadata, 'private_metadata'),
       redirectUrl: this.ctx.lifecycle.redirects.check(input.redirectUrl),
       notify: input.notify ?? true,
+      locale: checkLocale(input.locale),
       tokenHash: null,
       organizationDomainId: null,
       expiresAt: expiresAtFrom(input.expiresInDays, now),
@@ -547,6 +559,7 @@ export class OrganizationInvitationsService {
       .select({
         organizationId: organizations.id,
         organizationName: organizations.name,
+        organizationLocale: organizations.locale,
         role: memberships.role,
         ...publicUserColumns(),
         memberEmails: emails.length ? sql<string[]>`array(${memberEmails})` : sql<string[]>`'{}'::text[]`,
@@ -565,7 +578,12 @@ export class OrganizationInvitationsService {
     const inviters = new Map<string, InviterRow>();
     for (const row of rows) if (row.userId) inviters.set(row.userId, row);
     const organization = { id: organizationId, name: rows[0]!.organizationName };
-    return { inviters, organization, memberEmails: new Set(rows[0]!.memberEmails) };
+    return {
+      inviters,
+      organization,
+      organizationLocale: rows[0]!.organizationLocale,
+      memberEmails: new Set(rows[0]!.memberEmails),
+    };
   }
 
   private selectWithInviter() {
@@ -635,6 +653,7 @@ export class OrganizationInvitationsService {
       privateMetadata: row.privateMetadata,
       redirectUrl: row.redirectUrl,
       notify: row.notify,
+      locale: row.locale,
       url,
       expiresAt: row.expiresAt,
       createdAt: row.createdAt,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, notInArray, or, sql } from 'drizzle-orm';
 import { InvitekitError, invalidParam, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { checkLocale } from '../domain/locale.js';
 import { checkMetadata, type Metadata, mergeMetadata } from '../domain/metadata.js';
 import type { DeletedObject, Organization } from '../domain/models.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../domain/pg-errors.js';
@@ -25,6 +26,8 @@ export interface CreateOrganizationInput {
   publicMetadata?: Metadata | null;
   privateMetadata?: Metadata | null;
   maxAllowedMemberships?: number | null;
+  /** Invitekit extension: the default BCP 47 locale of its invitations. */
+  locale?: string | null;
 }
 
 export interface UpdateOrganizationInput {
@@ -32,6 +35,8 @@ export interface UpdateOrganizationInput {
   slug?: string | null;
   maxAllowedMemberships?: number | null;
   adminDeleteEnabled?: boolean | null;
+  /** Invitekit extension: the default locale of its invitations; null leaves it, `''` clears it. */
+  locale?: string | null;
 }
 
 export interface ListOrganizationsInput extends Partial<Page> {
@@ -117,6 +122,7 @@ export class OrganizationsService {
       createdBy: input.createdBy ?? null,
       maxAllowedMemberships: input.maxAllowedMemberships ?? 0,
       adminDeleteEnabled: true,
+      locale: checkLocale(input.locale),
       publicMetadata: checkMetadata(input.publicMetadata, 'public_metadata'),
       privateMetadata: checkMetadata(input.privateMetadata, 'private_metadata'),
       createdAt: now,
@@ -262,6 +268,7 @@ export class OrganizationsService {
     if (input.slug != null) set.slug = checkSlug(input.slug);
     if (input.maxAllowedMemberships != null) set.maxAllowedMemberships = input.maxAllowedMemberships;
     if (input.adminDeleteEnabled != null) set.adminDeleteEnabled = input.adminDeleteEnabled;
+    if (input.locale != null) set.locale = input.locale === '' ? null : checkLocale(input.locale);
     try {
       const [row] = await this.ctx.db
         .update(organizations)

@@ -17,7 +17,7 @@ import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows
  * rows (the jsonb of services/effects.ts effectRows).
  */
 export const acceptOrganizationInvitation: Statement = {
-  name: 'invitekit_accept_organization_invitation_v2',
+  name: 'invitekit_accept_organization_invitation_v3',
   text: `
 WITH inv AS (
   UPDATE organization_invitations AS oi
@@ -46,7 +46,7 @@ WITH inv AS (
 ), ob AS (${OUTBOX_INSERT.head}$10${OUTBOX_INSERT.tail}
 )
 SELECT inv.organization_id, inv.id, inv.email_address, inv.role, inv.status, inv.inviter_id,
-       inv.public_metadata, inv.private_metadata, inv.redirect_url, inv.notify, inv.expires_at,
+       inv.public_metadata, inv.private_metadata, inv.redirect_url, inv.notify, inv.locale, inv.expires_at,
        inv.created_at, inv.updated_at,
        u.id AS inviter_user_id, u.first_name AS inviter_first_name, u.last_name AS inviter_last_name,
        (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS inviter_identifier,

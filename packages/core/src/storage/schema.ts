@@ -42,6 +42,8 @@ export const organizations = pgTable(
     createdBy: text('created_by'),
     maxAllowedMemberships: integer('max_allowed_memberships').notNull().default(0),
     adminDeleteEnabled: boolean('admin_delete_enabled').notNull().default(true),
+    /** Invitekit extension: the default BCP 47 locale of its invitations (null: the configured one). */
+    locale: text('locale'),
     publicMetadata: metadata('public_metadata'),
     privateMetadata: metadata('private_metadata'),
     createdAt: millis('created_at').notNull(),
@@ -134,6 +136,8 @@ export const organizationInvitations = pgTable(
     privateMetadata: metadata('private_metadata'),
     redirectUrl: text('redirect_url'),
     notify: boolean('notify').notNull().default(true),
+    /** BCP 47, canonical; what its emails and the hosted page render in (null: the configured locale). */
+    locale: text('locale'),
     tokenHash: tokenHash(),
     /** Set on automatic invitations (verified domains): kept out of the organization's list and counts. */
     organizationDomainId: text('organization_domain_id'),
@@ -199,6 +203,8 @@ export const applicationInvitations = pgTable(
     publicMetadata: metadata('public_metadata'),
     redirectUrl: text('redirect_url'),
     notify: boolean('notify').notNull().default(true),
+    /** BCP 47, canonical; what its emails and the hosted page render in (null: the configured locale). */
+    locale: text('locale'),
     tokenHash: tokenHash(),
     /** The user who accepted it. */
     userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),

@@ -18,6 +18,8 @@ export interface OrganizationInvitationSqlRow {
   private_metadata: Metadata;
   redirect_url: string | null;
   notify: boolean;
+  /** Absent from rows read before migration 0008 (old event snapshots). */
+  locale?: string | null;
   expires_at: string | number;
   created_at: string | number;
   updated_at: string | number;
@@ -61,6 +63,7 @@ export function organizationInvitationFromSql(
     privateMetadata: r.private_metadata ?? {},
     redirectUrl: r.redirect_url,
     notify: r.notify !== false,
+    locale: r.locale ?? null,
     url,
     expiresAt,
     createdAt: Number(r.created_at),

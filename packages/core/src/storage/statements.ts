@@ -24,22 +24,24 @@ import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows
  * reading it again.
  *
  * $1 the items (jsonb array: organization_id, id, email_address (normalised), role, inviter_id,
- * public_metadata, private_metadata, redirect_url, notify, expires_at, created_at (ms), next_reminder_at, token_hash (hex),
+ * public_metadata, private_metadata, redirect_url, notify, locale, default_locale, expires_at, created_at (ms), next_reminder_at, token_hash (hex),
  * event_id, event_data), $2 admin role keys, $3 outbox rows (the jsonb of services/effects.ts effectRows).
  */
 export const createOrganizationInvitations: Statement = {
-  name: 'invitekit_create_organization_invitations_v2',
+  name: 'invitekit_create_organization_invitations_v3',
   text: `
 WITH ctx AS (
   SELECT j.n, r.*, c.*
   FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(item, n)
   CROSS JOIN LATERAL jsonb_to_record(j.item) AS r(organization_id text, id text, email_address text,
     role text, inviter_id text, public_metadata jsonb, private_metadata jsonb, redirect_url text, notify boolean,
-    expires_at bigint, created_at bigint, next_reminder_at bigint, token_hash text, event_id text, event_data jsonb)
+    locale text, default_locale text, expires_at bigint, created_at bigint, next_reminder_at bigint, token_hash text,
+    event_id text, event_data jsonb)
   LEFT JOIN LATERAL (
     SELECT o.name AS organization_name,
            o.slug AS organization_slug,
            o.max_allowed_memberships,
+           o.locale AS organization_locale,
            m.role AS inviter_role,
            u.id AS inviter_user_id,
            u.first_name,
@@ -58,10 +60,11 @@ WITH ctx AS (
   ) c ON true
 ), ins AS (
   INSERT INTO organization_invitations AS oi (organization_id, id, email_address, role, status, inviter_id,
-    public_metadata, private_metadata, redirect_url, notify, token_hash, expires_at, created_at, updated_at,
+    public_metadata, private_metadata, redirect_url, notify, locale, token_hash, expires_at, created_at, updated_at,
     next_reminder_at)
   SELECT organization_id, id, email_address, role, 'pending', inviter_id, public_metadata, private_metadata,
-    redirect_url, notify, decode(token_hash, 'hex'), expires_at, created_at, created_at, next_reminder_at
+    redirect_url, notify, coalesce(locale, organization_locale, default_locale), decode(token_hash, 'hex'),
+    expires_at, created_at, created_at, next_reminder_at
   FROM ctx
   WHERE organization_name IS NOT NULL AND NOT already_member AND max_allowed_memberships = 0
     AND (inviter_id IS NULL OR inviter_role = ANY($2::text[]))
@@ -99,6 +102,9 @@ export interface CreateOrganizationInvitationItem {
   private_metadata: Record<string, unknown>;
   redirect_url: string | null;
   notify: boolean;
+  /** The invitation's own locale; null: the organization's, else `default_locale` (the configured one). */
+  locale: string | null;
+  default_locale: string;
   expires_at: number;
   created_at: number;
   /** Invitekit reminders: when the first one falls due, or null. */
@@ -134,7 +140,7 @@ FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(item, n)
 CROSS JOIN LATERAL jsonb_to_record(j.item) AS q(organization_id text, "limit" int, "offset" int)
 CROSS JOIN LATERAL (
   SELECT oi.organization_id, oi.id, oi.email_address, oi.role, oi.status, oi.inviter_id, oi.public_metadata,
-         oi.private_metadata, oi.redirect_url, oi.notify, oi.expires_at, oi.created_at, oi.updated_at,
+         oi.private_metadata, oi.redirect_url, oi.notify, oi.locale, oi.expires_at, oi.created_at, oi.updated_at,
          u.id AS inviter_user_id, u.first_name AS inviter_first_name, u.last_name AS inviter_last_name,
          (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS inviter_identifier,
          (SELECT coalesce(sum(c.total), 0) FROM organization_invitation_counts c

@@ -313,6 +313,7 @@ export const InvitationPreviewSchema = z
     organization: z.object({ id: z.string(), name: z.string(), slug: z.string() }).nullable(),
     inviter: z.object({ first_name: z.string().nullable(), last_name: z.string().nullable() }).nullable(),
     expires_at: millis,
+    locale: z.string().nullable().describe("The invitation's BCP 47 locale, for accept pages."),
   })
   .meta({ id: 'InvitationPreview' });
 

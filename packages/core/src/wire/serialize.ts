@@ -249,6 +249,7 @@ export function invitationPreview(p: InvitationPreview): WireInvitationPreview {
     organization: p.organization,
     inviter: p.inviter ? { first_name: p.inviter.firstName, last_name: p.inviter.lastName } : null,
     expires_at: p.expiresAt,
+    locale: p.locale,
   };
 }
 

@@ -37,6 +37,13 @@ const createBody = z.strictObject({
     .optional()
     .describe('Replace a pending invitation for the address; on single create, also allow an existing user.'),
   expires_in_days: expiresInDaysBody,
+  locale: z
+    .string()
+    .min(1)
+    .max(64)
+    .nullable()
+    .optional()
+    .describe('Invitekit extension: BCP 47 locale of its emails.'),
   template_slug: z
     .enum(['invitation', 'waitlist_invitation'])
     .nullable()
@@ -52,6 +59,7 @@ const toInput = (b: z.output<typeof createBody>) => ({
   ignoreExisting: b.ignore_existing,
   expiresInDays: b.expires_in_days,
   reminders: b.reminders,
+  locale: b.locale,
 });
 
 export const applicationInvitationRoutes = [

@@ -183,6 +183,13 @@ export const directoryRoutes = [
       public_metadata: metadataBody,
       private_metadata: metadataBody,
       max_allowed_memberships: intBody(0).nullable().optional(),
+      locale: z
+        .string()
+        .min(1)
+        .max(64)
+        .nullable()
+        .optional()
+        .describe('Invitekit extension: default BCP 47 locale of its invitations.'),
     }),
     response: OrganizationSchema,
     handler: async ({ body }, { services }) =>
@@ -194,6 +201,7 @@ export const directoryRoutes = [
           publicMetadata: body.public_metadata,
           privateMetadata: body.private_metadata,
           maxAllowedMemberships: body.max_allowed_memberships,
+          locale: body.locale,
         }),
       ),
   }),
@@ -262,6 +270,12 @@ export const directoryRoutes = [
       slug: z.string().min(1).max(64).nullable().optional(),
       max_allowed_memberships: intBody(0).nullable().optional(),
       admin_delete_enabled: z.boolean().nullable().optional(),
+      locale: z
+        .string()
+        .max(64)
+        .nullable()
+        .optional()
+        .describe("Invitekit extension: default BCP 47 locale of its invitations; '' clears it."),
     }),
     response: OrganizationSchema,
     handler: async ({ params, body }, { services }) =>
@@ -271,6 +285,7 @@ export const directoryRoutes = [
           slug: body.slug,
           maxAllowedMemberships: body.max_allowed_memberships,
           adminDeleteEnabled: body.admin_delete_enabled,
+          locale: body.locale,
         }),
       ),
   }),

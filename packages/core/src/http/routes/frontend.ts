@@ -20,6 +20,7 @@ import {
 import { emailBody, limitParam, offsetParam, statusParam } from '../params.js';
 import { defineRoute, type Route } from '../route.js';
 import type { AuthenticatedUser } from '../types.js';
+import { frontendInvitationEditRoutes } from './invitation-edits.js';
 import { joinLinkFrontendRoutes } from './join-links.js';
 
 const me = ['Frontend API: me'];
@@ -32,6 +33,13 @@ const orgInvitationParams = orgParams.extend({ invitation_id: z.string().min(1) 
 const page10 = { limit: limitParam, offset: offsetParam };
 const role = z.string().min(1).describe('A configured role key, e.g. org:member.');
 const notify = z.boolean().nullable().optional().describe('Email the invitee (default true).');
+const locale = z
+  .string()
+  .min(1)
+  .max(64)
+  .nullable()
+  .optional()
+  .describe('Invitekit extension: BCP 47 locale of its email (default: the organization’s).');
 const tokenBody = z.strictObject({
   token: z.string().min(1).max(512).describe('The accept token from the link (`?invitation_token=`).'),
 });
@@ -110,7 +118,7 @@ export function frontendRoutes(prefix: string): Route[] {
       tags: admin,
       auth: 'user',
       params: orgParams,
-      body: z.strictObject({ email_address: emailBody, role, notify }),
+      body: z.strictObject({ email_address: emailBody, role, notify, locale }),
       response: FrontendInvitationWrapped,
       handler: async ({ params, body, user }, { services, roles }) =>
         clientWrapped(
@@ -119,6 +127,7 @@ export function frontendRoutes(prefix: string): Route[] {
               emailAddress: body.email_address,
               role: body.role,
               notify: body.notify,
+              locale: body.locale,
               inviterUserId: signedIn(user).id,
             }),
             roles,
@@ -212,6 +221,7 @@ export function frontendRoutes(prefix: string): Route[] {
           ),
         ),
     }),
+    ...frontendInvitationEditRoutes(prefix),
     defineRoute({
       method: 'POST',
       path: `${prefix}/tickets/preview`,

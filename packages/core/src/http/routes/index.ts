@@ -1,5 +1,6 @@
 import { applicationInvitationRoutes } from './application-invitations.js';
 import { directoryRoutes } from './directory.js';
+import { invitationEditRoutes } from './invitation-edits.js';
 import { joinLinkBackendRoutes } from './join-links.js';
 import { membershipRequestRoutes } from './membership-requests.js';
 import { membershipRoutes } from './memberships.js';
@@ -19,4 +20,5 @@ export const backendRoutes = [
   ...organizationDomainRoutes,
   ...membershipRequestRoutes,
   ...joinLinkBackendRoutes,
+  ...invitationEditRoutes,
 ];

@@ -45,6 +45,13 @@ const createBody = z.strictObject({
   expires_in_days: expiresInDaysBody,
   notify: z.boolean().nullable().optional().describe('Email the invitee (default true).'),
   reminders: remindersBody,
+  locale: z
+    .string()
+    .min(1)
+    .max(64)
+    .nullable()
+    .optional()
+    .describe('Invitekit extension: BCP 47 locale of its emails.'),
 });
 
 const toInput = (b: z.output<typeof createBody>) => ({
@@ -57,6 +64,7 @@ const toInput = (b: z.output<typeof createBody>) => ({
   expiresInDays: b.expires_in_days,
   notify: b.notify,
   reminders: b.reminders,
+  locale: b.locale,
 });
 
 const page10 = { limit: limitParam, offset: offsetParam };
@@ -203,7 +211,7 @@ export const organizationInvitationRoutes = [
     path: '/v1/organizations/{organization_id}/invitations/{invitation_id}/events',
     operationId: 'ListOrganizationInvitationEvents',
     summary:
-      "An invitation's history (Invitekit): created, emailed, delivery_failed, resent, accepted, declined, revoked, expired, with each email and webhook delivery",
+      "An invitation's history (Invitekit): created, emailed, delivery_failed, resent, accepted, declined, revoked, expired, updated, with each email and webhook delivery",
     tags,
     auth: 'secret',
     params: invitationParams,
