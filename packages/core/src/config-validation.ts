@@ -87,6 +87,14 @@ const configSchema = z.looseObject({
   sweeper: z.record(z.string(), positiveInt.optional()).optional(),
   log: fn.optional(),
   devMailboxSize: nonNegativeInt.optional(),
+  // Invitekit extension: large imports. emailsPerSecond 0 turns pacing off.
+  imports: z
+    .looseObject({
+      batchSize: positiveInt.max(10_000).optional(),
+      emailsPerSecond: z.number().nonnegative().max(100_000).optional(),
+      pollIntervalMs: positiveInt.optional(),
+    })
+    .optional(),
 });
 
 /** Throws one error listing every wrong option, each by its path, e.g. `secretKeys[0] is undefined: …`. */

@@ -6,6 +6,7 @@ import {
   logsAcceptLinks,
   type Mailer,
 } from './delivery/index.js';
+import { ImportWorker } from './delivery/invitation-imports.js';
 import { redactError } from './domain/redact.js';
 import { defaultRoles, type RoleDefinition, Roles } from './domain/roles.js';
 import { SecretKeys } from './http/auth.js';
@@ -19,6 +20,7 @@ import { backendRoutes } from './http/routes/index.js';
 import { metaRoutes } from './http/routes/meta.js';
 import type { Authenticate, InvitekitRequest } from './http/types.js';
 import { createServices, type InvitekitServices } from './services/index.js';
+import type { ImportOptions } from './services/invitation-imports.js';
 import { Lifecycle, type LifecycleOptions } from './services/lifecycle-config.js';
 import { tokenRequestLimiter } from './services/limits.js';
 import { Availability } from './storage/availability.js';
@@ -56,6 +58,11 @@ export interface InvitekitConfig extends LifecycleOptions, DeliveryConfig {
    * `X-Forwarded-For` is ignored and the connection's address counts.
    */
   trustedProxies?: number;
+  /**
+   * Invitekit extension, large imports: the import worker's batch size, email pace (`emailsPerSecond`,
+   * per import) and poll interval. The worker runs where `start()` is called.
+   */
+  imports?: ImportOptions;
 }
 
 /** How often the start()ed background deletes rate-limit windows that have ended. */
@@ -132,20 +139,30 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     now,
     outage,
   });
-  const services = createServices({
-    db: database.db,
-    run: database.run,
-    roles,
-    now,
-    lifecycle,
-    onOutboxWrite: background.wake,
-    delivery: background.dispatcher,
+  const services = createServices(
+    {
+      db: database.db,
+      run: database.run,
+      roles,
+      now,
+      lifecycle,
+      onOutboxWrite: background.wake,
+      delivery: background.dispatcher,
+    },
+    config.imports,
+  );
+  // A failed batch's error holds its statement's parameters, accept links among them: never logged.
+  const importWorker = new ImportWorker({
+    imports: services.invitationImports,
+    log: (level, message, data) => log(level, message, data && { err: redactError(data.err) }),
+    outage,
   });
 
   const tokenLimiter = tokenRequestLimiter(database.db, lifecycle.limits);
   let sweeping: ReturnType<typeof setInterval> | undefined;
   const start = () => {
     background.start();
+    importWorker.start();
     sweeping ??= setInterval(() => tokenLimiter.sweep().catch(() => {}), RATE_LIMIT_SWEEP_MS).unref();
   };
 
@@ -213,6 +230,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     close: () => {
       clearInterval(sweeping);
       closing ??= (async () => {
+        await importWorker.stop();
         await background.stop();
         if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
         availability.close();
@@ -248,6 +266,12 @@ export type {
   WebhookEventAttributes,
 } from './delivery/webhooks.js';
 export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
+export type {
+  ImportRowResult,
+  ImportStatus,
+  InvitationImport,
+  InvitationImportRow,
+} from './domain/invitation-imports.js';
 export type * from './domain/models.js';
 export { redactTokens } from './domain/redact.js';
 export { defaultRoles, type RoleDefinition } from './domain/roles.js';
@@ -262,6 +286,7 @@ export type { Authenticate, AuthenticatedUser, InvitekitRequest, InvitekitRespon
 export type { AcceptedInvitation, InvitationPreview } from './services/acceptance.js';
 export type { InvitationEventType } from './services/effects.js';
 export type { InvitekitServices } from './services/index.js';
+export type { ImportOptions, StartImportOptions } from './services/invitation-imports.js';
 export type { InvitationLimits, LifecycleOptions, WebhookEndpoint } from './services/lifecycle-config.js';
 export type { DatabaseConfig } from './storage/database.js';
 export * from './wire/responses.js';

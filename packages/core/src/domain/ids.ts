@@ -10,6 +10,7 @@ export const idPrefix = {
   invitation: 'inv',
   event: 'ievt',
   message: 'msg',
+  invitationImport: 'invimp',
 } as const;
 
 export type IdKind = keyof typeof idPrefix;

@@ -4,6 +4,7 @@ import { ApplicationInvitationsService } from './application-invitations.js';
 import type { ServiceContext } from './context.js';
 import { IdentitiesService } from './identities.js';
 import { InvitationEventsService } from './invitation-events.js';
+import { type ImportOptions, InvitationImportsService } from './invitation-imports.js';
 import { MembershipsService } from './memberships.js';
 import { OrganizationInvitationsService } from './organization-invitations.js';
 import { OrganizationsService } from './organizations.js';
@@ -23,9 +24,11 @@ export interface InvitekitServices {
   acceptance: AcceptanceService;
   /** Admin checks for the Frontend API. */
   access: AccessService;
+  /** Invitekit extension: large imports (CSV or JSON, up to 10,000 rows), run by the import worker. */
+  invitationImports: InvitationImportsService;
 }
 
-export function createServices(ctx: ServiceContext): InvitekitServices {
+export function createServices(ctx: ServiceContext, imports?: ImportOptions): InvitekitServices {
   const organizationInvitations = new OrganizationInvitationsService(ctx);
   const invitations = new ApplicationInvitationsService(ctx);
   const identities = new IdentitiesService(ctx);
@@ -39,5 +42,6 @@ export function createServices(ctx: ServiceContext): InvitekitServices {
     identities,
     acceptance: new AcceptanceService(ctx, { identities, organizationInvitations, invitations }),
     access: new AccessService(ctx),
+    invitationImports: new InvitationImportsService(ctx, imports),
   };
 }

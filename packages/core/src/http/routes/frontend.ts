@@ -20,6 +20,7 @@ import {
 import { emailBody, limitParam, offsetParam, statusParam } from '../params.js';
 import { defineRoute, type Route } from '../route.js';
 import type { AuthenticatedUser } from '../types.js';
+import { frontendInvitationImportRoutes } from './invitation-imports.js';
 
 const me = ['Frontend API: me'];
 const admin = ['Frontend API: organization admins'];
@@ -244,5 +245,6 @@ export function frontendRoutes(prefix: string): Route[] {
         );
       },
     }),
+    ...frontendInvitationImportRoutes(prefix),
   ];
 }

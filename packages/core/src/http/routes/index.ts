@@ -1,5 +1,6 @@
 import { applicationInvitationRoutes } from './application-invitations.js';
 import { directoryRoutes } from './directory.js';
+import { invitationImportRoutes } from './invitation-imports.js';
 import { membershipRoutes } from './memberships.js';
 import { metadataRoutes } from './metadata.js';
 import { organizationInvitationRoutes } from './organization-invitations.js';
@@ -11,4 +12,5 @@ export const backendRoutes = [
   ...directoryRoutes,
   ...membershipRoutes,
   ...metadataRoutes,
+  ...invitationImportRoutes,
 ];
