@@ -5,6 +5,7 @@ import { corsFromEnv } from './cors-env.js';
 import { databaseFromEnv } from './database-env.js';
 import { deliveryFromEnv } from './delivery-env.js';
 import { ConfigError, envInt, envList, envOrigins, envUrl } from './env.js';
+import { importsFromEnv } from './imports-env.js';
 import { type JwtAuthOptions, jwtAuthenticate, jwtOptionsFromEnv } from './jwt-auth.js';
 import { limitsFromEnv } from './limits-env.js';
 
@@ -69,6 +70,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       ...(env.INVITEKIT_INSTANCE_ID ? { instanceId: env.INVITEKIT_INSTANCE_ID } : {}),
       database: databaseFromEnv(env),
       ...deliveryFromEnv(env),
+      ...importsFromEnv(env),
     },
   };
 }

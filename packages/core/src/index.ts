@@ -15,6 +15,7 @@ import { createHandler, type Handle } from './http/handler.js';
 import { limitPerClient } from './http/limits.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './http/openapi.js';
 import type { Route } from './http/route.js';
+import { Router } from './http/router.js';
 import { frontendRoutes } from './http/routes/frontend.js';
 import { backendRoutes } from './http/routes/index.js';
 import { metaRoutes } from './http/routes/meta.js';
@@ -83,6 +84,11 @@ export interface Invitekit {
   mailer: Mailer;
   /** The development mailer (it keeps the last messages) when no mailer or SMTP URL is configured. */
   devMailer: DevMailer | null;
+  /**
+   * Whether the route at `method` and `path` takes a large body, possibly CSV text (imports): adapters read
+   * such bodies with their large limit, and `text/csv` as a string.
+   */
+  acceptsLargeBody(method: string, path: string): boolean;
   /**
    * Counts a token request (preview or accept by token) from the request's client against the per-client
    * limit that `tickets/preview` and `tickets/accept` have; throws the 429 `InvitekitError` once it is used
@@ -178,6 +184,11 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     });
   const routes: Route[] = [...metaRoutes(ping, openapi, database.driver), ...apiRoutes];
   const limitTokenRequest = limitPerClient(tokenLimiter, trustedProxies);
+  const largeBodies = new Router(routes.filter((r) => r.largeBody));
+  const acceptsLargeBody = (method: string, path: string) => {
+    const match = largeBodies.match(method.toUpperCase(), path);
+    return match !== null && 'route' in match;
+  };
   const handleRequest = createHandler({
     routes,
     context: { services, roles },
@@ -225,6 +236,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     database,
     mailer: background.mailer,
     devMailer: background.devMailer,
+    acceptsLargeBody,
     limitTokenRequest,
     start,
     close: () => {

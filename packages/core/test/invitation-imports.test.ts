@@ -154,12 +154,12 @@ describe.each(testDatabases())('invitation imports on $name', (kind) => {
     expect(unknown.body).toMatchObject({
       errors: [{ code: 'form_param_unknown', meta: { columns: ['rol'] } }],
     });
-    const [{ n }] = rowsOf<{ n: number }>(
+    const [counted] = rowsOf<{ n: number }>(
       await ik.database.db.execute(
         sql`SELECT count(*)::int AS n FROM invitation_imports WHERE organization_id = ${orgId}`,
       ),
     );
-    expect(n).toBe(0);
+    expect(counted?.n).toBe(0);
   });
 
   it('refuses an unknown organization, an inviter who is not an admin, and bad options', async () => {

@@ -40,7 +40,11 @@ function parseStrict(text: string): unknown {
  * charsets, chunked uploads, oversize bodies and bodies the host already parsed behave exactly as before.
  */
 export function readJsonBody(limit: string | number) {
-  const bodyParser = express.json({ limit });
+  const jsonParser = express.json({ limit });
+  // CSV uploads (imports) reach core as a string; core says which routes take one.
+  const csvParser = express.text({ type: 'text/csv', limit });
+  const bodyParser = (req: Request, res: Response, next: NextFunction) =>
+    jsonParser(req, res, (err?: unknown) => (err ? next(err) : csvParser(req, res, next)));
   const maxBytes = limitInBytes(limit);
   return (req: Request, res: Response, next: NextFunction): void => {
     const length = req.headers['content-length'];

@@ -11,7 +11,6 @@ import {
   invitationImport,
   invitationImportWithRows,
 } from '../../wire/invitation-imports.js';
-import { StatusResult } from '../handler.js';
 import { booleanParam, limitParam, listParam, offsetParam, stringParam } from '../params.js';
 import { defineRoute, type Route } from '../route.js';
 
@@ -95,16 +94,15 @@ export const invitationImportRoutes = [
       ),
     }),
     body: rowsBody,
+    largeBody: true,
+    successStatus: 202,
     response: InvitationImportSchema,
     handler: async ({ params, query, body }, { services }) =>
-      new StatusResult(
-        202,
-        invitationImport(
-          await services.invitationImports.start(params.organization_id, body, {
-            ...options(query),
-            inviterUserId: query.inviter_user_id,
-          }),
-        ),
+      invitationImport(
+        await services.invitationImports.start(params.organization_id, body, {
+          ...options(query),
+          inviterUserId: query.inviter_user_id,
+        }),
       ),
   }),
   defineRoute({
@@ -134,17 +132,16 @@ export function frontendInvitationImportRoutes(prefix: string): Route[] {
       params: orgParams,
       query: z.object(optionsQuery),
       body: rowsBody,
+      largeBody: true,
+      successStatus: 202,
       response: InvitationImportWrapped,
       handler: async ({ params, query, body, user }, { services }) =>
-        new StatusResult(
-          202,
-          clientWrapped(
-            invitationImport(
-              await services.invitationImports.start(params.organization_id, body, {
-                ...options(query),
-                inviterUserId: user!.id,
-              }),
-            ),
+        clientWrapped(
+          invitationImport(
+            await services.invitationImports.start(params.organization_id, body, {
+              ...options(query),
+              inviterUserId: user!.id,
+            }),
           ),
         ),
     }),
