@@ -1,8 +1,17 @@
 import { createRequester, type FetchLike, type RequestOptions, segment } from './request.js';
-import type { ListInvitationsParams, ListParams, Page } from './types.js';
+import type {
+  ImportOptions,
+  ImportRow,
+  ImportRowsParams,
+  ListInvitationsParams,
+  ListParams,
+  Page,
+} from './types.js';
 import type {
   BackendCreateInvitationParams,
   BackendOrganizationInvitation,
+  InvitationImport,
+  InvitationImportWithRows,
   Organization,
   OrganizationMembership,
   User,
@@ -94,6 +103,27 @@ export function createBackendClient(options: BackendClientOptions) {
           'POST',
           `${orgPath(organizationId)}/invitations/${segment(invitationId)}/revoke`,
           { ...init, body: params },
+        ),
+    },
+    /** Invitekit extension: large imports (CSV text or rows, up to 10,000), processed in the background. */
+    invitationImports: {
+      create: (
+        organizationId: string,
+        rows: string | readonly ImportRow[],
+        options: ImportOptions & { inviter_user_id?: string } = {},
+        init?: RequestOptions,
+      ) =>
+        request<InvitationImport>('POST', `${orgPath(organizationId)}/invitations/import`, {
+          ...init,
+          query: { ...options },
+          body: rows,
+          contentType: 'text/csv',
+        }),
+      get: (organizationId: string, importId: string, params: ImportRowsParams = {}, init?: RequestOptions) =>
+        request<InvitationImportWithRows>(
+          'GET',
+          `${orgPath(organizationId)}/invitations/imports/${segment(importId)}`,
+          { ...init, query: { ...params } },
         ),
     },
   };

@@ -1,9 +1,11 @@
 import { createRequester, type FetchLike, type RequestOptions, segment } from './request.js';
-import type { ListInvitationsParams, Page } from './types.js';
+import type { ImportOptions, ImportRow, ImportRowsParams, ListInvitationsParams, Page } from './types.js';
 import type {
   ApplicationInvitation,
   CreateInvitationParams,
   CreateInvitationsParams,
+  InvitationImport,
+  InvitationImportWithRows,
   InvitationPreview,
   OrganizationInvitation,
   OrganizationInvitationWithOrganization,
@@ -47,7 +49,7 @@ export function createFrontendClient(options: FrontendClientOptions) {
   const call = async <T>(
     method: string,
     path: string,
-    init?: RequestOptions & { query?: Record<string, unknown>; body?: unknown },
+    init?: RequestOptions & { query?: Record<string, unknown>; body?: unknown; contentType?: string },
   ) => unwrap(await request<Wrapped<T>>(method, `${prefix}${path}`, init as never));
   const org = (id: string) => `/organizations/${segment(id)}/invitations`;
 
@@ -108,6 +110,34 @@ export function createFrontendClient(options: FrontendClientOptions) {
     /** Revokes a pending invitation; its link stops working. Admins only. */
     revokeOrganizationInvitation: (organizationId: string, invitationId: string, init?: RequestOptions) =>
       call<OrganizationInvitation>('POST', `${org(organizationId)}/${segment(invitationId)}/revoke`, init),
+    /**
+     * Invitekit extension: imports up to 10,000 invitations (a CSV text with a header row, or rows) into an
+     * organization the signed-in user administers; they are the inviter. Answers at once (202) with the
+     * queued import; poll getOrganizationInvitationImport for progress.
+     */
+    importOrganizationInvitations: (
+      organizationId: string,
+      rows: string | readonly ImportRow[],
+      options: ImportOptions = {},
+      init?: RequestOptions,
+    ) =>
+      call<InvitationImport>('POST', `${org(organizationId)}/import`, {
+        ...init,
+        query: { ...options },
+        body: rows,
+        contentType: 'text/csv',
+      }),
+    /** Invitekit extension: an import's status, progress and a page of its rows' results. Admins only. */
+    getOrganizationInvitationImport: (
+      organizationId: string,
+      importId: string,
+      params: ImportRowsParams = {},
+      init?: RequestOptions,
+    ) =>
+      call<InvitationImportWithRows>('GET', `${org(organizationId)}/imports/${segment(importId)}`, {
+        ...init,
+        query: { ...params },
+      }),
     /** What an invitation link leads to; needs no session. */
     previewTicket: (token: string, init?: RequestOptions) =>
       call<InvitationPreview>('POST', '/tickets/preview', { ...init, body: { token } }),

@@ -5,6 +5,9 @@ export type { FrontendClient, FrontendClientOptions } from './frontend.js';
 export { createFrontendClient } from './frontend.js';
 export type { FetchLike, RequestOptions } from './request.js';
 export type {
+  ImportOptions,
+  ImportRow,
+  ImportRowsParams,
   InvitationStatus,
   ListInvitationsParams,
   ListParams,

@@ -9,10 +9,13 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** `body` is sent as JSON, or as text of this type when it is a string (CSV imports). */
+export type BodyOptions = { query?: Record<string, QueryValue>; body?: unknown; contentType?: string };
+
 export type Requester = <T>(
   method: string,
   path: string,
-  options?: RequestOptions & { query?: Record<string, QueryValue>; body?: unknown },
+  options?: RequestOptions & BodyOptions,
 ) => Promise<T>;
 
 /** `/a/{id}` with the segment encoded. */
@@ -53,24 +56,25 @@ export function createRequester(options: {
   return async function request<T>(
     method: string,
     path: string,
-    init: RequestOptions & { query?: Record<string, QueryValue>; body?: unknown } = {},
+    init: RequestOptions & BodyOptions = {},
   ): Promise<T> {
     const doFetch: FetchLike =
       options.fetch ?? ((input, requestInit) => globalThis.fetch(input, requestInit));
     const headers: Record<string, string> = { accept: 'application/json', ...(await options.headers()) };
-    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    const text = init.contentType !== undefined && typeof init.body === 'string';
+    if (init.body !== undefined) headers['content-type'] = text ? init.contentType! : 'application/json';
     const response = await doFetch(`${base}${path}${queryString(init.query)}`, {
       method,
       headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      body: init.body === undefined ? undefined : text ? (init.body as string) : JSON.stringify(init.body),
       signal: init.signal,
     });
-    const text = await response.text();
+    const answer = await response.text();
     let parsed: unknown;
     try {
-      parsed = text ? JSON.parse(text) : undefined;
+      parsed = answer ? JSON.parse(answer) : undefined;
     } catch {
-      throw new InvitekitApiError(response.status, unexpected(response.status, text));
+      throw new InvitekitApiError(response.status, unexpected(response.status, answer));
     }
     if (response.ok) return parsed as T;
     const body = parsed as { errors?: unknown; clerk_trace_id?: unknown } | undefined;
@@ -81,6 +85,6 @@ export function createRequester(options: {
         typeof body.clerk_trace_id === 'string' ? body.clerk_trace_id : undefined,
       );
     }
-    throw new InvitekitApiError(response.status, unexpected(response.status, text));
+    throw new InvitekitApiError(response.status, unexpected(response.status, answer));
   };
 }

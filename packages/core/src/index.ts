@@ -301,4 +301,9 @@ export type { InvitekitServices } from './services/index.js';
 export type { ImportOptions, StartImportOptions } from './services/invitation-imports.js';
 export type { InvitationLimits, LifecycleOptions, WebhookEndpoint } from './services/lifecycle-config.js';
 export type { DatabaseConfig } from './storage/database.js';
+export {
+  InvitationImportRowSchema,
+  InvitationImportSchema,
+  InvitationImportWithRowsSchema,
+} from './wire/invitation-imports.js';
 export * from './wire/responses.js';
