@@ -9,6 +9,12 @@ export { invitekitKeys } from './keys.js';
 export { isOptimisticInvitation } from './optimistic.js';
 export { type InvitationState, type UseInvitationResult, useInvitation } from './use-invitation.js';
 export {
+  importResultsCsv,
+  type UseInvitationImportOptions,
+  type UseInvitationImportResult,
+  useInvitationImport,
+} from './use-invitation-import.js';
+export {
   type UseMyInvitationsOptions,
   type UseMyInvitationsResult,
   useMyInvitations,

@@ -18,6 +18,12 @@ export const invitekitKeys = {
     filter: { status: readonly InvitationStatus[] | null; pageSize: number },
   ) => [...scope, 'my-invitations', filter] as const,
   preview: (scope: Scope, token: string) => [...scope, 'invitation-preview', token] as const,
+  invitationImport: (
+    scope: Scope,
+    organizationId: string,
+    importId: string,
+    rows: { page: number; pageSize: number },
+  ) => [...scope, 'invitation-import', organizationId, importId, rows] as const,
 };
 
 export const statusList = (
