@@ -49,6 +49,10 @@ export class Roles {
     return role;
   }
 
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
   name(key: string): string {
     return this.byKey.get(key)?.name ?? key;
   }

@@ -262,7 +262,10 @@ export class InvitationImportsService {
       const outcomes: ImportRowOutcome[] = [];
       const candidates: ClaimedImportRow[] = [];
       for (const r of claimed) {
-        if (memberSet.has(r.email_address)) {
+        // A role taken out of the configuration since the upload: the row cannot be created.
+        const role = roles.has(r.role) ? null : `"${r.role}" is no longer a configured role`;
+        if (role) outcomes.push(outcome(r, 'invalid', role));
+        else if (memberSet.has(r.email_address)) {
           outcomes.push(outcome(r, 'already_member', 'Already a member of the organization'));
         } else if (invited.has(r.email_address)) {
           outcomes.push(outcome(r, 'already_invited', 'A pending invitation already holds this address'));
@@ -278,7 +281,7 @@ export class InvitationImportsService {
           organizationId,
           id,
           emailAddress: r.email_address,
-          role: roles.require(r.role).key,
+          role: r.role,
           status: 'pending',
           inviterId: job!.inviterId,
           publicMetadata: r.public_metadata,
