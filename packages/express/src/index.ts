@@ -43,7 +43,7 @@ export function sendInvitekitResponse(res: Response, response: InvitekitResponse
  */
 export function invitekitRouter(invitekit: Invitekit, options: InvitekitRouterOptions = {}): Router {
   const readBody = readJsonBody(options.bodyLimit ?? '100kb');
-  const readLargeBody = readJsonBody(options.largeBodyLimit ?? '10mb');
+  const readLargeBody = readJsonBody(options.largeBodyLimit ?? '10mb', { csv: true });
   const router = express.Router();
   router.use((req: Request, res: Response, next: NextFunction) => {
     const read = invitekit.acceptsLargeBody(req.method, req.path) ? readLargeBody : readBody;

@@ -39,12 +39,14 @@ function parseStrict(text: string): unknown {
  * microseconds per request. Everything else goes to body-parser itself, so compressed bodies, other
  * charsets, chunked uploads, oversize bodies and bodies the host already parsed behave exactly as before.
  */
-export function readJsonBody(limit: string | number) {
+export function readJsonBody(limit: string | number, options: { csv?: boolean } = {}) {
   const jsonParser = express.json({ limit });
-  // CSV uploads (imports) reach core as a string; core says which routes take one.
-  const csvParser = express.text({ type: 'text/csv', limit });
-  const bodyParser = (req: Request, res: Response, next: NextFunction) =>
-    jsonParser(req, res, (err?: unknown) => (err ? next(err) : csvParser(req, res, next)));
+  // With `csv` (the routes core marks largeBody: imports), a text/csv body reaches core as a string.
+  const csvParser = options.csv ? express.text({ type: 'text/csv', limit }) : null;
+  const bodyParser = csvParser
+    ? (req: Request, res: Response, next: NextFunction) =>
+        jsonParser(req, res, (err?: unknown) => (err ? next(err) : csvParser(req, res, next)))
+    : jsonParser;
   const maxBytes = limitInBytes(limit);
   return (req: Request, res: Response, next: NextFunction): void => {
     const length = req.headers['content-length'];
