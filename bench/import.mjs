@@ -65,8 +65,17 @@ try {
   const t2 = performance.now();
   const db = new pg.Client({ connectionString: url.toString() });
   await db.connect();
-  const [{ rows: [inv] }, { rows: [out] }] = await Promise.all([
-    db.query('SELECT count(*)::int AS n, count(DISTINCT email_address)::int AS emails FROM organization_invitations'),
+  const [
+    {
+      rows: [inv],
+    },
+    {
+      rows: [out],
+    },
+  ] = await Promise.all([
+    db.query(
+      'SELECT count(*)::int AS n, count(DISTINCT email_address)::int AS emails FROM organization_invitations',
+    ),
     db.query(`SELECT count(*)::int AS n FROM outbox WHERE kind = 'email'`),
   ]);
   await db.end();

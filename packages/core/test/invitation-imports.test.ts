@@ -274,7 +274,11 @@ describe.each(testDatabases())('invitation imports on $name', (kind) => {
       const started = await paced.services.invitationImports.start(org.id, rows);
       // Three batches (4, 4, 2), driven here before any dispatcher runs, so the outbox shows their times.
       const sizes: number[] = [];
-      for (let n = -1; n !== 0; ) sizes.push((n = await paced.services.invitationImports.processNextBatch()));
+      for (;;) {
+        const n = await paced.services.invitationImports.processNextBatch();
+        sizes.push(n);
+        if (n === 0) break;
+      }
       expect(sizes).toEqual([4, 4, 2, 0]);
       expect((await paced.services.invitationImports.get(org.id, started.id)).status).toBe('completed');
       const due = rowsOf<{ next_attempt_at: string }>(
