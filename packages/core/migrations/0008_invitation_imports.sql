@@ -31,7 +31,7 @@ CREATE TABLE "invitation_imports" (
 	CONSTRAINT "invitation_imports_organization_id_id_pk" PRIMARY KEY("organization_id","id")
 );
 --> statement-breakpoint
-ALTER TABLE "invitation_import_rows" ADD CONSTRAINT "invitation_import_rows_organization_id_import_id_invitation_imports_organization_id_id_fk" FOREIGN KEY ("organization_id","import_id") REFERENCES "public"."invitation_imports"("organization_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "invitation_import_rows" ADD CONSTRAINT "invitation_import_rows_import_fk" FOREIGN KEY ("organization_id","import_id") REFERENCES "public"."invitation_imports"("organization_id","id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "invitation_imports" ADD CONSTRAINT "invitation_imports_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "invitation_imports" ADD CONSTRAINT "invitation_imports_inviter_id_users_id_fk" FOREIGN KEY ("inviter_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "invitation_import_rows_pending_idx" ON "invitation_import_rows" USING btree ("import_id","row_number") WHERE "invitation_import_rows"."status" = 'pending';--> statement-breakpoint

@@ -332,6 +332,7 @@ export const invitationImportRows = pgTable(
   (t) => [
     primaryKey({ columns: [t.organizationId, t.importId, t.rowNumber] }),
     foreignKey({
+      name: 'invitation_import_rows_import_fk',
       columns: [t.organizationId, t.importId],
       foreignColumns: [invitationImports.organizationId, invitationImports.id],
     }).onDelete('cascade'),
