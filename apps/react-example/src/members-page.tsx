@@ -1,5 +1,6 @@
 import { useMyInvitations } from '@invitekit/react';
 import { useQuery } from '@tanstack/react-query';
+import { ImportInvitations } from './import-invitations.js';
 import { InviteForm } from './invite-form.js';
 import { PendingList } from './pending-list.js';
 import { demoGet, useSession } from './session.js';
@@ -76,6 +77,7 @@ export function MembersPage() {
               <InviteForm organizationId={org.id} />
               <PendingList organizationId={org.id} />
               <ShareLinkPanel organizationId={org.id} />
+              <ImportInvitations organizationId={org.id} />
             </>
           ) : (
             <p className="muted">Only admins of {org.name} invite people.</p>

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,6 +126,72 @@ describe.skipIf(!haveChromium)('react-example in Chromium', () => {
     await adminPage.screenshot({ path: join(results, 'e2e-join-link.png'), fullPage: true });
     await admin.close();
     await guest.close();
+  }
+
+  test('an admin imports a CSV file, watches its progress, pages its results and downloads them', async () => {
+    const pages: Page[] = [];
+    await importFlow(pages).catch((error: unknown) => onFailure(pages, error));
+  }, 120_000);
+
+  async function importFlow(pages: Page[]) {
+    const stamp = Date.now();
+    // 45 new addresses, the admin's own (a member), one repeated, one invalid: 48 rows, 3 result pages.
+    const fresh = Array.from({ length: 45 }, (_, i) => `imp${i}-${stamp}@example.test`);
+    const csv = [
+      '\uFEFFEmail,Role,Locale',
+      ...fresh.map((email, i) => `${email},${i % 10 === 0 ? 'org:admin' : ''},${i % 2 ? 'pt-BR' : ''}`),
+      `${DEMO_ADMIN.email},org:member,`,
+      `${fresh[0]!.toUpperCase()},org:member,`,
+      '"not an address",org:member,',
+    ].join('\r\n');
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    pages.push(page);
+    await page.goto(demo.url);
+    await signIn(page, DEMO_ADMIN.email);
+    await page.getByRole('heading', { name: 'Import invitations' }).waitFor();
+    await page.getByLabel('CSV file').setInputFiles({
+      name: 'people.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    await page.getByTestId('import-progress').filter({ hasText: '48 / 48 rows — done' }).waitFor();
+    expect(await page.getByLabel('Import progress').getAttribute('value')).toBe('100');
+    const counts = await page.getByTestId('import-counts').textContent();
+    expect(counts).toContain('created: 45');
+    expect(counts).toContain('already member: 1');
+    expect(counts).toContain('duplicate: 1');
+    expect(counts).toContain('invalid: 1');
+    // The new invitations reach the pending list without a reload.
+    await page.getByTestId('pending').getByText(fresh[44]!).waitFor();
+
+    const table = page.getByTestId('import-results');
+    await table.getByText(fresh[0]!, { exact: true }).waitFor();
+    const section = page.locator('section', {
+      has: page.getByRole('heading', { name: 'Import invitations' }),
+    });
+    await section.getByRole('button', { name: 'Next' }).click();
+    await section.getByRole('button', { name: 'Next' }).click();
+    await section.getByText('Page 3 of 3').waitFor();
+    await table.getByRole('cell', { name: 'not an address', exact: true }).waitFor();
+    await table.getByText('Same address as row 1').waitFor();
+    mkdirSync(results, { recursive: true });
+    await page.screenshot({ path: join(results, 'e2e-import.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Prepare results download' }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download results (CSV)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('import-results.csv');
+    const saved = join(work, 'import-results.csv');
+    await download.saveAs(saved);
+    const lines = readFileSync(saved, 'utf8').trim().split('\r\n');
+    expect(lines[0]).toBe('row,email_address,role,locale,result,reason,invitation_id');
+    expect(lines).toHaveLength(49);
+    expect(lines[2]).toMatch(new RegExp(`^2,imp1-${stamp}@example\\.test,org:member,pt-BR,created,,orginv_`));
+    expect(lines[48]).toMatch(/^48,not an address,,,invalid,/);
+    await context.close();
   }
 
   async function flow(pages: Page[]) {

@@ -5,6 +5,7 @@ import { corsFromEnv } from './cors-env.js';
 import { databaseFromEnv } from './database-env.js';
 import { deliveryFromEnv } from './delivery-env.js';
 import { ConfigError, defined, envInt, envList, envLocale, envOrigins, envString, envUrl } from './env.js';
+import { importsFromEnv } from './imports-env.js';
 import { type JwtAuthOptions, jwtAuthenticate, jwtOptionsFromEnv } from './jwt-auth.js';
 import { limitsFromEnv } from './limits-env.js';
 
@@ -84,6 +85,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
         lockMs: envInt(env, 'INVITEKIT_IDEMPOTENCY_LOCK_MS', { min: 1000, max: 86_400_000 }),
       }),
       ...deliveryFromEnv(env),
+      ...importsFromEnv(env),
     },
   };
 }

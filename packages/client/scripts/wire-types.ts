@@ -45,6 +45,9 @@ const roots: Record<string, z.ZodType> = {
   JoinLinkUse: core.JoinLinkUseSchema,
   JoinLinkPreview: core.JoinLinkPreviewSchema,
   JoinLinkJoin: core.JoinLinkJoinSchema,
+  // Invitekit extension: large imports (the same shape on both APIs; rows carry no metadata)
+  InvitationImport: core.InvitationImportSchema,
+  InvitationImportWithRows: core.InvitationImportWithRowsSchema,
 };
 
 /**
@@ -76,20 +79,33 @@ const rename: Record<string, string> = {
 };
 
 const nameOf = (id: string) => rename[id] ?? id;
+/** After `name:`, a space unless the type starts on its own line. */
+const type = (rendered: string) => (rendered.startsWith('\n') ? rendered : ` ${rendered}`);
 const literal = (v: unknown) => (typeof v === 'string' ? `'${v.replaceAll("'", "\\'")}'` : JSON.stringify(v));
 const key = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : literal(k));
+
+/** A union on one line, or one member a line (as the formatter writes it) when that line would be long. */
+const unionOf = (items: string[], indent: string) => {
+  const line = items.join(' | ');
+  return line.length <= 80 ? line : items.map((i) => `\n${indent}  | ${i}`).join('');
+};
 
 function render(s: JsonSchema, indent: string): string {
   if (s.nullable) {
     const { nullable: _, ...rest } = s;
-    return `${render(rest, indent)} | null`;
+    const inner = render(rest, indent);
+    return inner.startsWith('\n') ? `${inner}\n${indent}  | null` : `${inner} | null`;
   }
   if (s.$ref) return nameOf(s.$ref.replace('#/$defs/', ''));
   if (s.not && Object.keys(s.not).length === 0) return 'never';
   if ('const' in s) return literal(s.const);
-  if (s.enum) return s.enum.map(literal).join(' | ');
+  if (s.enum) return unionOf(s.enum.map(literal), indent);
   const union = s.anyOf ?? s.oneOf;
-  if (union) return union.map((u) => render(u, indent)).join(' | ');
+  if (union) {
+    const parts = union.map((u) => render(u, indent));
+    if (!parts.some((p) => p.startsWith('\n'))) return parts.join(' | ');
+    return parts.map((p) => (p.startsWith('\n') ? p : `\n${indent}  | ${p}`)).join('');
+  }
   if (Array.isArray(s.type)) return s.type.map((t) => render({ ...s, type: t }, indent)).join(' | ');
   switch (s.type) {
     case 'string':
@@ -115,7 +131,7 @@ function render(s: JsonSchema, indent: string): string {
       const required = new Set(s.required ?? []);
       const lines = props.map(
         ([k, v]) =>
-          `${v.description ? `${inner}/** ${v.description} */\n` : ''}${inner}${key(k)}${required.has(k) ? '' : '?'}: ${render(v, inner)};`,
+          `${v.description ? `${inner}/** ${v.description} */\n` : ''}${inner}${key(k)}${required.has(k) ? '' : '?'}:${type(render(v, inner))};`,
       );
       return `{\n${lines.join('\n')}\n${indent}}`;
     }

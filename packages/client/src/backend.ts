@@ -5,13 +5,23 @@ import {
   type RetryOptions,
   segment,
 } from './request.js';
-import type { ListInvitationsParams, ListJoinLinkUsesParams, ListParams, Page } from './types.js';
+import type {
+  ImportOptions,
+  ImportRow,
+  ImportRowsParams,
+  ListInvitationsParams,
+  ListJoinLinkUsesParams,
+  ListParams,
+  Page,
+} from './types.js';
 import type {
   BackendCreateInvitationParams,
   BackendCreateJoinLinkParams,
   BackendEditedOrganizationInvitation,
   BackendOrganizationInvitation,
   BackendUpdateInvitationParams,
+  InvitationImport,
+  InvitationImportWithRows,
   JoinLink,
   JoinLinkUse,
   Organization,
@@ -184,6 +194,27 @@ export function createBackendClient(options: BackendClientOptions) {
           'POST',
           `${orgPath(organizationId)}/join_links/${segment(joinLinkId)}/uses/${segment(useId)}/reject`,
           { ...init, body: params },
+        ),
+    },
+    /** Invitekit extension: large imports (CSV text or rows, up to 10,000), processed in the background. */
+    invitationImports: {
+      create: (
+        organizationId: string,
+        rows: string | readonly ImportRow[],
+        options: ImportOptions & { inviter_user_id?: string } = {},
+        init?: RequestOptions,
+      ) =>
+        request<InvitationImport>('POST', `${orgPath(organizationId)}/invitations/import`, {
+          ...init,
+          query: { ...options },
+          body: rows,
+          contentType: 'text/csv',
+        }),
+      get: (organizationId: string, importId: string, params: ImportRowsParams = {}, init?: RequestOptions) =>
+        request<InvitationImportWithRows>(
+          'GET',
+          `${orgPath(organizationId)}/invitations/imports/${segment(importId)}`,
+          { ...init, query: { ...params } },
         ),
     },
   };

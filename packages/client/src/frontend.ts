@@ -5,12 +5,22 @@ import {
   type RetryOptions,
   segment,
 } from './request.js';
-import type { ListInvitationsParams, ListJoinLinkUsesParams, ListParams, Page } from './types.js';
+import type {
+  ImportOptions,
+  ImportRow,
+  ImportRowsParams,
+  ListInvitationsParams,
+  ListJoinLinkUsesParams,
+  ListParams,
+  Page,
+} from './types.js';
 import type {
   ApplicationInvitation,
   CreateInvitationParams,
   CreateInvitationsParams,
   CreateJoinLinkParams,
+  InvitationImport,
+  InvitationImportWithRows,
   InvitationPreview,
   JoinLink,
   JoinLinkJoin,
@@ -67,7 +77,7 @@ export function createFrontendClient(options: FrontendClientOptions) {
   const call = async <T>(
     method: string,
     path: string,
-    init?: RequestOptions & { query?: Record<string, unknown>; body?: unknown },
+    init?: RequestOptions & { query?: Record<string, unknown>; body?: unknown; contentType?: string },
   ) => unwrap(await request<Wrapped<T>>(method, `${prefix}${path}`, init as never));
   const org = (id: string) => `/organizations/${segment(id)}/invitations`;
   const links = (id: string) => `/organizations/${segment(id)}/join_links`;
@@ -187,6 +197,34 @@ export function createFrontendClient(options: FrontendClientOptions) {
         `/organizations/${segment(organizationId)}/membership_requests/${segment(requestId)}/${decision}`,
         init,
       ),
+    /**
+     * Invitekit extension: imports up to 10,000 invitations (a CSV text with a header row, or rows) into an
+     * organization the signed-in user administers; they are the inviter. Answers at once (202) with the
+     * queued import; poll getOrganizationInvitationImport for progress.
+     */
+    importOrganizationInvitations: (
+      organizationId: string,
+      rows: string | readonly ImportRow[],
+      options: ImportOptions = {},
+      init?: RequestOptions,
+    ) =>
+      call<InvitationImport>('POST', `${org(organizationId)}/import`, {
+        ...init,
+        query: { ...options },
+        body: rows,
+        contentType: 'text/csv',
+      }),
+    /** Invitekit extension: an import's status, progress and a page of its rows' results. Admins only. */
+    getOrganizationInvitationImport: (
+      organizationId: string,
+      importId: string,
+      params: ImportRowsParams = {},
+      init?: RequestOptions,
+    ) =>
+      call<InvitationImportWithRows>('GET', `${org(organizationId)}/imports/${segment(importId)}`, {
+        ...init,
+        query: { ...params },
+      }),
     /** What an invitation link leads to; needs no session. */
     previewTicket: (token: string, init?: RequestOptions) =>
       call<InvitationPreview>('POST', '/tickets/preview', { ...init, body: { token } }),

@@ -6,6 +6,9 @@ export { createFrontendClient } from './frontend.js';
 export type { FetchLike, RequestOptions, RetryOptions } from './request.js';
 export { newIdempotencyKey } from './request.js';
 export type {
+  ImportOptions,
+  ImportRow,
+  ImportRowsParams,
   InvitationStatus,
   ListInvitationsParams,
   ListJoinLinkUsesParams,

@@ -28,10 +28,13 @@ export interface RetryOptions {
   maxDelayMs?: number;
 }
 
+/** `body` is sent as JSON, or as text of this type when it is a string (CSV imports). */
+export type BodyOptions = { query?: Record<string, QueryValue>; body?: unknown; contentType?: string };
+
 export type Requester = <T>(
   method: string,
   path: string,
-  options?: RequestOptions & { query?: Record<string, QueryValue>; body?: unknown },
+  options?: RequestOptions & BodyOptions,
 ) => Promise<T>;
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
@@ -117,7 +120,7 @@ export function createRequester(options: {
   return async function request<T>(
     method: string,
     path: string,
-    init: RequestOptions & { query?: Record<string, QueryValue>; body?: unknown } = {},
+    init: RequestOptions & BodyOptions = {},
   ): Promise<T> {
     const doFetch: FetchLike =
       options.fetch ?? ((input, requestInit) => globalThis.fetch(input, requestInit));
@@ -127,16 +130,18 @@ export function createRequester(options: {
       upper === 'GET' || upper === 'HEAD' ? undefined : (init.idempotencyKey ?? newIdempotencyKey());
     const tries = upper === 'POST' ? retries + 1 : 1;
     const url = `${base}${path}${queryString(init.query)}`;
+    // A string body with a content type (an import's CSV) goes as it is; anything else as JSON.
+    const raw = init.contentType !== undefined && typeof init.body === 'string';
     for (let attempt = 1; ; attempt++) {
       const headers: Record<string, string> = { accept: 'application/json', ...(await options.headers()) };
-      if (init.body !== undefined) headers['content-type'] = 'application/json';
+      if (init.body !== undefined) headers['content-type'] = raw ? init.contentType! : 'application/json';
       if (key) headers[IDEMPOTENCY_KEY_HEADER] = key;
       let response: Response;
       try {
         response = await doFetch(url, {
           method,
           headers,
-          body: init.body === undefined ? undefined : JSON.stringify(init.body),
+          body: init.body === undefined ? undefined : raw ? (init.body as string) : JSON.stringify(init.body),
           signal: init.signal,
         });
       } catch (err) {

@@ -1,4 +1,4 @@
-import type { JoinLinkUse, OrganizationInvitation } from './wire.gen.js';
+import type { InvitationImportRow, JoinLinkUse, OrganizationInvitation } from './wire.gen.js';
 
 export type InvitationStatus = OrganizationInvitation['status'];
 
@@ -22,4 +22,31 @@ export interface ListInvitationsParams extends ListParams {
 export interface ListJoinLinkUsesParams extends ListParams {
   /** One status or several (sent comma-separated). */
   status?: JoinLinkUse['status'] | readonly JoinLinkUse['status'][];
+}
+
+/** One row of an import (Invitekit extension): JSON rows, or the columns of a CSV file. */
+export interface ImportRow {
+  email_address: string;
+  /** Default: the import's `role` option. */
+  role?: string;
+  public_metadata?: Record<string, unknown>;
+  /** Backend API only in spirit: it is stored on the invitation, never shown to the browser. */
+  private_metadata?: Record<string, unknown>;
+  /** A BCP 47 tag, e.g. `pt-BR`. */
+  locale?: string;
+}
+
+/** An import's options (sent in the query string). */
+export interface ImportOptions {
+  /** The role of rows that have none. */
+  role?: string;
+  /** Email the invitees (default true). */
+  notify?: boolean;
+  redirect_url?: string;
+  expires_in_days?: number;
+}
+
+/** Paging and filtering an import's rows. */
+export interface ImportRowsParams extends ListParams {
+  result?: InvitationImportRow['result'] | readonly NonNullable<InvitationImportRow['result']>[];
 }

@@ -406,6 +406,77 @@ export interface JoinLinkJoin {
   };
 }
 
+export interface InvitationImport {
+  object: 'invitation_import';
+  id: string;
+  organization_id: string;
+  status: 'queued' | 'running' | 'completed';
+  inviter_user_id: string | null;
+  total_rows: number;
+  processed_rows: number;
+  counts: {
+    created: number;
+    already_member: number;
+    already_invited: number;
+    duplicate: number;
+    invalid: number;
+    quota_exceeded: number;
+    limit_exceeded: number;
+  };
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
+}
+
+export interface InvitationImportWithRows {
+  object: 'invitation_import';
+  id: string;
+  organization_id: string;
+  status: 'queued' | 'running' | 'completed';
+  inviter_user_id: string | null;
+  total_rows: number;
+  processed_rows: number;
+  counts: {
+    created: number;
+    already_member: number;
+    already_invited: number;
+    duplicate: number;
+    invalid: number;
+    quota_exceeded: number;
+    limit_exceeded: number;
+  };
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
+  rows: {
+    data: InvitationImportRow[];
+    total_count: number;
+  };
+}
+
+export interface InvitationImportRow {
+  object: 'invitation_import_row';
+  /** 1-based position among the data rows (the CSV header is not counted). */
+  row: number;
+  email_address: string;
+  role: string | null;
+  /** The row’s BCP 47 locale, canonicalised. */
+  locale: string | null;
+  status: 'pending' | 'done';
+  result:
+    | 'created'
+    | 'already_member'
+    | 'already_invited'
+    | 'duplicate'
+    | 'invalid'
+    | 'quota_exceeded'
+    | 'limit_exceeded'
+    | null;
+  /** Why the row was not created (invalid, duplicate, limits). */
+  reason: string | null;
+  invitation_id: string | null;
+}
+
 export interface CreateInvitationParams {
   /** An email address; trimmed and lower-cased. */
   email_address: string;

@@ -267,3 +267,56 @@ describe('join links (Invitekit extension)', () => {
     expect(members.data.map((m) => m.public_user_data.user_id)).toContain(dave.id);
   });
 });
+
+describe('imports (Invitekit extension)', () => {
+  /** Polls until the import is completed. */
+  async function completed<T extends { status: string }>(get: () => Promise<T>): Promise<T> {
+    for (let i = 0; i < 200; i++) {
+      const job = await get();
+      if (job.status === 'completed') return job;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('the import did not complete');
+  }
+
+  test('the Backend API client uploads CSV text and reads progress and row results', async () => {
+    const { admin, org } = await api.organization('bapi-import');
+    const started = await api.backend.invitationImports.create(
+      org.id,
+      'email,role\nc1@example.test,org:member\nnot-an-address,org:member\n',
+      { inviter_user_id: admin.id, notify: false },
+    );
+    expect(started).toMatchObject({ object: 'invitation_import', total_rows: 2 });
+    const done = await completed(() =>
+      api.backend.invitationImports.get(org.id, started.id, { result: 'invalid' }),
+    );
+    expect(done.counts).toMatchObject({ created: 1, invalid: 1 });
+    expect(done.rows).toMatchObject({ total_count: 1, data: [{ row: 2, result: 'invalid' }] });
+  });
+
+  test('the Frontend API client imports JSON rows as an admin; a plain member is refused', async () => {
+    const { admin, org } = await api.organization('fapi-import');
+    const client = frontend(admin.token);
+    const started = await client.importOrganizationInvitations(
+      org.id,
+      [
+        { email_address: 'r1@example.test', private_metadata: { seat: 1 } },
+        { email_address: 'r2@example.test' },
+      ],
+      { role: 'org:member' },
+    );
+    expect(started.inviter_user_id).toBe(admin.id);
+    const done = await completed(() =>
+      client.getOrganizationInvitationImport(org.id, started.id, { limit: 1 }),
+    );
+    expect(done).toMatchObject({ processed_rows: 2, counts: { created: 2 }, rows: { total_count: 2 } });
+    expect(done.rows.data).toHaveLength(1);
+
+    const member = await api.user('import-member');
+    await api.backend.memberships.create(org.id, { user_id: member.id, role: 'org:member' });
+    const refused = await apiError(
+      frontend(member.token).importOrganizationInvitations(org.id, 'email\nx@example.test\n'),
+    );
+    expect(refused).toMatchObject({ status: 403, code: 'not_an_admin_in_organization' });
+  });
+});

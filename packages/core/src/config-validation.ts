@@ -122,6 +122,14 @@ const configSchema = z.looseObject({
       message: 'must be keyed by BCP 47 language tags such as fr or de-AT',
     })
     .optional(),
+  // Invitekit extension: large imports. emailsPerSecond 0 turns pacing off.
+  imports: z
+    .looseObject({
+      batchSize: positiveInt.max(10_000).optional(),
+      emailsPerSecond: z.number().nonnegative().max(100_000).optional(),
+      pollIntervalMs: positiveInt.optional(),
+    })
+    .optional(),
 });
 
 /** Throws one error listing every wrong option, each by its path, e.g. `secretKeys[0] is undefined: …`. */

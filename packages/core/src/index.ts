@@ -6,6 +6,7 @@ import {
   logsAcceptLinks,
   type Mailer,
 } from './delivery/index.js';
+import { ImportWorker } from './delivery/invitation-imports.js';
 import { JoinLinkRolePolicy } from './domain/join-links.js';
 import { redactError } from './domain/redact.js';
 import { defaultRoles, type RoleDefinition, Roles } from './domain/roles.js';
@@ -16,6 +17,7 @@ import { Idempotency } from './http/idempotency.js';
 import { limitPerClient } from './http/limits.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './http/openapi.js';
 import type { Route } from './http/route.js';
+import { Router } from './http/router.js';
 import { frontendRoutes } from './http/routes/frontend.js';
 import { backendRoutes } from './http/routes/index.js';
 import { frontendMembershipRequestRoutes } from './http/routes/membership-requests.js';
@@ -24,6 +26,7 @@ import { frontendOrganizationDomainRoutes } from './http/routes/organization-dom
 import type { Authenticate, InvitekitRequest } from './http/types.js';
 import { IdempotencyKeys, type IdempotencyOptions } from './services/idempotency.js';
 import { createServices, type InvitekitServices } from './services/index.js';
+import type { ImportOptions } from './services/invitation-imports.js';
 import { Lifecycle, type LifecycleOptions } from './services/lifecycle-config.js';
 import { tokenRequestLimiter } from './services/limits.js';
 import { Availability } from './storage/availability.js';
@@ -63,6 +66,11 @@ export interface InvitekitConfig extends LifecycleOptions, DeliveryConfig {
   trustedProxies?: number;
   /** Invitekit extension: how long `Idempotency-Key` answers are kept (default 24 hours); see the README. */
   idempotency?: IdempotencyOptions;
+  /**
+   * Invitekit extension, large imports: the import worker's batch size, email pace (`emailsPerSecond`,
+   * per import) and poll interval. The worker runs where `start()` is called.
+   */
+  imports?: ImportOptions;
 }
 
 /** How often the start()ed background deletes rate-limit windows that have ended and expired idempotency keys. */
@@ -83,6 +91,11 @@ export interface Invitekit {
   mailer: Mailer;
   /** The development mailer (it keeps the last messages) when no mailer or SMTP URL is configured. */
   devMailer: DevMailer | null;
+  /**
+   * Whether the route at `method` and `path` takes a large body, possibly CSV text (imports): adapters read
+   * such bodies with their large limit, and `text/csv` as a string.
+   */
+  acceptsLargeBody(method: string, path: string): boolean;
   /**
    * Counts a token request (preview or accept by token) from the request's client against the per-client
    * limit that `tickets/preview` and `tickets/accept` have; throws the 429 `InvitekitError` once it is used
@@ -146,14 +159,23 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     now,
     outage,
   });
-  const services = createServices({
-    db: database.db,
-    run: database.run,
-    roles,
-    now,
-    lifecycle,
-    onOutboxWrite: background.wake,
-    delivery: background.dispatcher,
+  const services = createServices(
+    {
+      db: database.db,
+      run: database.run,
+      roles,
+      now,
+      lifecycle,
+      onOutboxWrite: background.wake,
+      delivery: background.dispatcher,
+    },
+    config.imports,
+  );
+  // A failed batch's error holds its statement's parameters, accept links among them: never logged.
+  const importWorker = new ImportWorker({
+    imports: services.invitationImports,
+    log: (level, message, data) => log(level, message, data && { err: redactError(data.err) }),
+    outage,
   });
 
   const tokenLimiter = tokenRequestLimiter(database.db, lifecycle.limits);
@@ -169,6 +191,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
   };
   const start = () => {
     background.start();
+    importWorker.start();
     if (sweeping) return;
     // Once now, so keys a stopped fleet left behind go without waiting for the first interval.
     sweepKeys();
@@ -190,6 +213,11 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     });
   const routes: Route[] = [...metaRoutes(ping, openapi, database.driver), ...apiRoutes];
   const limitTokenRequest = limitPerClient(tokenLimiter, trustedProxies);
+  const largeBodies = new Router(routes.filter((r) => r.largeBody));
+  const acceptsLargeBody = (method: string, path: string) => {
+    const match = largeBodies.match(method.toUpperCase(), path);
+    return match !== null && 'route' in match;
+  };
   const handleRequest = createHandler({
     routes,
     context: { services, roles },
@@ -241,11 +269,13 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     database,
     mailer: background.mailer,
     devMailer: background.devMailer,
+    acceptsLargeBody,
     limitTokenRequest,
     start,
     close: () => {
       clearInterval(sweeping);
       closing ??= (async () => {
+        await importWorker.stop();
         await background.stop();
         await keySweep;
         if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
@@ -292,6 +322,12 @@ export type {
 } from './delivery/webhooks.js';
 export { type ErrorCode, errorCodes, InvitekitError } from './domain/errors.js';
 export type {
+  ImportRowResult,
+  ImportStatus,
+  InvitationImport,
+  InvitationImportRow,
+} from './domain/invitation-imports.js';
+export type {
   JoinLink,
   JoinLinkOptions,
   JoinLinkPreview,
@@ -321,11 +357,17 @@ export type {
   EditApplicationInvitationInput,
   EditOrganizationInvitationInput,
 } from './services/invitation-edits.js';
+export type { ImportOptions, StartImportOptions } from './services/invitation-imports.js';
 export type { CreateJoinLinkInput, JoinLinkWebhookType, JoinResult } from './services/join-links.js';
 export type { InvitationLimits, LifecycleOptions, WebhookEndpoint } from './services/lifecycle-config.js';
 export type { ObjectEventType } from './services/object-events.js';
 export type { DatabaseConfig } from './storage/database.js';
 export * from './wire/invitation-edits.js';
+export {
+  InvitationImportRowSchema,
+  InvitationImportSchema,
+  InvitationImportWithRowsSchema,
+} from './wire/invitation-imports.js';
 export * from './wire/join-links.js';
 export {
   MembershipRequestSchema,

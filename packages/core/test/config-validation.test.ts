@@ -52,6 +52,16 @@ describe('createInvitekit validates its configuration before opening anything', 
     }
   });
 
+  it('checks the import worker settings (Invitekit extension)', async () => {
+    const err = (await fails({
+      imports: { batchSize: 0, emailsPerSecond: -1, pollIntervalMs: 1.5 },
+    }).catch((e: Error) => e)) as Error;
+    for (const path of ['imports.batchSize', 'imports.emailsPerSecond', 'imports.pollIntervalMs']) {
+      expect(err.message).toContain(path);
+    }
+    await expect(fails({ imports: { batchSize: 10_001 } })).rejects.toThrow(/imports\.batchSize/);
+  });
+
   it('takes a valid configuration, extra keys of adapters included', async () => {
     const invitekit = await createInvitekit({
       database: { dataDir: 'memory://' },

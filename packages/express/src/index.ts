@@ -9,6 +9,8 @@ export { answerClientError } from '@invitekit/core';
 export interface InvitekitRouterOptions {
   /** Largest JSON body accepted (body-parser syntax). Default `100kb`. */
   bodyLimit?: string | number;
+  /** Largest body of the routes that take large ones (imports: JSON or `text/csv`). Default `10mb`. */
+  largeBodyLimit?: string | number;
 }
 
 /** Express request → core's plain request. `req.path` is already relative to the mount point. */
@@ -41,9 +43,11 @@ export function sendInvitekitResponse(res: Response, response: InvitekitResponse
  */
 export function invitekitRouter(invitekit: Invitekit, options: InvitekitRouterOptions = {}): Router {
   const readBody = readJsonBody(options.bodyLimit ?? '100kb');
+  const readLargeBody = readJsonBody(options.largeBodyLimit ?? '10mb', { csv: true });
   const router = express.Router();
   router.use((req: Request, res: Response, next: NextFunction) => {
-    readBody(req, res, (err?: unknown) => {
+    const read = invitekit.acceptsLargeBody(req.method, req.path) ? readLargeBody : readBody;
+    read(req, res, (err?: unknown) => {
       // Body-parser failures (malformed JSON, oversize) are the caller's: core maps them to ClerkErrors.
       if (err) return sendInvitekitResponse(res, toErrorResponse(err));
       invitekit

@@ -39,8 +39,14 @@ function parseStrict(text: string): unknown {
  * microseconds per request. Everything else goes to body-parser itself, so compressed bodies, other
  * charsets, chunked uploads, oversize bodies and bodies the host already parsed behave exactly as before.
  */
-export function readJsonBody(limit: string | number) {
-  const bodyParser = express.json({ limit });
+export function readJsonBody(limit: string | number, options: { csv?: boolean } = {}) {
+  const jsonParser = express.json({ limit });
+  // With `csv` (the routes core marks largeBody: imports), a text/csv body reaches core as a string.
+  const csvParser = options.csv ? express.text({ type: 'text/csv', limit }) : null;
+  const bodyParser = csvParser
+    ? (req: Request, res: Response, next: NextFunction) =>
+        jsonParser(req, res, (err?: unknown) => (err ? next(err) : csvParser(req, res, next)))
+    : jsonParser;
   const maxBytes = limitInBytes(limit);
   return (req: Request, res: Response, next: NextFunction): void => {
     const length = req.headers['content-length'];

@@ -8,6 +8,12 @@ export {
 export { invitekitKeys } from './keys.js';
 export { isOptimisticInvitation } from './optimistic.js';
 export { type InvitationState, type UseInvitationResult, useInvitation } from './use-invitation.js';
+export {
+  importResultsCsv,
+  type UseInvitationImportOptions,
+  type UseInvitationImportResult,
+  useInvitationImport,
+} from './use-invitation-import.js';
 export { type JoinLinkState, type UseJoinLinkResult, useJoinLink } from './use-join-link.js';
 export {
   type UseJoinLinksOptions,

@@ -23,6 +23,12 @@ export const invitekitKeys = {
     [...scope, 'membership-requests', organizationId] as const,
   joinLinks: (scope: Scope, organizationId: string) => [...scope, 'join-links', organizationId] as const,
   joinLinkPreview: (scope: Scope, token: string) => [...scope, 'join-link-preview', token] as const,
+  invitationImport: (
+    scope: Scope,
+    organizationId: string,
+    importId: string,
+    rows: { page: number; pageSize: number },
+  ) => [...scope, 'invitation-import', organizationId, importId, rows] as const,
 };
 
 export const statusList = (

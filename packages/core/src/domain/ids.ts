@@ -15,6 +15,7 @@ export const idPrefix = {
   membershipRequest: 'orgmbreq',
   joinLink: 'orgjl',
   joinLinkUse: 'orgjlu',
+  invitationImport: 'invimp',
 } as const;
 
 export type IdKind = keyof typeof idPrefix;

@@ -54,6 +54,10 @@ export class Roles {
     return [...this.byKey.keys()];
   }
 
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
   name(key: string): string {
     return this.byKey.get(key)?.name ?? key;
   }

@@ -129,7 +129,7 @@ export function createHandler({
           const result = await route.handler(input, context);
           return result instanceof StatusResult
             ? jsonResponse(result.status, result.body)
-            : jsonResponse(200, result);
+            : jsonResponse(route.successStatus ?? 200, result);
         } catch (err) {
           return toErrorResponse(err, (e) => onUnexpectedError?.(e, request), onUnavailable);
         }

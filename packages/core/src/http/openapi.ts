@@ -80,13 +80,16 @@ export function buildOpenApiDocument(routes: Route[], info: { title: string; ver
         ? {
             requestBody: {
               required: !route.bodyOptional,
-              content: { 'application/json': { schema: convert(route.body, 'input') } },
+              content: {
+                'application/json': { schema: convert(route.body, 'input') },
+                ...(route.largeBody ? { 'text/csv': { schema: { type: 'string' } } } : {}),
+              },
             },
           }
         : {}),
       responses: {
-        '200': {
-          description: 'Success',
+        [String(route.successStatus ?? 200)]: {
+          description: route.successStatus === 202 ? 'Accepted: processed in the background' : 'Success',
           content: { 'application/json': { schema: convert(route.response, 'output') } },
         },
         ...(route.limitedPerClient ? { '429': tooManyResponse } : {}),

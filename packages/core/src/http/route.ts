@@ -36,6 +36,13 @@ export interface Route<
   body?: B;
   /** Counted against the per-client-address limit (token preview and accept), before anything else. */
   limitedPerClient?: boolean;
+  /**
+   * Invitekit extension (imports): the body may be large (up to the adapter's `largeBodyLimit`) and may be
+   * CSV text (`text/csv`), which adapters hand over as a string.
+   */
+  largeBody?: boolean;
+  /** The success status, when not 200 (an import's 202: accepted, processed in the background). */
+  successStatus?: 202;
   /** Whether a body may be omitted entirely (e.g. revoke with no requesting user). */
   bodyOptional?: boolean;
   response: z.ZodType;

@@ -60,7 +60,7 @@ export interface InvitationEventSpec {
    * process sends it right after the commit (delivery/dispatcher.ts `reserve`); other dispatchers take
    * it only if that lease runs out.
    */
-  email?: { to: string; link: string; leaseUntil?: number | null };
+  email?: { to: string; link: string; leaseUntil?: number | null; notBefore?: number | null };
 }
 
 export interface EventRowJson {
@@ -81,6 +81,8 @@ export interface OutboxRowJson {
   at: number;
   /** Set when the row is written claimed by this process: see InvitationEventSpec.email. */
   lease_until: number | null;
+  /** Not sent before this time (imports pace their emails); due at once when absent. */
+  due?: number | null;
 }
 
 /** The event rows and the outbox rows (emails, webhook deliveries) that a batch of events writes. */
@@ -102,6 +104,7 @@ export function effectRows(lifecycle: Lifecycle, specs: InvitationEventSpec[], n
       target: string,
       link: string | null = null,
       leaseUntil: number | null = null,
+      due: number | null = null,
     ) =>
       outbox.push({
         id: newId('message', now),
@@ -111,8 +114,12 @@ export function effectRows(lifecycle: Lifecycle, specs: InvitationEventSpec[], n
         link,
         at: now,
         lease_until: leaseUntil,
+        ...(due === null ? {} : { due }),
       });
-    if (spec.email) message('email', spec.email.to, spec.email.link, spec.email.leaseUntil ?? null);
+    if (spec.email) {
+      const { to, link, leaseUntil, notBefore } = spec.email;
+      message('email', to, link, leaseUntil ?? null, notBefore ?? null);
+    }
     if (WEBHOOK_EVENTS.has(spec.type)) {
       const name = webhookEventName(spec.organizationId, spec.type);
       for (const url of lifecycle.webhookTargets(name, OPT_IN_WEBHOOK_EVENTS.has(spec.type))) {

@@ -5,6 +5,7 @@ import type { ServiceContext } from './context.js';
 import { IdentitiesService } from './identities.js';
 import { InvitationEditsService } from './invitation-edits.js';
 import { InvitationEventsService } from './invitation-events.js';
+import { type ImportOptions, InvitationImportsService } from './invitation-imports.js';
 import { JoinLinksService } from './join-links.js';
 import { MembershipRequestsService } from './membership-requests.js';
 import { MembershipsService } from './memberships.js';
@@ -38,9 +39,11 @@ export interface InvitekitServices {
   joinLinks: JoinLinksService;
   /** Invitekit extension: edit a pending invitation in place (role, metadata, expiry, locale). */
   invitationEdits: InvitationEditsService;
+  /** Invitekit extension: large imports (CSV or JSON, up to 10,000 rows), run by the import worker. */
+  invitationImports: InvitationImportsService;
 }
 
-export function createServices(ctx: ServiceContext): InvitekitServices {
+export function createServices(ctx: ServiceContext, imports?: ImportOptions): InvitekitServices {
   const organizationInvitations = new OrganizationInvitationsService(ctx);
   const invitations = new ApplicationInvitationsService(ctx);
   const identities = new IdentitiesService(ctx);
@@ -60,5 +63,6 @@ export function createServices(ctx: ServiceContext): InvitekitServices {
     membershipRequests: new MembershipRequestsService(ctx),
     joinLinks: new JoinLinksService(ctx, { identities }),
     invitationEdits: new InvitationEditsService(ctx, { organizationInvitations, invitations }),
+    invitationImports: new InvitationImportsService(ctx, imports),
   };
 }

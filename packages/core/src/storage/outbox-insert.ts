@@ -7,8 +7,8 @@ export const OUTBOX_INSERT = {
   head: `
   INSERT INTO outbox (id, event_id, kind, target, link, attempts, next_attempt_at, created_at, updated_at)
   SELECT o.id, o.event_id, o.kind, o.target, o.link, CASE WHEN o.lease_until IS NULL THEN 0 ELSE 1 END,
-    COALESCE(o.lease_until, o.at), o.at, o.at
+    COALESCE(o.lease_until, o.due, o.at), o.at, o.at
   FROM jsonb_to_recordset(`,
-  tail: `::jsonb) AS o(id text, event_id text, kind text, target text, link text, at bigint, lease_until bigint)
+  tail: `::jsonb) AS o(id text, event_id text, kind text, target text, link text, at bigint, lease_until bigint, due bigint)
   WHERE EXISTS (SELECT 1 FROM ev WHERE ev.id = o.event_id)`,
 };

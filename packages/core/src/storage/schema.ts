@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   customType,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -491,3 +492,68 @@ export type InvitationEventRow = typeof invitationEvents.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type OrganizationJoinLinkRow = typeof organizationJoinLinks.$inferSelect;
 export type OrganizationJoinLinkUseRow = typeof organizationJoinLinkUses.$inferSelect;
+
+/**
+ * Invitekit extension, large imports (services/invitation-imports.ts): one row per import job. Its status
+ * and per-result counts are read from its rows, which the import worker updates in the same transaction
+ * as the invitations it creates.
+ */
+export const invitationImports = pgTable(
+  'invitation_imports',
+  {
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    /** queued | running | completed */
+    status: text('status').notNull().default('queued'),
+    inviterId: text('inviter_id').references(() => users.id, { onDelete: 'set null' }),
+    notify: boolean('notify').notNull().default(true),
+    redirectUrl: text('redirect_url'),
+    expiresInDays: integer('expires_in_days'),
+    totalRows: integer('total_rows').notNull(),
+    /** When the next paced email of this import may go (emails are spread at `imports.emailsPerSecond`). */
+    nextEmailAt: millis('next_email_at').notNull(),
+    createdAt: millis('created_at').notNull(),
+    updatedAt: millis('updated_at').notNull(),
+    completedAt: millis('completed_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.id] }),
+    uniqueIndex('invitation_imports_id_uidx').on(t.id),
+  ],
+);
+
+/** An import's rows as uploaded, each done exactly once: `pending` until a batch writes its result. */
+export const invitationImportRows = pgTable(
+  'invitation_import_rows',
+  {
+    organizationId: text('organization_id').notNull(),
+    importId: text('import_id').notNull(),
+    rowNumber: integer('row_number').notNull(),
+    emailAddress: text('email_address').notNull(),
+    role: text('role'),
+    publicMetadata: metadata('public_metadata'),
+    privateMetadata: metadata('private_metadata'),
+    /** BCP 47 tag from the file, canonicalised. */
+    locale: text('locale'),
+    /** pending | done */
+    status: text('status').notNull().default('pending'),
+    result: text('result'),
+    reason: text('reason'),
+    invitationId: text('invitation_id'),
+    processedAt: millis('processed_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.importId, t.rowNumber] }),
+    foreignKey({
+      name: 'invitation_import_rows_import_fk',
+      columns: [t.organizationId, t.importId],
+      foreignColumns: [invitationImports.organizationId, invitationImports.id],
+    }).onDelete('cascade'),
+    // The worker's claim: the oldest import's next pending rows.
+    index('invitation_import_rows_pending_idx')
+      .on(t.importId, t.rowNumber)
+      .where(sql`${t.status} = 'pending'`),
+  ],
+);

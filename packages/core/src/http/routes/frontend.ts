@@ -21,6 +21,7 @@ import { emailBody, limitParam, offsetParam, statusParam } from '../params.js';
 import { defineRoute, type Route } from '../route.js';
 import type { AuthenticatedUser } from '../types.js';
 import { frontendInvitationEditRoutes } from './invitation-edits.js';
+import { frontendInvitationImportRoutes } from './invitation-imports.js';
 import { joinLinkFrontendRoutes } from './join-links.js';
 
 const me = ['Frontend API: me'];
@@ -256,5 +257,6 @@ export function frontendRoutes(prefix: string): Route[] {
       },
     }),
     ...joinLinkFrontendRoutes(prefix),
+    ...frontendInvitationImportRoutes(prefix),
   ];
 }

@@ -1,6 +1,7 @@
 import { applicationInvitationRoutes } from './application-invitations.js';
 import { directoryRoutes } from './directory.js';
 import { invitationEditRoutes } from './invitation-edits.js';
+import { invitationImportRoutes } from './invitation-imports.js';
 import { joinLinkBackendRoutes } from './join-links.js';
 import { membershipRequestRoutes } from './membership-requests.js';
 import { membershipRoutes } from './memberships.js';
@@ -21,4 +22,5 @@ export const backendRoutes = [
   ...membershipRequestRoutes,
   ...joinLinkBackendRoutes,
   ...invitationEditRoutes,
+  ...invitationImportRoutes,
 ];
