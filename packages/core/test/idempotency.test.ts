@@ -93,7 +93,10 @@ describe.each(testDatabases())('Idempotency-Key on $name', (kind) => {
     );
     expect(retry.status).toBe(200);
     expect(retry.headers['idempotent-replayed']).toBe('true');
-    expect(JSON.stringify(retry.body)).toBe(JSON.stringify(first.body));
+    // The same answer, but its accept link went out once: the replay's `url` is null.
+    const link = (first.body as { url: string }).url;
+    expect(link).toContain('invitation_token=');
+    expect(JSON.stringify(retry.body)).toBe(JSON.stringify({ ...(first.body as object), url: null }));
     expect(await invitationsTo(email)).toBe(1);
     const outbox = await rows(ik, sql`SELECT id FROM outbox WHERE kind = 'email' AND target = ${email}`);
     expect(outbox).toHaveLength(1);
@@ -167,7 +170,8 @@ describe.each(testDatabases())('Idempotency-Key on $name', (kind) => {
     const again = await invite(admin, email);
     expect(again.status).toBe(200);
     expect(again.headers['idempotent-replayed']).toBe('true');
-    expect(again.body).toEqual(first.body);
+    const { response } = first.body as { response: object };
+    expect(again.body).toEqual({ ...(first.body as object), response: { ...response, url: null } });
     expect(await invitationsTo(email)).toBe(1);
     // Another signed-in person with the same key and body runs their own request (not an admin: 403).
     const stranger = await invite('user_stranger', email);
@@ -197,7 +201,9 @@ describe.each(testDatabases())('Idempotency-Key on $name', (kind) => {
     const ran = results.filter((r) => r.status === 200 && !r.headers['idempotent-replayed']);
     expect(ran).toHaveLength(1);
     for (const r of results) {
-      if (r.status === 200) expect(r.body).toEqual(ran[0]!.body);
+      if (r === ran[0]) continue;
+      // The others replay its answer, whose accept link went out once (url: null).
+      if (r.status === 200) expect(r.body).toEqual({ ...ran[0]!.body, url: null });
       else {
         expect(r.status).toBe(409);
         assertClerkErrors(r.body);
@@ -211,7 +217,84 @@ describe.each(testDatabases())('Idempotency-Key on $name', (kind) => {
       { email_address: email, role: 'org:member' },
       { 'idempotency-key': 'key-race' },
     );
-    expect(retry.body).toEqual(ran[0]!.body);
+    expect(retry.body).toEqual({ ...ran[0]!.body, url: null });
+  });
+
+  it('stores no accept or join token: every create replays its links as null, wherever they sit', async () => {
+    const secretsOf = (body: unknown) =>
+      [...JSON.stringify(body).matchAll(/(?:invitation|join)_token=[^.&"]+\.([A-Za-z0-9_-]{20,})/g)].map(
+        (m) => m[1]!,
+      );
+    const admin = 'user_links';
+    await ik.handle({
+      method: 'GET',
+      path: '/frontend/v1/me/organization_invitations',
+      query: {},
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    const org = await ik.services.organizations.create({ name: 'Links', createdBy: admin });
+    // [what, path, body, the urls of an answer]; each is sent twice with one key.
+    const creates: [string, string, unknown, (body: any) => unknown[]][] = [
+      [
+        'organization invitation',
+        orgPath(),
+        { email_address: fresh('one'), role: 'org:member' },
+        (b) => [b.url],
+      ],
+      [
+        'bulk organization invitations',
+        `${orgPath()}/bulk`,
+        [fresh('bulk'), fresh('bulk')].map((email_address) => ({ email_address, role: 'org:member' })),
+        (b) => b.data.map((i: any) => i.url),
+      ],
+      ['application invitation', '/v1/invitations', { email_address: fresh('app') }, (b) => [b.url]],
+      [
+        'bulk application invitations',
+        '/v1/invitations/bulk',
+        [{ email_address: fresh('app') }, { email_address: fresh('app') }],
+        (b) => b.map((i: any) => i.url),
+      ],
+      [
+        'join link',
+        `/v1/organizations/${orgId}/join_links`,
+        { role: 'org:member', created_by: adminId },
+        (b) => [b.url],
+      ],
+      [
+        'Frontend API join link',
+        `/frontend/v1/organizations/${org.id}/join_links`,
+        { role: 'org:member' },
+        (b) => [b.response.url],
+      ],
+    ];
+    for (const [name, path, body, urls] of creates) {
+      const key = `tokens-${name}`.replaceAll(' ', '-');
+      const caller = path.startsWith('/frontend') ? `Bearer ${admin}` : `Bearer ${SECRET}`;
+      const create = () => post(path, body, { 'idempotency-key': key, authorization: caller });
+      const first = await create();
+      expect([name, first.status]).toEqual([name, 200]);
+      const secrets = secretsOf(first.body);
+      expect([name, secrets.length]).toEqual([name, urls(first.body).length]);
+      const replay = await create();
+      expect([name, replay.headers['idempotent-replayed']]).toEqual([name, 'true']);
+      expect([name, urls(replay.body)]).toEqual([name, urls(first.body).map(() => null)]);
+      // Everything else replays as it was answered.
+      expect(JSON.stringify(replay.body)).toBe(
+        JSON.stringify(first.body).replace(/"url":"[^"]*"/g, '"url":null'),
+      );
+      const stored = await rows(ik, sql`SELECT body FROM idempotency_keys WHERE key = ${key}`);
+      expect(stored).toHaveLength(1);
+      for (const secret of secrets) expect(stored[0]!.body, name).not.toContain(secret);
+      expect(stored[0]!.body).not.toMatch(/_token=/);
+    }
+
+    // Metadata is the caller's own: a `url` in it is kept, even one that looks like a link with a token.
+    const metadata = { url: `https://x.example/?invitation_token=${'a'.repeat(30)}` };
+    const withMeta = { email_address: fresh('meta'), role: 'org:member', public_metadata: metadata };
+    await post(orgPath(), withMeta, { 'idempotency-key': 'tokens-meta' });
+    const replayed = await post(orgPath(), withMeta, { 'idempotency-key': 'tokens-meta' });
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect((replayed.body as any).public_metadata).toEqual(metadata);
   });
 
   it('stores a handler refusal (4xx) but not a request refused before it ran, nor a 429', async () => {
