@@ -449,6 +449,61 @@ describe.each(testDatabases())('Idempotency-Key on $name', (kind) => {
     }
   });
 
+  it('logs a failure to record an answer or to sweep keys that is not an outage (redacted)', async () => {
+    const db = await kind.create();
+    const logged: { level: string; message: string; data?: unknown }[] = [];
+    const other = await createInvitekit({
+      database: db.config,
+      now,
+      secretKeys: [SECRET],
+      log: (level, message, data) => logged.push({ level, message, data }),
+    });
+    try {
+      // Not outages: a constraint that refuses every answer, and a trigger that refuses every sweep.
+      await other.database.db.execute(
+        sql`ALTER TABLE idempotency_keys ADD CONSTRAINT test_no_answers CHECK (status IS NULL)`,
+      );
+      await other.database.db.execute(sql`CREATE FUNCTION test_no_sweeps() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN RAISE EXCEPTION 'test: sweeps refused'; END $$`);
+      await other.database.db.execute(sql`CREATE TRIGGER test_no_sweeps BEFORE DELETE ON idempotency_keys
+        FOR EACH STATEMENT EXECUTE FUNCTION test_no_sweeps()`);
+      const org = await other.services.organizations.create({ name: 'Logged' });
+      const created = await other.handle({
+        method: 'POST',
+        path: `/v1/organizations/${org.id}/invitations`,
+        query: {},
+        headers: { authorization: `Bearer ${SECRET}`, 'idempotency-key': 'key-logged' },
+        body: { email_address: 'logged@example.com', role: 'org:member' },
+      });
+      // The effect is done: its answer goes back all the same.
+      expect(created.status).toBe(200);
+      const secret = (created.body as { url: string }).url.split('.').at(-1)!;
+      const recording = logged.find((l) => l.message.startsWith('idempotency: recording an answer failed'));
+      expect(recording).toMatchObject({ level: 'error', data: { err: expect.any(Error) } });
+      expect(String((recording!.data as { err: Error }).err)).toContain('test_no_answers');
+
+      other.start();
+      await waitFor('the sweep failure logged', () =>
+        logged.some((l) => l.message === 'idempotency: sweeping expired keys failed'),
+      );
+      const sweep = logged.find((l) => l.message === 'idempotency: sweeping expired keys failed')!;
+      const { err } = sweep.data as { err: Error };
+      // Drizzle's error names the query; the database's own is its cause.
+      expect(`${err} ${err.cause}`).toContain('test: sweeps refused');
+      // (The development mailer's line carries the link on purpose: logAcceptLinks is on in tests.)
+      const keyLines = logged.filter((l) => l.message.startsWith('idempotency:'));
+      const everything = JSON.stringify(keyLines, (_, v) =>
+        v instanceof Error ? { ...v, message: v.message, stack: v.stack } : v,
+      );
+      expect(everything).not.toContain(secret);
+      // Neither is an outage: no "database unavailable" line.
+      expect(logged.filter((l) => l.message.includes('unavailable'))).toEqual([]);
+    } finally {
+      await other.close();
+      await db.drop();
+    }
+  });
+
   it('frees a reservation whose process died after its lock, and answers 409 until then', async () => {
     const keys = new IdempotencyKeys({ ...ik.database, now }, { lockMs: LOCK });
     const email = fresh('crashed');
