@@ -203,7 +203,7 @@ describe.each(testDatabases())('Idempotency-Key on $name', (kind) => {
     for (const r of results) {
       if (r === ran[0]) continue;
       // The others replay its answer, whose accept link went out once (url: null).
-      if (r.status === 200) expect(r.body).toEqual({ ...ran[0]!.body, url: null });
+      if (r.status === 200) expect(r.body).toEqual({ ...(ran[0]!.body as object), url: null });
       else {
         expect(r.status).toBe(409);
         assertClerkErrors(r.body);
@@ -217,7 +217,7 @@ describe.each(testDatabases())('Idempotency-Key on $name', (kind) => {
       { email_address: email, role: 'org:member' },
       { 'idempotency-key': 'key-race' },
     );
-    expect(retry.body).toEqual({ ...ran[0]!.body, url: null });
+    expect(retry.body).toEqual({ ...(ran[0]!.body as object), url: null });
   });
 
   it('stores no accept or join token: every create replays its links as null, wherever they sit', async () => {
