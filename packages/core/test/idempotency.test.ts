@@ -233,7 +233,8 @@ describe.each(testDatabases())('Idempotency-Key on $name', (kind) => {
       headers: { authorization: `Bearer ${admin}` },
     });
     const org = await ik.services.organizations.create({ name: 'Links', createdBy: admin });
-    // [what, path, body, the urls of an answer]; each is sent twice with one key.
+    // [what, path, body, the urls of an answer]; each is sent twice with one key. An application
+    // invitation's replay leaves `url` out (Clerk's schema: optional, never null), as its list does.
     const creates: [string, string, unknown, (body: any) => unknown[]][] = [
       [
         'organization invitation',
@@ -277,11 +278,15 @@ describe.each(testDatabases())('Idempotency-Key on $name', (kind) => {
       expect([name, secrets.length]).toEqual([name, urls(first.body).length]);
       const replay = await create();
       expect([name, replay.headers['idempotent-replayed']]).toEqual([name, 'true']);
-      expect([name, urls(replay.body)]).toEqual([name, urls(first.body).map(() => null)]);
       // Everything else replays as it was answered.
+      const application = name.includes('application');
       expect(JSON.stringify(replay.body)).toBe(
-        JSON.stringify(first.body).replace(/"url":"[^"]*"/g, '"url":null'),
+        application
+          ? JSON.stringify(first.body).replace(/"url":"[^"]*",/g, '')
+          : JSON.stringify(first.body).replace(/"url":"[^"]*"/g, '"url":null'),
       );
+      if (application) expect(JSON.stringify(replay.body)).not.toContain('"url"');
+      else expect([name, urls(replay.body)]).toEqual([name, urls(first.body).map(() => null)]);
       const stored = await rows(ik, sql`SELECT body FROM idempotency_keys WHERE key = ${key}`);
       expect(stored).toHaveLength(1);
       for (const secret of secrets) expect(stored[0]!.body, name).not.toContain(secret);

@@ -67,23 +67,22 @@ const METADATA_KEYS = new Set(['public_metadata', 'private_metadata', 'unsafe_me
 
 /**
  * The answer as stored for replays: every `url` that carries an accept or join token (an invitation's,
- * a join link's; at the top level, in `data[]`, in arrays, in the Frontend API's `response`) is null.
- * Tokens are stored only as hashes, and `idempotency_keys` keeps answers for a day: the link is returned
- * once, and a replay gets `url: null` (resend the invitation for a new link).
+ * a join link's; at the top level, in `data[]`, in arrays, in the Frontend API's `response`) is null, or
+ * left out on an application invitation, whose Clerk schema has `url` optional but never null (as its
+ * list answers). Tokens are stored only as hashes, and `idempotency_keys` keeps answers for a day: the
+ * link is returned once, and a replay has none (resend the invitation for a new link).
  */
 export function withoutTokens(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => withoutTokens(v, depth + 1));
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [
-      k,
-      k === 'url' && typeof v === 'string' && holdsToken(v)
-        ? null
-        : METADATA_KEYS.has(k)
-          ? v
-          : withoutTokens(v, depth + 1),
-    ]),
-  );
+  const omit = (value as { object?: unknown }).object === 'invitation';
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'url' && typeof v === 'string' && holdsToken(v)) {
+      if (!omit) out[k] = null;
+    } else out[k] = METADATA_KEYS.has(k) ? v : withoutTokens(v, depth + 1);
+  }
+  return out;
 }
 
 /** An idempotent POST: its key's id and its fingerprint. */
