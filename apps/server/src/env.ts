@@ -3,6 +3,8 @@
  * value fails at start with a message naming the variable, what it must be, and what it was.
  */
 
+import { canonicalLocale } from '@invitekit/core';
+
 type Env = NodeJS.ProcessEnv;
 
 /** A configuration error: the server prints its message and exits 1, without a stack trace. */
@@ -121,14 +123,11 @@ export function envOrigins(env: Env, name: string): string[] {
 export const defined = <T extends object>(o: T): Partial<T> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
-/** A BCP 47 language tag such as `fr` or `de-AT`, canonicalised with Intl; undefined when unset. */
+/** A BCP 47 language tag such as `fr` or `de-AT`, canonicalised as core does; undefined when unset. */
 export function envLocale(env: Env, name: string): string | undefined {
   const raw = envString(env, name);
   if (raw === undefined) return undefined;
-  let canonical: string | undefined;
-  try {
-    canonical = Intl.getCanonicalLocales(raw)[0];
-  } catch {}
+  const canonical = canonicalLocale(raw);
   if (!canonical) {
     throw new ConfigError(
       `${name} must be a BCP 47 language tag such as en, fr or de-AT, got ${JSON.stringify(raw)}`,

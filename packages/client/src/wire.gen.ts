@@ -274,7 +274,11 @@ export interface OrganizationDomain {
   id: string;
   organization_id: string;
   name: string;
-  enrollment_mode: 'manual_invitation' | 'automatic_invitation' | 'automatic_suggestion' | 'enterprise_sso';
+  enrollment_mode:
+    | 'manual_invitation'
+    | 'automatic_invitation'
+    | 'automatic_suggestion'
+    | 'enterprise_sso';
   affiliation_email_address: string | null;
   affiliation_verification: OrganizationDomainVerification | null;
   ownership_verification: null;

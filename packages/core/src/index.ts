@@ -20,9 +20,7 @@ import type { Route } from './http/route.js';
 import { Router } from './http/router.js';
 import { frontendRoutes } from './http/routes/frontend.js';
 import { backendRoutes } from './http/routes/index.js';
-import { frontendMembershipRequestRoutes } from './http/routes/membership-requests.js';
 import { metaRoutes } from './http/routes/meta.js';
-import { frontendOrganizationDomainRoutes } from './http/routes/organization-domains.js';
 import type { Authenticate, InvitekitRequest } from './http/types.js';
 import { IdempotencyKeys, type IdempotencyOptions } from './services/idempotency.js';
 import { createServices, type InvitekitServices } from './services/index.js';
@@ -126,12 +124,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
   }
   // CORS only for the Frontend API: the Backend API takes secret keys, which never belong in a browser.
   const cors = config.cors ? createCors(config.cors) : null;
-  const apiRoutes = [
-    ...backendRoutes,
-    ...frontendRoutes(frontendPath),
-    ...frontendOrganizationDomainRoutes(frontendPath),
-    ...frontendMembershipRequestRoutes(frontendPath),
-  ];
+  const apiRoutes = [...backendRoutes, ...frontendRoutes(frontendPath)];
   const seen = new Set<string>();
   for (const route of apiRoutes) {
     const key = `${route.method} ${route.path.replace(/\{[^}]+\}/g, '{}')}`;

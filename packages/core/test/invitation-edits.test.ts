@@ -283,6 +283,11 @@ describe.each(testDatabases())('invitation edits on $name', (kind) => {
     // No role on application invitations.
     expect((await call('PATCH', path, { role: 'org:admin' })).status).toBe(422);
     await call('POST', `${path}/revoke`);
+    // Reminders are off here: a new expiry schedules none.
+    const reminder = await rows(
+      sql`SELECT next_reminder_at FROM application_invitations WHERE id = ${created.body.id}`,
+    );
+    expect(reminder[0]!.next_reminder_at).toBeNull();
     const late = await call('PATCH', path, { expires_in_days: 9 });
     expect(late.status).toBe(400);
     expect(late.body.errors[0]).toMatchObject({
@@ -350,5 +355,136 @@ describe.each(testDatabases())('the updated webhook on $name', (kind) => {
       await updates.close();
       await db.drop();
     }
+  });
+});
+
+describe.each(testDatabases())('the next reminder after an edit on $name', (kind) => {
+  let ik: Invitekit;
+  let drop: () => Promise<void>;
+  let clock = Date.UTC(2026, 0, 10, 9, 0);
+  let orgId: string;
+
+  beforeAll(async () => {
+    const db = await kind.create();
+    drop = db.drop;
+    // Reminders 3 days after sending and 1 day before expiry, at most 2. No start(): nothing sweeps.
+    ik = await createInvitekit({
+      database: db.config,
+      secretKeys: [KEY],
+      now: () => clock,
+      reminders: { afterSendDays: [3], beforeExpiryDays: [1], max: 2 },
+    });
+    const admin = await ik.services.users.create({ emailAddresses: ['ada@example.com'] });
+    orgId = (await ik.services.organizations.create({ name: 'Acme', createdBy: admin.id })).id;
+  });
+  afterAll(async () => {
+    await ik?.close();
+    await drop?.();
+  });
+
+  const call = (method: InvitekitRequest['method'], path: string, body?: unknown) =>
+    ik.handle({ method, path, query: {}, headers: { authorization: `Bearer ${KEY}` }, body }) as Promise<{
+      status: number;
+      body: Body;
+    }>;
+  const invite = async (email: string, extra: Body = {}) => {
+    const res = await call('POST', `/v1/organizations/${orgId}/invitations`, {
+      email_address: email,
+      role: 'org:member',
+      ...extra,
+    });
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+  const extend = async (id: string, days: number) => {
+    const res = await call('PATCH', `/v1/organizations/${orgId}/invitations/${id}`, {
+      expires_in_days: days,
+    });
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+  const stored = async (id: string) => {
+    const [row] = (
+      (await ik.database.db.execute(
+        sql`SELECT next_reminder_at, reminders_sent, reminders FROM organization_invitations WHERE id = ${id}
+            UNION ALL SELECT next_reminder_at, reminders_sent, reminders FROM application_invitations WHERE id = ${id}`,
+      )) as unknown as { rows: Body[] }
+    ).rows;
+    return { ...row, next_reminder_at: row!.next_reminder_at == null ? null : Number(row!.next_reminder_at) };
+  };
+
+  it('a 1-day invitation extended to 30 days gets its first reminder 3 days after it was sent', async () => {
+    const created = await invite('short@example.com', { expires_in_days: 1 });
+    // Day 3 is past its expiry and 1 day before expiry is its creation: no reminder.
+    expect((await stored(created.id)).next_reminder_at).toBeNull();
+    clock += 60_000;
+    await extend(created.id, 30);
+    expect((await stored(created.id)).next_reminder_at).toBe(created.created_at + 3 * DAY);
+  });
+
+  it('a step built for the old expiry moves with the new one; an edit of other fields leaves it', async () => {
+    const created = await invite('long@example.com', { expires_in_days: 30 });
+    expect((await stored(created.id)).next_reminder_at).toBe(created.created_at + 3 * DAY);
+    // On day 5 (day 3's reminder not sent: nothing swept), the invitation is cut to 10 more days.
+    clock = created.created_at + 5 * DAY;
+    const edited = await extend(created.id, 10);
+    expect(edited.expires_at).toBe(clock + 10 * DAY);
+    // Day 3 is past: the next step is 1 day before the new expiry, not day 29 of the old one.
+    expect((await stored(created.id)).next_reminder_at).toBe(edited.expires_at - DAY);
+    clock += 1000;
+    const role = await call('PATCH', `/v1/organizations/${orgId}/invitations/${created.id}`, {
+      role: 'org:admin',
+    });
+    expect(role.status).toBe(200);
+    expect((await stored(created.id)).next_reminder_at).toBe(edited.expires_at - DAY);
+  });
+
+  it('counts the reminders already sent: none after the maximum, the next step before it', async () => {
+    const created = await invite('counted@example.com', { expires_in_days: 30 });
+    await ik.database.db.execute(
+      sql`UPDATE organization_invitations SET reminders_sent = 2 WHERE id = ${created.id}`,
+    );
+    clock += 1000;
+    await extend(created.id, 40);
+    expect((await stored(created.id)).next_reminder_at).toBeNull();
+    await ik.database.db.execute(
+      sql`UPDATE organization_invitations SET reminders_sent = 1 WHERE id = ${created.id}`,
+    );
+    clock += 1000;
+    await extend(created.id, 40);
+    // One of two sent: the first step after now (the count is not a position in the schedule).
+    expect((await stored(created.id)).next_reminder_at).toBe(created.created_at + 3 * DAY);
+  });
+
+  it('none for an invitation that opted out (reminders: false) or does not email (notify: false)', async () => {
+    const optedOut = await invite('quiet@example.com', { expires_in_days: 1, reminders: false });
+    const silent = await invite('silent@example.com', { expires_in_days: 1, notify: false });
+    expect(await stored(optedOut.id)).toMatchObject({ reminders: false, next_reminder_at: null });
+    expect(await stored(silent.id)).toMatchObject({ reminders: true, next_reminder_at: null });
+    clock += 1000;
+    await extend(optedOut.id, 30);
+    await extend(silent.id, 30);
+    expect((await stored(optedOut.id)).next_reminder_at).toBeNull();
+    expect((await stored(silent.id)).next_reminder_at).toBeNull();
+  });
+
+  it('application invitations: an extension schedules the reminder, an opt-out still holds', async () => {
+    const created = await call('POST', '/v1/invitations', {
+      email_address: 'app@example.com',
+      expires_in_days: 1,
+    });
+    const optedOut = await call('POST', '/v1/invitations', {
+      email_address: 'app-quiet@example.com',
+      expires_in_days: 1,
+      reminders: false,
+    });
+    expect(created.status).toBe(200);
+    expect(optedOut.status).toBe(200);
+    clock += 1000;
+    for (const id of [created.body.id, optedOut.body.id]) {
+      expect((await call('PATCH', `/v1/invitations/${id}`, { expires_in_days: 30 })).status).toBe(200);
+    }
+    expect((await stored(created.body.id)).next_reminder_at).toBe(created.body.created_at + 3 * DAY);
+    expect((await stored(optedOut.body.id)).next_reminder_at).toBeNull();
   });
 });

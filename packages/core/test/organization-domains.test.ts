@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -399,6 +400,31 @@ describe.each(testDatabases())('verified domains on $name', (kind) => {
       invitations: 0,
       suggestions: 0,
     });
+  });
+
+  it("automatic_invitation: the invitation is in the organization's locale, else the configured one, with no reminder", async () => {
+    const plain = await org();
+    const french = await org();
+    await ik.services.organizations.update(french.id, { locale: 'fr-ca' });
+    /** The automatic invitation of a new user at a domain of the organization, as stored. */
+    const enrolled = async (orgId: string) => {
+      const corp = `${unique('loc')}.com`;
+      await bapi('POST', `/v1/organizations/${orgId}/domains`, {
+        name: corp,
+        enrollment_mode: 'automatic_invitation',
+      });
+      const user = await bapi('POST', '/v1/users', { email_address: [`lou@${corp}`] });
+      const own = await bapi('GET', `/v1/users/${user.body.id}/organization_invitations`);
+      expect(own.body.data).toHaveLength(1);
+      const invitation = await ik.services.organizationInvitations.get(orgId, own.body.data[0].id);
+      const stored = await ik.database.db.execute(
+        sql`SELECT notify, next_reminder_at FROM organization_invitations WHERE id = ${invitation.id}`,
+      );
+      return { locale: invitation.locale, ...(stored as unknown as { rows: Json[] }).rows[0] };
+    };
+    expect(await enrolled(french.id)).toEqual({ locale: 'fr-CA', notify: false, next_reminder_at: null });
+    // No `locale` configured here: the base locale, as any invitation that names none.
+    expect(await enrolled(plain.id)).toEqual({ locale: 'en', notify: false, next_reminder_at: null });
   });
 
   it('automatic_invitation respects the membership quota with no overshoot under concurrency', async () => {

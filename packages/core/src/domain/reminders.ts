@@ -1,3 +1,5 @@
+import { DAY_MS } from './status.js';
+
 /**
  * Invitekit extension: reminder emails for pending invitations. The schedule is a few offsets, some
  * counted from when the invitation was sent, some back from its expiry; an invitation gets at most `max`.
@@ -14,8 +16,6 @@ export interface ReminderOptions {
   /** Invitations per transaction of the sweeper. Default 200. */
   batchSize?: number;
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const DEFAULT_REMINDERS = { afterSendDays: [3], beforeExpiryDays: [1], max: 2 } as const;
 

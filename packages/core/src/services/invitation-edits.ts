@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, type Column, eq, type SQL, sql } from 'drizzle-orm';
 import { InvitekitError, notPending, organizationInvitationNotPending } from '../domain/errors.js';
 import { acceptLink } from '../domain/links.js';
 import { checkLocale } from '../domain/locale.js';
@@ -51,6 +51,13 @@ interface Edit<Row> {
   changes: string[];
 }
 
+/** What the next reminder time of an invitation depends on, besides its expiry. */
+const reminderInputs = (t: typeof oi | typeof ai) => ({
+  createdAt: t.createdAt,
+  notify: t.notify,
+  reminders: t.reminders,
+});
+
 const nothingToEdit = () =>
   new InvitekitError({
     code: 'form_param_missing',
@@ -98,19 +105,17 @@ export class InvitationEditsService {
       edit.changes.push('private_metadata');
     }
     if (edit.changes.length === 0 && !input.notify) throw nothingToEdit();
-    const link = await this.apply(edit, invitationId, organizationId, input.notify, now, (tx, set) =>
-      tx
+    const link = await this.apply(edit, invitationId, organizationId, input.notify, now, async (tx, set) => {
+      const which = and(eq(oi.organizationId, organizationId), eq(oi.id, invitationId));
+      const reminder = await this.rescheduled(set.expiresAt, now, oi.remindersSent, () =>
+        tx.select(reminderInputs(oi)).from(oi).where(which),
+      );
+      return tx
         .update(oi)
-        .set(set)
-        .where(
-          and(
-            eq(oi.organizationId, organizationId),
-            eq(oi.id, invitationId),
-            statusFilter(oi, ['pending'], now),
-          ),
-        )
-        .returning({ emailAddress: oi.emailAddress, redirectUrl: oi.redirectUrl, expiresAt: oi.expiresAt }),
-    );
+        .set({ ...set, ...reminder })
+        .where(and(which, statusFilter(oi, ['pending'], now)))
+        .returning({ emailAddress: oi.emailAddress, redirectUrl: oi.redirectUrl, expiresAt: oi.expiresAt });
+    });
     const current = await this.deps.organizationInvitations.get(organizationId, invitationId);
     if (link === false) throw organizationInvitationNotPending(current.status, 'updated');
     return { ...current, url: link };
@@ -123,13 +128,16 @@ export class InvitationEditsService {
     const now = this.ctx.now();
     const edit = this.common<ApplicationInvitationRow>(input, now);
     if (edit.changes.length === 0 && !input.notify) throw nothingToEdit();
-    const link = await this.apply(edit, invitationId, null, input.notify, now, (tx, set) =>
-      tx
+    const link = await this.apply(edit, invitationId, null, input.notify, now, async (tx, set) => {
+      const reminder = await this.rescheduled(set.expiresAt, now, ai.remindersSent, () =>
+        tx.select(reminderInputs(ai)).from(ai).where(eq(ai.id, invitationId)),
+      );
+      return tx
         .update(ai)
-        .set(set)
+        .set({ ...set, ...reminder })
         .where(and(eq(ai.id, invitationId), statusFilter(ai, ['pending'], now)))
-        .returning({ emailAddress: ai.emailAddress, redirectUrl: ai.redirectUrl, expiresAt: ai.expiresAt }),
-    );
+        .returning({ emailAddress: ai.emailAddress, redirectUrl: ai.redirectUrl, expiresAt: ai.expiresAt });
+    });
     const current = await this.deps.invitations.get(invitationId);
     if (link === false) throw notPending(current.status, 'updated');
     return { ...current, url: link };
@@ -154,6 +162,29 @@ export class InvitationEditsService {
       edit.changes.push('locale');
     }
     return edit;
+  }
+
+  /**
+   * A new expiry moves the next reminder (domain/reminders.ts): the step built for the old expiry would fire
+   * at the wrong time, and an invitation extended past its schedule's first step would get none. As on
+   * create (`firstReminderAt`), none when reminders are off, the invitation does not email (`notify` false)
+   * or its create opted out. Those and `created_at` never change, so they are read first; the count of
+   * reminders sent is read by the conditional UPDATE itself, so one the sweeper sends meanwhile counts.
+   */
+  private async rescheduled(
+    expiresAt: number | undefined,
+    now: number,
+    remindersSent: Column,
+    read: () => Promise<{ createdAt: number; notify: boolean; reminders: boolean }[]>,
+  ): Promise<{ nextReminderAt?: SQL | null }> {
+    if (expiresAt === undefined) return {};
+    const schedule = this.ctx.lifecycle.reminders;
+    const [row] = schedule ? await read() : [];
+    if (!schedule || !row?.notify || !row.reminders) return { nextReminderAt: null };
+    // next(…, sent) is null once `sent` reaches the maximum, else the first step after now.
+    const next = schedule.next(row.createdAt, expiresAt, now);
+    if (next === null) return { nextReminderAt: null };
+    return { nextReminderAt: sql`CASE WHEN ${remindersSent} < ${schedule.max} THEN ${next}::bigint END` };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, notInArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import { canonicalEmail } from '../domain/email.js';
 import { InvitekitError, invalidParam, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -367,20 +367,43 @@ export class OrganizationDomainsService {
       return await this.ctx.db.transaction(async (tx) => {
         await checkMembershipQuota(tx, organizationId, 1, now);
         // Once per organization and person: an earlier automatic invitation, whatever became of it, or
-        // any pending invitation to one of their addresses, is enough.
+        // any pending invitation to one of their addresses, is enough. Two enrollments at once pass this
+        // together (as a NOT EXISTS in the insert would); the pending index keeps one per address.
+        const invited = tx
+          .select({ one: sql`1` })
+          .from(oi)
+          .innerJoin(emailAddresses, eq(emailAddresses.emailAddress, oi.emailAddress))
+          .where(
+            and(
+              eq(oi.organizationId, organizationId),
+              eq(emailAddresses.userId, userId),
+              or(isNotNull(oi.organizationDomainId), statusFilter(oi, ['pending'], now)),
+            ),
+          );
+        const [org] = await tx
+          .select({ locale: organizations.locale, invited: sql<boolean>`exists (${invited})` })
+          .from(organizations)
+          .where(eq(organizations.id, organizationId));
+        if (!org || org.invited) return false;
         const id = newId('organizationInvitation', now);
-        const inserted = await tx.execute(sql`
-INSERT INTO organization_invitations (organization_id, id, email_address, role, status, public_metadata,
-  private_metadata, notify, organization_domain_id, expires_at, created_at, updated_at)
-SELECT ${organizationId}, ${id}, ${email}, ${this.ctx.roles.defaultKey()}, 'pending', '{}'::jsonb, '{}'::jsonb,
-  false, ${domainId}, ${expiresAtFrom(undefined, now)}::bigint, ${now}::bigint, ${now}::bigint
-WHERE NOT EXISTS (
-  SELECT 1 FROM organization_invitations x JOIN email_addresses e ON e.email_address = x.email_address
-  WHERE x.organization_id = ${organizationId} AND e.user_id = ${userId}
-    AND (x.organization_domain_id IS NOT NULL OR (x.status = 'pending' AND x.expires_at > ${now}::bigint)))
-ON CONFLICT DO NOTHING
-RETURNING id`);
-        const row = (inserted as unknown as { rows: unknown[] }).rows[0];
+        // Not emailed (`notify` false), so no reminders: `next_reminder_at` stays null. The locale is the
+        // organization's, else the configured one, as for any invitation that names none.
+        const [row] = await tx
+          .insert(oi)
+          .values({
+            organizationId,
+            id,
+            emailAddress: email,
+            role: this.ctx.roles.defaultKey(),
+            notify: false,
+            locale: org.locale ?? this.ctx.lifecycle.locale,
+            organizationDomainId: domainId,
+            expiresAt: expiresAtFrom(undefined, now),
+            createdAt: now,
+            updatedAt: now,
+          })
+          .onConflictDoNothing()
+          .returning({ id: oi.id });
         if (!row) return false;
         await recordEvents(
           tx,

@@ -173,6 +173,7 @@ export class OrganizationInvitationsService {
           expires_at: row.expiresAt,
           created_at: row.createdAt,
           next_reminder_at: row.nextReminderAt,
+          reminders: row.reminders ?? true,
           token_hash: row.tokenHash!.toString('hex'),
           event_id: created!.id,
           event_data: created!.data,
@@ -533,6 +534,7 @@ export class OrganizationInvitationsService {
       updatedAt: now,
       nextReminderAt: null,
       remindersSent: 0,
+      reminders: input.reminders !== false,
     };
     row.nextReminderAt = firstReminderAt(this.ctx.lifecycle.reminders, row, input.reminders);
     return row;

@@ -27,11 +27,13 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
 const tokenHash = () => bytea('token_hash');
 /**
  * Invitekit reminders (domain/reminders.ts): when the next one falls due (null: none to come, e.g. `notify`
- * false or opted out) and how many were sent.
+ * false or opted out) and how many were sent. `reminders` is false when the create said `reminders: false`:
+ * an edit that changes `expires_at` recomputes `next_reminder_at`, and must not undo the opt-out.
  */
 const reminderColumns = () => ({
   nextReminderAt: millis('next_reminder_at'),
   remindersSent: integer('reminders_sent').notNull().default(0),
+  reminders: boolean('reminders').notNull().default(true),
 });
 
 export const organizations = pgTable(
@@ -486,8 +488,12 @@ export type OrganizationRow = typeof organizations.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type EmailAddressRow = typeof emailAddresses.$inferSelect;
 export type MembershipRow = typeof memberships.$inferSelect;
-export type OrganizationInvitationRow = typeof organizationInvitations.$inferSelect;
-export type ApplicationInvitationRow = typeof applicationInvitations.$inferSelect;
+/** `reminders` may be left out of a row to insert: the column's default (true) then applies. */
+type WithOptionalReminders<Row extends { reminders: boolean }> = Omit<Row, 'reminders'> & {
+  reminders?: boolean;
+};
+export type OrganizationInvitationRow = WithOptionalReminders<typeof organizationInvitations.$inferSelect>;
+export type ApplicationInvitationRow = WithOptionalReminders<typeof applicationInvitations.$inferSelect>;
 export type InvitationEventRow = typeof invitationEvents.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type OrganizationJoinLinkRow = typeof organizationJoinLinks.$inferSelect;

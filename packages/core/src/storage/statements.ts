@@ -24,18 +24,18 @@ import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows
  * reading it again.
  *
  * $1 the items (jsonb array: organization_id, id, email_address (normalised), role, inviter_id,
- * public_metadata, private_metadata, redirect_url, notify, locale, default_locale, expires_at, created_at (ms), next_reminder_at, token_hash (hex),
+ * public_metadata, private_metadata, redirect_url, notify, locale, default_locale, expires_at, created_at (ms), next_reminder_at, reminders, token_hash (hex),
  * event_id, event_data), $2 admin role keys, $3 outbox rows (the jsonb of services/effects.ts effectRows).
  */
 export const createOrganizationInvitations: Statement = {
-  name: 'invitekit_create_organization_invitations_v3',
+  name: 'invitekit_create_organization_invitations_v4',
   text: `
 WITH ctx AS (
   SELECT j.n, r.*, c.*
   FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(item, n)
   CROSS JOIN LATERAL jsonb_to_record(j.item) AS r(organization_id text, id text, email_address text,
     role text, inviter_id text, public_metadata jsonb, private_metadata jsonb, redirect_url text, notify boolean,
-    locale text, default_locale text, expires_at bigint, created_at bigint, next_reminder_at bigint, token_hash text,
+    locale text, default_locale text, expires_at bigint, created_at bigint, next_reminder_at bigint, reminders boolean, token_hash text,
     event_id text, event_data jsonb)
   LEFT JOIN LATERAL (
     SELECT o.name AS organization_name,
@@ -61,10 +61,10 @@ WITH ctx AS (
 ), ins AS (
   INSERT INTO organization_invitations AS oi (organization_id, id, email_address, role, status, inviter_id,
     public_metadata, private_metadata, redirect_url, notify, locale, token_hash, expires_at, created_at, updated_at,
-    next_reminder_at)
+    next_reminder_at, reminders)
   SELECT organization_id, id, email_address, role, 'pending', inviter_id, public_metadata, private_metadata,
     redirect_url, notify, coalesce(locale, organization_locale, default_locale), decode(token_hash, 'hex'),
-    expires_at, created_at, created_at, next_reminder_at
+    expires_at, created_at, created_at, next_reminder_at, reminders
   FROM ctx
   WHERE organization_name IS NOT NULL AND NOT already_member AND max_allowed_memberships = 0
     AND (inviter_id IS NULL OR inviter_role = ANY($2::text[]))
@@ -109,6 +109,8 @@ export interface CreateOrganizationInvitationItem {
   created_at: number;
   /** Invitekit reminders: when the first one falls due, or null. */
   next_reminder_at: number | null;
+  /** False when the create said `reminders: false` (kept, so that an edit never undoes it). */
+  reminders: boolean;
   token_hash: string;
   event_id: string;
   event_data: Record<string, unknown>;

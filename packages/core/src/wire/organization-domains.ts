@@ -5,7 +5,7 @@ import {
   type OrganizationDomain,
   type OrganizationSuggestion,
 } from '../domain/organization-domains.js';
-import { ClientStubSchema } from './responses.js';
+import { ClientStubSchema, PublicOrganizationDataSchema } from './responses.js';
 
 // Wire shapes of verified domains, suggestions and membership requests (contract/clerk-bapi-domains.yml,
 // contract/clerk-fapi-domains.yml), and their serializers.
@@ -24,14 +24,6 @@ const VerificationSchema = z
   })
   .meta({ id: 'OrganizationDomainVerification' });
 
-const PublicOrganizationData = z.object({
-  id: z.string(),
-  name: z.string(),
-  slug: z.string(),
-  image_url: z.string(),
-  has_image: z.boolean(),
-});
-
 export const OrganizationDomainSchema = z
   .object({
     object: z.literal('organization_domain'),
@@ -45,7 +37,7 @@ export const OrganizationDomainSchema = z
     verification: VerificationSchema.nullable(),
     total_pending_invitations: z.int(),
     total_pending_suggestions: z.int(),
-    public_organization_data: PublicOrganizationData,
+    public_organization_data: PublicOrganizationDataSchema,
     created_at: millis,
     updated_at: millis,
   })
@@ -59,7 +51,7 @@ export const OrganizationSuggestionSchema = z
   .object({
     object: z.literal('organization_suggestion'),
     id: z.string(),
-    public_organization_data: PublicOrganizationData,
+    public_organization_data: PublicOrganizationDataSchema,
     status: z.enum(['pending', 'accepted']),
     created_at: millis,
     updated_at: millis,

@@ -23,6 +23,8 @@ import type { AuthenticatedUser } from '../types.js';
 import { frontendInvitationEditRoutes } from './invitation-edits.js';
 import { frontendInvitationImportRoutes } from './invitation-imports.js';
 import { joinLinkFrontendRoutes } from './join-links.js';
+import { frontendMembershipRequestRoutes } from './membership-requests.js';
+import { frontendOrganizationDomainRoutes } from './organization-domains.js';
 
 const me = ['Frontend API: me'];
 const admin = ['Frontend API: organization admins'];
@@ -50,8 +52,9 @@ const signedIn = (user: AuthenticatedUser | null) => user!;
 
 /**
  * The Frontend API: what a signed-in person does from the browser (contract/clerk-fapi-invitations.yml),
- * plus Invitekit's decline and token (ticket) routes. Served under `prefix` (default `/frontend/v1`).
- * Every 2xx body is `{ response, client }`; private metadata never appears.
+ * plus Invitekit's decline and token (ticket) routes, and every feature's Frontend routes (edits, join
+ * links, imports, verified domains, membership requests): the one list of them. Served under `prefix`
+ * (default `/frontend/v1`). Every 2xx body is `{ response, client }`; private metadata never appears.
  */
 export function frontendRoutes(prefix: string): Route[] {
   return [
@@ -258,5 +261,7 @@ export function frontendRoutes(prefix: string): Route[] {
     }),
     ...joinLinkFrontendRoutes(prefix),
     ...frontendInvitationImportRoutes(prefix),
+    ...frontendOrganizationDomainRoutes(prefix),
+    ...frontendMembershipRequestRoutes(prefix),
   ];
 }
