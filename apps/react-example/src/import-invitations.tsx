@@ -6,7 +6,7 @@ const message = (error: Error) =>
   isInvitekitApiError(error) ? error.errors.map((e) => e.long_message || e.message).join(' ') : error.message;
 
 /**
- * Invitekit extension: a CSV upload (email, role, metadata, locale columns; up to 10,000 rows) with a
+ * Invitekit extension: a CSV upload (email, role, locale columns; no metadata; up to 10,000 rows) with a
  * progress bar while it runs, then each row's result in a table and as a CSV download.
  */
 export function ImportInvitations({ organizationId }: { organizationId: string }) {

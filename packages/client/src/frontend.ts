@@ -6,8 +6,8 @@ import {
   segment,
 } from './request.js';
 import type {
+  FrontendImportRow,
   ImportOptions,
-  ImportRow,
   ImportRowsParams,
   ListInvitationsParams,
   ListJoinLinkUsesParams,
@@ -204,7 +204,7 @@ export function createFrontendClient(options: FrontendClientOptions) {
      */
     importOrganizationInvitations: (
       organizationId: string,
-      rows: string | readonly ImportRow[],
+      rows: string | readonly FrontendImportRow[],
       options: ImportOptions = {},
       init?: RequestOptions,
     ) =>

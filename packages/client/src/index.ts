@@ -6,6 +6,7 @@ export { createFrontendClient } from './frontend.js';
 export type { FetchLike, RequestOptions, RetryOptions } from './request.js';
 export { newIdempotencyKey } from './request.js';
 export type {
+  FrontendImportRow,
   ImportOptions,
   ImportRow,
   ImportRowsParams,

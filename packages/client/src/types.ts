@@ -36,6 +36,9 @@ export interface ImportRow {
   locale?: string;
 }
 
+/** A row of a Frontend API import: no metadata, which is the backend's to set (the server answers 422). */
+export type FrontendImportRow = Omit<ImportRow, 'public_metadata' | 'private_metadata'>;
+
 /** An import's options (sent in the query string). */
 export interface ImportOptions {
   /** The role of rows that have none. */

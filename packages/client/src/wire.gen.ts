@@ -285,13 +285,7 @@ export interface OrganizationDomain {
   verification: OrganizationDomainVerification | null;
   total_pending_invitations: number;
   total_pending_suggestions: number;
-  public_organization_data: {
-    id: string;
-    name: string;
-    slug: string;
-    image_url: string;
-    has_image: boolean;
-  };
+  public_organization_data: PublicOrganizationData;
   created_at: number;
   updated_at: number;
 }
@@ -308,13 +302,7 @@ export interface OrganizationDomainVerification {
 export interface OrganizationSuggestion {
   object: 'organization_suggestion';
   id: string;
-  public_organization_data: {
-    id: string;
-    name: string;
-    slug: string;
-    image_url: string;
-    has_image: boolean;
-  };
+  public_organization_data: PublicOrganizationData;
   status: 'pending' | 'accepted';
   created_at: number;
   updated_at: number;

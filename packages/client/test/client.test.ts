@@ -299,10 +299,7 @@ describe('imports (Invitekit extension)', () => {
     const client = frontend(admin.token);
     const started = await client.importOrganizationInvitations(
       org.id,
-      [
-        { email_address: 'r1@example.test', private_metadata: { seat: 1 } },
-        { email_address: 'r2@example.test' },
-      ],
+      [{ email_address: 'r1@example.test', locale: 'fr' }, { email_address: 'r2@example.test' }],
       { role: 'org:member' },
     );
     expect(started.inviter_user_id).toBe(admin.id);
@@ -311,6 +308,13 @@ describe('imports (Invitekit extension)', () => {
     );
     expect(done).toMatchObject({ processed_rows: 2, counts: { created: 2 }, rows: { total_count: 2 } });
     expect(done.rows.data).toHaveLength(1);
+
+    // No metadata from a browser (the type says so too): the whole upload is refused.
+    const withMetadata = [{ email_address: 'r3@example.test', private_metadata: { seat: 1 } }];
+    const metadataRefused = await apiError(
+      client.importOrganizationInvitations(org.id, withMetadata as never, { role: 'org:member' }),
+    );
+    expect(metadataRefused).toMatchObject({ status: 422, code: 'form_param_unknown' });
 
     const member = await api.user('import-member');
     await api.backend.memberships.create(org.id, { user_id: member.id, role: 'org:member' });

@@ -179,8 +179,13 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
   let sweeping: ReturnType<typeof setInterval> | undefined;
   // Awaited by close(), so the database never closes under a sweep.
   let keySweep: Promise<unknown> = Promise.resolve();
+  // An outage is logged once by `availability`; anything else (a bug, a constraint) is logged here. A
+  // failed answer write's parameters hold the stored body: redacted, as every logged error is.
+  const reportKeyError = (message: string) => (err: unknown) => {
+    if (!outage(err)) log('error', message, { err: redactError(err) });
+  };
   const sweepKeys = () => {
-    keySweep = idempotencyKeys.sweep().catch(outage);
+    keySweep = idempotencyKeys.sweep().catch(reportKeyError('idempotency: sweeping expired keys failed'));
   };
   const start = () => {
     background.start();
@@ -228,7 +233,10 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
       : undefined,
     onUnavailable: outage,
     limitPerClient: limitTokenRequest,
-    idempotency: new Idempotency(idempotencyKeys, outage),
+    idempotency: new Idempotency(
+      idempotencyKeys,
+      reportKeyError('idempotency: recording an answer failed; a retry after lockMs runs again'),
+    ),
   });
 
   const handleWithCors: Handle = cors

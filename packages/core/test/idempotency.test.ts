@@ -93,7 +93,10 @@ describe.each(testDatabases())('Idempotency-Key on $name', (kind) => {
     );
     expect(retry.status).toBe(200);
     expect(retry.headers['idempotent-replayed']).toBe('true');
-    expect(JSON.stringify(retry.body)).toBe(JSON.stringify(first.body));
+    // The same answer, but its accept link went out once: the replay's `url` is null.
+    const link = (first.body as { url: string }).url;
+    expect(link).toContain('invitation_token=');
+    expect(JSON.stringify(retry.body)).toBe(JSON.stringify({ ...(first.body as object), url: null }));
     expect(await invitationsTo(email)).toBe(1);
     const outbox = await rows(ik, sql`SELECT id FROM outbox WHERE kind = 'email' AND target = ${email}`);
     expect(outbox).toHaveLength(1);
@@ -167,7 +170,8 @@ describe.each(testDatabases())('Idempotency-Key on $name', (kind) => {
     const again = await invite(admin, email);
     expect(again.status).toBe(200);
     expect(again.headers['idempotent-replayed']).toBe('true');
-    expect(again.body).toEqual(first.body);
+    const { response } = first.body as { response: object };
+    expect(again.body).toEqual({ ...(first.body as object), response: { ...response, url: null } });
     expect(await invitationsTo(email)).toBe(1);
     // Another signed-in person with the same key and body runs their own request (not an admin: 403).
     const stranger = await invite('user_stranger', email);
@@ -197,7 +201,9 @@ describe.each(testDatabases())('Idempotency-Key on $name', (kind) => {
     const ran = results.filter((r) => r.status === 200 && !r.headers['idempotent-replayed']);
     expect(ran).toHaveLength(1);
     for (const r of results) {
-      if (r.status === 200) expect(r.body).toEqual(ran[0]!.body);
+      if (r === ran[0]) continue;
+      // The others replay its answer, whose accept link went out once (url: null).
+      if (r.status === 200) expect(r.body).toEqual({ ...(ran[0]!.body as object), url: null });
       else {
         expect(r.status).toBe(409);
         assertClerkErrors(r.body);
@@ -211,7 +217,89 @@ describe.each(testDatabases())('Idempotency-Key on $name', (kind) => {
       { email_address: email, role: 'org:member' },
       { 'idempotency-key': 'key-race' },
     );
-    expect(retry.body).toEqual(ran[0]!.body);
+    expect(retry.body).toEqual({ ...(ran[0]!.body as object), url: null });
+  });
+
+  it('stores no accept or join token: every create replays its links as null, wherever they sit', async () => {
+    const secretsOf = (body: unknown) =>
+      [...JSON.stringify(body).matchAll(/(?:invitation|join)_token=[^.&"]+\.([A-Za-z0-9_-]{20,})/g)].map(
+        (m) => m[1]!,
+      );
+    const admin = 'user_links';
+    await ik.handle({
+      method: 'GET',
+      path: '/frontend/v1/me/organization_invitations',
+      query: {},
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    const org = await ik.services.organizations.create({ name: 'Links', createdBy: admin });
+    // [what, path, body, the urls of an answer]; each is sent twice with one key. An application
+    // invitation's replay leaves `url` out (Clerk's schema: optional, never null), as its list does.
+    const creates: [string, string, unknown, (body: any) => unknown[]][] = [
+      [
+        'organization invitation',
+        orgPath(),
+        { email_address: fresh('one'), role: 'org:member' },
+        (b) => [b.url],
+      ],
+      [
+        'bulk organization invitations',
+        `${orgPath()}/bulk`,
+        [fresh('bulk'), fresh('bulk')].map((email_address) => ({ email_address, role: 'org:member' })),
+        (b) => b.data.map((i: any) => i.url),
+      ],
+      ['application invitation', '/v1/invitations', { email_address: fresh('app') }, (b) => [b.url]],
+      [
+        'bulk application invitations',
+        '/v1/invitations/bulk',
+        [{ email_address: fresh('app') }, { email_address: fresh('app') }],
+        (b) => b.map((i: any) => i.url),
+      ],
+      [
+        'join link',
+        `/v1/organizations/${orgId}/join_links`,
+        { role: 'org:member', created_by: adminId },
+        (b) => [b.url],
+      ],
+      [
+        'Frontend API join link',
+        `/frontend/v1/organizations/${org.id}/join_links`,
+        { role: 'org:member' },
+        (b) => [b.response.url],
+      ],
+    ];
+    for (const [name, path, body, urls] of creates) {
+      const key = `tokens-${name}`.replaceAll(' ', '-');
+      const caller = path.startsWith('/frontend') ? `Bearer ${admin}` : `Bearer ${SECRET}`;
+      const create = () => post(path, body, { 'idempotency-key': key, authorization: caller });
+      const first = await create();
+      expect([name, first.status]).toEqual([name, 200]);
+      const secrets = secretsOf(first.body);
+      expect([name, secrets.length]).toEqual([name, urls(first.body).length]);
+      const replay = await create();
+      expect([name, replay.headers['idempotent-replayed']]).toEqual([name, 'true']);
+      // Everything else replays as it was answered.
+      const application = name.includes('application');
+      expect(JSON.stringify(replay.body)).toBe(
+        application
+          ? JSON.stringify(first.body).replace(/"url":"[^"]*",/g, '')
+          : JSON.stringify(first.body).replace(/"url":"[^"]*"/g, '"url":null'),
+      );
+      if (application) expect(JSON.stringify(replay.body)).not.toContain('"url"');
+      else expect([name, urls(replay.body)]).toEqual([name, urls(first.body).map(() => null)]);
+      const stored = await rows(ik, sql`SELECT body FROM idempotency_keys WHERE key = ${key}`);
+      expect(stored).toHaveLength(1);
+      for (const secret of secrets) expect(stored[0]!.body, name).not.toContain(secret);
+      expect(stored[0]!.body).not.toMatch(/_token=/);
+    }
+
+    // Metadata is the caller's own: a `url` in it is kept, even one that looks like a link with a token.
+    const metadata = { url: `https://x.example/?invitation_token=${'a'.repeat(30)}` };
+    const withMeta = { email_address: fresh('meta'), role: 'org:member', public_metadata: metadata };
+    await post(orgPath(), withMeta, { 'idempotency-key': 'tokens-meta' });
+    const replayed = await post(orgPath(), withMeta, { 'idempotency-key': 'tokens-meta' });
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect((replayed.body as any).public_metadata).toEqual(metadata);
   });
 
   it('stores a handler refusal (4xx) but not a request refused before it ran, nor a 429', async () => {
@@ -360,6 +448,61 @@ describe.each(testDatabases())('Idempotency-Key on $name', (kind) => {
       offset += TTL + 1;
       other.start();
       await waitFor('the start() sweep', async () => (await stored()).length === 0);
+    } finally {
+      await other.close();
+      await db.drop();
+    }
+  });
+
+  it('logs a failure to record an answer or to sweep keys that is not an outage (redacted)', async () => {
+    const db = await kind.create();
+    const logged: { level: string; message: string; data?: unknown }[] = [];
+    const other = await createInvitekit({
+      database: db.config,
+      now,
+      secretKeys: [SECRET],
+      log: (level, message, data) => logged.push({ level, message, data }),
+    });
+    try {
+      // Not outages: a constraint that refuses every answer, and a trigger that refuses every sweep.
+      await other.database.db.execute(
+        sql`ALTER TABLE idempotency_keys ADD CONSTRAINT test_no_answers CHECK (status IS NULL)`,
+      );
+      await other.database.db.execute(sql`CREATE FUNCTION test_no_sweeps() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN RAISE EXCEPTION 'test: sweeps refused'; END $$`);
+      await other.database.db.execute(sql`CREATE TRIGGER test_no_sweeps BEFORE DELETE ON idempotency_keys
+        FOR EACH STATEMENT EXECUTE FUNCTION test_no_sweeps()`);
+      const org = await other.services.organizations.create({ name: 'Logged' });
+      const created = await other.handle({
+        method: 'POST',
+        path: `/v1/organizations/${org.id}/invitations`,
+        query: {},
+        headers: { authorization: `Bearer ${SECRET}`, 'idempotency-key': 'key-logged' },
+        body: { email_address: 'logged@example.com', role: 'org:member' },
+      });
+      // The effect is done: its answer goes back all the same.
+      expect(created.status).toBe(200);
+      const secret = (created.body as { url: string }).url.split('.').at(-1)!;
+      const recording = logged.find((l) => l.message.startsWith('idempotency: recording an answer failed'));
+      expect(recording).toMatchObject({ level: 'error', data: { err: expect.any(Error) } });
+      expect(String((recording!.data as { err: Error }).err)).toContain('test_no_answers');
+
+      other.start();
+      await waitFor('the sweep failure logged', () =>
+        logged.some((l) => l.message === 'idempotency: sweeping expired keys failed'),
+      );
+      const sweep = logged.find((l) => l.message === 'idempotency: sweeping expired keys failed')!;
+      const { err } = sweep.data as { err: Error };
+      // Drizzle's error names the query; the database's own is its cause.
+      expect(`${err} ${err.cause}`).toContain('test: sweeps refused');
+      // (The development mailer's line carries the link on purpose: logAcceptLinks is on in tests.)
+      const keyLines = logged.filter((l) => l.message.startsWith('idempotency:'));
+      const everything = JSON.stringify(keyLines, (_, v) =>
+        v instanceof Error ? { ...v, message: v.message, stack: v.stack } : v,
+      );
+      expect(everything).not.toContain(secret);
+      // Neither is an outage: no "database unavailable" line.
+      expect(logged.filter((l) => l.message.includes('unavailable'))).toEqual([]);
     } finally {
       await other.close();
       await db.drop();

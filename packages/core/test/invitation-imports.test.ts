@@ -213,6 +213,85 @@ describe.each(testDatabases())('invitation imports on $name', (kind) => {
     expect((invalidOnly.body as any).rows).toMatchObject({ total_count: 8, data: [{ row: 7 }, { row: 8 }] });
   });
 
+  it('checks locales as every other route does (locale.ts): up to 64 characters, one message', async () => {
+    const orgId = await newOrg('Locales');
+    // 36 characters: a valid tag that an import's own 35-character limit used to refuse.
+    const long = 'de-DE-u-co-phonebk-ca-gregory-nu-latn';
+    const res = await post(orgId, [
+      { email_address: 'long@example.com', role: 'org:member', locale: long },
+      { email_address: 'bad@example.com', role: 'org:member', locale: 'en_US!' },
+      { email_address: 'num@example.com', role: 'org:member', locale: 7 },
+    ]);
+    const done = await finished(orgId, (res.body as any).id);
+    const shared = 'locale must be a BCP 47 language tag such as en, fr or de-AT';
+    expect(done.rows.data.map((r: any) => [r.result, r.locale, r.reason])).toEqual([
+      ['created', Intl.getCanonicalLocales(long)[0], null],
+      ['invalid', null, shared],
+      ['invalid', null, shared],
+    ]);
+    // The same message a create answers for the same value.
+    const create = await ik.handle({
+      method: 'POST',
+      path: `/v1/organizations/${orgId}/invitations`,
+      query: {},
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: { email_address: 'c@example.com', role: 'org:member', locale: 'en_US!' },
+    });
+    expect((create.body as any).errors[0].long_message).toBe(shared);
+  });
+
+  it('makes the remaining rows invalid once the inviter is no longer an admin, creating none of them', async () => {
+    const db = await kind.create();
+    // Not started: the test runs the worker's batches itself, around the demotion.
+    const paused = await createInvitekit({
+      database: db.config,
+      secretKeys: [KEY],
+      acceptUrl: 'https://app.example.com/accept',
+      imports: { batchSize: 2 },
+    });
+    try {
+      const ada = await paused.services.users.create({ emailAddresses: ['ada@example.com'] });
+      const bob = await paused.services.users.create({ emailAddresses: ['bob@example.com'] });
+      const org = await paused.services.organizations.create({ name: 'Demoted', createdBy: ada.id });
+      await paused.services.memberships.create(org.id, { userId: bob.id, role: 'org:admin' });
+      const rows = [1, 2, 3, 4].map((i) => ({ email_address: `d${i}@example.com`, role: 'org:member' }));
+      const started = await paused.services.invitationImports.start(org.id, rows, { inviterUserId: ada.id });
+      expect(await paused.services.invitationImports.processNextBatch()).toBe(2);
+      await paused.services.memberships.updateRole(org.id, ada.id, 'org:member');
+      expect(await paused.services.invitationImports.processNextBatch()).toBe(2);
+
+      const job = await paused.services.invitationImports.get(org.id, started.id);
+      expect(job).toMatchObject({ status: 'completed', counts: { created: 2, invalid: 2 } });
+      const listed = await paused.services.invitationImports.listRows(org.id, started.id);
+      expect(listed.data.map((r) => [r.row, r.result, r.reason])).toEqual([
+        [1, 'created', null],
+        [2, 'created', null],
+        [3, 'invalid', `The inviter (${ada.id}) is no longer an admin of the organization`],
+        [4, 'invalid', `The inviter (${ada.id}) is no longer an admin of the organization`],
+      ]);
+      const invitations = await paused.services.organizationInvitations.list(org.id);
+      expect(invitations.data.map((i) => i.emailAddress).sort()).toEqual([
+        'd1@example.com',
+        'd2@example.com',
+      ]);
+
+      // Removed from the organization altogether: the same.
+      await paused.services.memberships.updateRole(org.id, ada.id, 'org:admin');
+      const again = await paused.services.invitationImports.start(org.id, [rows[2]!], {
+        inviterUserId: ada.id,
+      });
+      await paused.services.memberships.delete(org.id, ada.id);
+      expect(await paused.services.invitationImports.processNextBatch()).toBe(1);
+      expect((await paused.services.invitationImports.get(org.id, again.id)).counts).toMatchObject({
+        invalid: 1,
+        created: 0,
+      });
+    } finally {
+      await paused.close();
+      await db.drop();
+    }
+  });
+
   it('de-duplicates against members, pending invitations and earlier rows of the file; an expired invitation frees its address', async () => {
     const orgId = await newOrg('Dedupe');
     const member = await ik.services.users.create({ emailAddresses: ['member@example.com'] });
@@ -381,6 +460,45 @@ describe.each(testDatabases())('invitation imports on $name', (kind) => {
       email_address: 'f1@example.com',
     });
     expect(JSON.stringify(progress.body)).not.toContain('private_metadata');
+
+    // No metadata from a browser, as on the Frontend API's create and edit: the whole upload is refused.
+    for (const [body, column] of [
+      ['email,role,metadata\nm1@example.com,org:member,"{""plan"":""pro""}"\n', 'public_metadata'],
+      ['email,role,private_metadata\nm1@example.com,org:member,\n', 'private_metadata'],
+      [[{ email_address: 'm1@example.com', role: 'org:member', public_metadata: {} }], 'public_metadata'],
+      [
+        [
+          { email_address: 'm1@example.com', role: 'org:member' },
+          { email_address: 'm2@example.com', role: 'org:member', private_metadata: { seat: 1 } },
+        ],
+        'private_metadata',
+      ],
+    ] as const) {
+      const refused = await ik.handle({
+        method: 'POST',
+        path: `/frontend/v1/organizations/${orgId}/invitations/import`,
+        query: {},
+        headers: {
+          authorization: 'Bearer ada',
+          'content-type': typeof body === 'string' ? 'text/csv' : 'application/json',
+        },
+        body,
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({
+        errors: [
+          {
+            code: 'form_param_unknown',
+            long_message: expect.stringContaining('The Frontend API does not take'),
+            meta: { param_name: column },
+          },
+        ],
+      });
+    }
+    const imports = await ik.database.db.execute(
+      sql`SELECT count(*)::int AS n FROM invitation_import_rows WHERE email_address LIKE 'm_@example.com'`,
+    );
+    expect(rowsOf<{ n: number }>(imports)[0]!.n).toBe(0);
 
     const max = await fapi('POST', 'import', 'Bearer max', 'email,role\nf2@example.com,org:member\n');
     expect(max.status).toBe(403);

@@ -1,8 +1,8 @@
 'use client';
 
 import type {
+  FrontendImportRow,
   ImportOptions,
-  ImportRow,
   InvitationImport,
   InvitationImportRow,
   InvitationImportWithRows,
@@ -23,7 +23,7 @@ export interface UseInvitationImportOptions {
 
 export interface ImportUpload {
   /** A CSV file's text (with a header row), or rows. */
-  rows: string | readonly ImportRow[];
+  rows: string | readonly FrontendImportRow[];
   options?: ImportOptions;
 }
 

@@ -11,6 +11,7 @@ import {
   type ReminderTable,
   type ReminderUpdate,
 } from '../storage/reminders-statements.js';
+import { rowsOf } from '../storage/sql-rows.js';
 import type { DeliveryLog } from './options.js';
 
 export interface ReminderSweeperDeps {
@@ -24,8 +25,6 @@ export interface ReminderSweeperDeps {
   /** Tells this process's dispatcher that reminder emails are in the outbox. */
   wake: () => void;
 }
-
-const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
 
 /**
  * Invitekit extension: sends invitation reminders (domain/reminders.ts) through the outbox. Each batch is

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { type InvitationEventSpec, recordEvents } from '../services/effects.js';
 import type { Lifecycle } from '../services/lifecycle-config.js';
 import type { Database } from '../storage/database.js';
+import { rowsOf } from '../storage/sql-rows.js';
 import type { DeliveryLog, ResolvedSweeperOptions } from './options.js';
 
 export interface SweeperDeps {
@@ -13,8 +14,6 @@ export interface SweeperDeps {
   /** Reports a database error; true when it is an outage (logged once per outage elsewhere). */
   outage: (err: unknown) => boolean;
 }
-
-const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
 
 /**
  * Writes `expired` on pending invitations past `expires_at`, in batches of one transaction each, with an

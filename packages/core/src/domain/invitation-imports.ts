@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { normalizeEmail } from './email.js';
 import { InvitekitError, invalidParam } from './errors.js';
+import { checkLocale } from './locale.js';
 import { checkMetadata, type Metadata } from './metadata.js';
 import type { Roles } from './roles.js';
 
@@ -107,8 +108,9 @@ export function checkImportSize(count: number): void {
  * fine) into raw rows. The header needs an email column; unknown columns are refused rather than
  * ignored, so a misspelt `role` column is not silently dropped.
  */
-export function parseImportCsv(text: string): RawRow[] {
+export function parseImportCsv(text: string, { metadata = true }: { metadata?: boolean } = {}): RawRow[] {
   let unknown: string[] = [];
+  let fields: (keyof RawRow | undefined)[] = [];
   let records: RawRow[];
   try {
     records = parse(text, {
@@ -119,7 +121,7 @@ export function parseImportCsv(text: string): RawRow[] {
       // Stops at the first row past the limit: the count is enough to refuse the file.
       to: IMPORT_MAX_ROWS + 1,
       columns: (header: string[]) => {
-        const fields = header.map((h) => HEADER_ALIASES[h.toLowerCase().replace(/[\s_-]+/g, '')]);
+        fields = header.map((h) => HEADER_ALIASES[h.toLowerCase().replace(/[\s_-]+/g, '')]);
         unknown = header.filter((_, i) => !fields[i]);
         return fields.map((f, i) => f ?? `unknown_${i}`);
       },
@@ -139,8 +141,30 @@ export function parseImportCsv(text: string): RawRow[] {
       { columns: unknown },
     );
   }
+  if (!metadata) refuseMetadata(METADATA_FIELDS.filter((f) => fields.includes(f)));
   if (records.length > IMPORT_MAX_ROWS) throw tooMany(records.length);
   return records;
+}
+
+const METADATA_FIELDS = ['public_metadata', 'private_metadata'] as const;
+
+function refuseMetadata(found: readonly string[]): void {
+  if (found.length === 0) return;
+  throw invalidParam(
+    found[0]!,
+    `The Frontend API does not take ${found.join(' or ')} (metadata is the backend's to set, as on its create and edit): remove the column, or import through the Backend API`,
+    'form_param_unknown',
+    { columns: found },
+  );
+}
+
+/**
+ * Refuses JSON rows that carry a metadata field, even an empty one: the Frontend API's imports, like its
+ * create and edit, take no metadata from a browser.
+ */
+export function refuseImportMetadata(rows: unknown[]): void {
+  const has = (f: string) => rows.some((r) => typeof r === 'object' && r !== null && Object.hasOwn(r, f));
+  refuseMetadata(METADATA_FIELDS.filter(has));
 }
 
 /** The reason an InvitekitError gives, for a row result. */
@@ -165,21 +189,6 @@ function metadataCell(value: unknown, param: string): Metadata {
     throw invalidParam(param, `${param} must be a JSON object`);
   }
   return checkMetadata(parsed as Metadata, param);
-}
-
-/** A BCP 47 language tag in its canonical form (`en-us` → `en-US`); empty means none. */
-export function checkLocale(value: unknown): string | null {
-  if (value === undefined || value === null || value === '') return null;
-  if (typeof value === 'string' && value.length <= 35) {
-    try {
-      const [canonical] = Intl.getCanonicalLocales(value);
-      if (canonical) return canonical;
-    } catch {}
-  }
-  throw invalidParam(
-    'locale',
-    `locale must be a BCP 47 language tag such as en or pt-BR, got ${JSON.stringify(value)}`,
-  );
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : value == null ? '' : value);
@@ -227,7 +236,9 @@ export function checkImportRows(
       out.role = roles.require(role).key;
       out.publicMetadata = metadataCell(raw.public_metadata, 'public_metadata');
       out.privateMetadata = metadataCell(raw.private_metadata, 'private_metadata');
-      out.locale = checkLocale(text(raw.locale));
+      // The shared check (locale.ts) turns away a value that is not a string as it does a bad tag.
+      const locale = text(raw.locale);
+      out.locale = checkLocale(locale === '' ? null : (locale as string));
     } catch (err) {
       return { ...out, result: 'invalid', reason: reasonOf(err) };
     }

@@ -1,16 +1,25 @@
+import { JOIN_TOKEN_PARAM } from './join-links.js';
 import { TOKEN_PARAM } from './links.js';
 
-// An accept token is `<invitation id>.<secret>` (tokens.ts): the id may stay, the secret may not.
-const TOKEN = /\b((?:orginv|inv)_[0-9A-Z]{26})\.[A-Za-z0-9_-]{20,}/g;
-// And whatever an accept link carries in its token parameter, encoded or not.
-const PARAM = new RegExp(`(${TOKEN_PARAM}(?:=|%3D))[^&\\s"'<>\\\\]+`, 'gi');
+// An accept or join token is `<invitation or join link id>.<secret>` (tokens.ts): the id may stay, the
+// secret may not.
+const TOKEN = /\b((?:orginv|inv|orgjl)_[0-9A-Z]{26})\.[A-Za-z0-9_-]{20,}/g;
+// And whatever an accept or join link carries in its token parameter, encoded or not.
+const PARAMS = [TOKEN_PARAM, JOIN_TOKEN_PARAM];
+const PARAM = new RegExp(`((?:${PARAMS.join('|')})(?:=|%3D))[^&\\s"'<>\\\\]+`, 'gi');
 export const REDACTED = '[redacted]';
 
-/** The text with every accept token's secret replaced by `[redacted]`. */
+/** The text with every accept and join token's secret replaced by `[redacted]`. */
 export function redactTokens(text: string): string {
-  if (!text.includes('.') && !text.toLowerCase().includes(TOKEN_PARAM)) return text;
+  if (!text.includes('.')) {
+    const lower = text.toLowerCase();
+    if (!PARAMS.some((p) => lower.includes(p))) return text;
+  }
   return text.replace(PARAM, `$1${REDACTED}`).replace(TOKEN, `$1.${REDACTED}`);
 }
+
+/** Whether the text carries an accept or join token (a link, or a bare token). */
+export const holdsToken = (text: string): boolean => redactTokens(text) !== text;
 
 /** Any value with its strings redacted (plain objects and arrays copied, errors redacted in place). */
 export function redactValue(value: unknown, depth = 0): unknown {

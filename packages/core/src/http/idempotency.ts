@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InvitekitError } from '../domain/errors.js';
+import { holdsToken } from '../domain/redact.js';
 import type { IdempotencyKeyId, IdempotencyKeys } from '../services/idempotency.js';
 import { jsonResponse } from './errors.js';
 import type { AuthenticatedUser, InvitekitRequest, InvitekitResponse } from './types.js';
@@ -61,6 +62,29 @@ function fingerprintOf(request: InvitekitRequest): string {
  */
 export const storesAnswer = (status: number) => status < 500 && status !== 429;
 
+// Metadata is the caller's own data, returned as given: never rewritten.
+const METADATA_KEYS = new Set(['public_metadata', 'private_metadata', 'unsafe_metadata']);
+
+/**
+ * The answer as stored for replays: every `url` that carries an accept or join token (an invitation's,
+ * a join link's; at the top level, in `data[]`, in arrays, in the Frontend API's `response`) is null, or
+ * left out on an application invitation, whose Clerk schema has `url` optional but never null (as its
+ * list answers). Tokens are stored only as hashes, and `idempotency_keys` keeps answers for a day: the
+ * link is returned once, and a replay has none (resend the invitation for a new link).
+ */
+export function withoutTokens(value: unknown, depth = 0): unknown {
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => withoutTokens(v, depth + 1));
+  const omit = (value as { object?: unknown }).object === 'invitation';
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'url' && typeof v === 'string' && holdsToken(v)) {
+      if (!omit) out[k] = null;
+    } else out[k] = METADATA_KEYS.has(k) ? v : withoutTokens(v, depth + 1);
+  }
+  return out;
+}
+
 /** An idempotent POST: its key's id and its fingerprint. */
 export interface IdempotentRequest {
   id: IdempotencyKeyId;
@@ -94,7 +118,10 @@ export class Idempotency {
     return { id: { scope, method, path, key }, fingerprint: fingerprintOf(request) };
   }
 
-  /** Runs `invoke` once per key: a retry gets the stored answer, marked `Idempotent-Replayed: true`. */
+  /**
+   * Runs `invoke` once per key: a retry gets the stored answer (its links' tokens nulled, see
+   * withoutTokens), marked `Idempotent-Replayed: true`.
+   */
   async run(
     idempotent: IdempotentRequest,
     invoke: () => Promise<InvitekitResponse>,
@@ -110,7 +137,8 @@ export class Idempotency {
     // after `lockMs`, and a retry after that runs the request again (see the README).
     try {
       if (storesAnswer(response.status)) {
-        await this.keys.complete(id, claim.holder, response.status, JSON.stringify(response.body ?? null));
+        const stored = JSON.stringify(withoutTokens(response.body ?? null));
+        await this.keys.complete(id, claim.holder, response.status, stored);
       } else {
         await this.keys.release(id, claim.holder);
       }

@@ -11,6 +11,7 @@ import {
   type InvitationImportRow,
   importRowResults,
   parseImportCsv,
+  refuseImportMetadata,
 } from '../domain/invitation-imports.js';
 import { acceptLink } from '../domain/links.js';
 import { firstReminderAt } from '../domain/reminders.js';
@@ -24,7 +25,6 @@ import {
   importCounts,
   insertImportRows,
   recordImportOutcomes,
-  rowsOf,
   settleImport,
 } from '../storage/invitation-imports-statements.js';
 import {
@@ -36,6 +36,7 @@ import {
   organizationInvitations as oi,
   organizations,
 } from '../storage/schema.js';
+import { rowsOf } from '../storage/sql-rows.js';
 import type { ServiceContext } from './context.js';
 import { type InvitationEventSpec, recordEvents } from './effects.js';
 import type { Page, Paginated } from './listing.js';
@@ -52,6 +53,8 @@ export interface StartImportOptions {
   redirectUrl?: string | null;
   /** 1–365, default 30. */
   expiresInDays?: number | null;
+  /** Whether rows may carry metadata (default true). The Frontend API passes false: a 422 if they do. */
+  metadata?: boolean;
 }
 
 /** Invitekit extension: the import worker's settings (config `imports`). */
@@ -108,7 +111,9 @@ export class InvitationImportsService {
     options: StartImportOptions = {},
   ): Promise<InvitationImport> {
     const now = this.ctx.now();
-    const raw = typeof rows === 'string' ? parseImportCsv(rows) : rows;
+    const metadata = options.metadata ?? true;
+    const raw = typeof rows === 'string' ? parseImportCsv(rows, { metadata }) : rows;
+    if (!metadata) refuseImportMetadata(raw);
     checkImportSize(raw.length);
     const defaultRole = options.role ? this.ctx.roles.require(options.role).key : null;
     const redirectUrl = this.ctx.lifecycle.redirects.check(options.redirectUrl);
@@ -226,7 +231,8 @@ export class InvitationImportsService {
         .where(and(eq(imports.organizationId, organizationId), eq(imports.id, importId)))
         .for('update');
       const emails = claimed.map((r) => r.email_address);
-      const [members, pendingRows, [org]] = await Promise.all([
+      const inviterId = job!.inviterId;
+      const [members, pendingRows, [org], [inviter]] = await Promise.all([
         tx
           .select({ email: emailAddresses.emailAddress })
           .from(memberships)
@@ -253,7 +259,18 @@ export class InvitationImportsService {
           .select({ locale: organizations.locale })
           .from(organizations)
           .where(eq(organizations.id, organizationId)),
+        // The inviter was an admin at upload; rows processed later check again, as a create does.
+        inviterId === null
+          ? Promise.resolve([])
+          : tx
+              .select({ role: memberships.role })
+              .from(memberships)
+              .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, inviterId))),
       ]);
+      const inviterGone =
+        inviterId !== null && !roles.isAdmin(inviter?.role)
+          ? `The inviter (${inviterId}) is no longer an admin of the organization`
+          : null;
       const memberSet = new Set(members.map((m) => m.email));
       // A pending invitation past its expiry no longer holds its address: it is written expired here.
       const stale = pendingRows.filter((p) => p.expiresAt <= now).map((p) => p.id);
@@ -270,14 +287,15 @@ export class InvitationImportsService {
       for (const r of claimed) {
         // A role taken out of the configuration since the upload: the row cannot be created.
         const role = roles.has(r.role) ? null : `"${r.role}" is no longer a configured role`;
-        if (role) outcomes.push(outcome(r, 'invalid', role));
+        if (inviterGone) outcomes.push(outcome(r, 'invalid', inviterGone));
+        else if (role) outcomes.push(outcome(r, 'invalid', role));
         else if (memberSet.has(r.email_address)) {
           outcomes.push(outcome(r, 'already_member', 'Already a member of the organization'));
         } else if (invited.has(r.email_address)) {
           outcomes.push(outcome(r, 'already_invited', 'A pending invitation already holds this address'));
         } else candidates.push(r);
       }
-      const room = await this.room(tx, organizationId, job!.inviterId, candidates.length, now);
+      const room = await this.room(tx, organizationId, inviterId, candidates.length, now);
       for (const r of candidates.slice(room.n)) outcomes.push(outcome(r, room.result, room.reason));
 
       const issued = candidates.slice(0, room.n).map((r) => {
@@ -289,7 +307,7 @@ export class InvitationImportsService {
           emailAddress: r.email_address,
           role: r.role,
           status: 'pending',
-          inviterId: job!.inviterId,
+          inviterId,
           publicMetadata: r.public_metadata,
           privateMetadata: r.private_metadata,
           redirectUrl: job!.redirectUrl,

@@ -1,9 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Database } from './database.js';
 
-/** Both drivers answer `execute` with `{ rows }`. */
-export const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
-
 /** One import row as the upload writes it (jsonb_to_recordset keys). */
 export interface ImportRowJson {
   row_number: number;

@@ -2,6 +2,9 @@ import type { Metadata } from '../domain/metadata.js';
 import type { OrganizationInvitation, PublicUserData } from '../domain/models.js';
 import { effectiveStatus } from '../domain/status.js';
 
+/** Both drivers answer `execute` with `{ rows }`. */
+export const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
+
 /**
  * An organization invitation's columns as hand-written SQL returns them: snake_case, and int8 as a string
  * (node-postgres) or a number (PGlite, and jsonb snapshots). Shared by the prepared list and accept
@@ -18,7 +21,7 @@ export interface OrganizationInvitationSqlRow {
   private_metadata: Metadata;
   redirect_url: string | null;
   notify: boolean;
-  /** Absent from rows read before migration 0008 (old event snapshots). */
+  /** Absent from rows read before migration 0012_locale (old event snapshots). */
   locale?: string | null;
   expires_at: string | number;
   created_at: string | number;

@@ -126,7 +126,8 @@ export function frontendInvitationImportRoutes(prefix: string): Route[] {
       method: 'POST',
       path: `${prefix}/organizations/{organization_id}/invitations/import`,
       operationId: 'FrontendCreateOrganizationInvitationImport',
-      summary: 'Invitekit: import invitations into an organization I administer (I am the inviter)',
+      summary:
+        'Invitekit: import invitations into an organization I administer (I am the inviter); rows carry no metadata',
       tags,
       auth: 'user',
       params: orgParams,
@@ -141,6 +142,8 @@ export function frontendInvitationImportRoutes(prefix: string): Route[] {
             await services.invitationImports.start(params.organization_id, body, {
               ...options(query),
               inviterUserId: user!.id,
+              // As the Frontend API's create and edit: metadata is the backend's to set.
+              metadata: false,
             }),
           ),
         ),
