@@ -60,10 +60,11 @@ export interface MembershipRequest {
   updatedAt: number;
 }
 
-// The lists are maintained on npm (DESIGN.md); both packages ship plain JSON arrays. Loaded with require
-// because one is a bare .json `main`, which ESM cannot import without an attribute.
+// The lists are maintained on npm (DESIGN.md); both packages ship plain JSON arrays, loaded with require
+// because ESM cannot import JSON without an attribute. `email-providers` rather than `free-email-domains`:
+// the latter downloads its list in a postinstall script, which fails wherever installs run offline.
 const require = createRequire(import.meta.url);
-const FREE: ReadonlySet<string> = new Set(require('free-email-domains') as string[]);
+const FREE: ReadonlySet<string> = new Set(require('email-providers/all.json') as string[]);
 const DISPOSABLE: ReadonlySet<string> = new Set(require('disposable-email-domains') as string[]);
 
 /** The domain part of a normalised address. */
