@@ -15,6 +15,7 @@ import {
   applicationInvitations as ai,
   emailAddresses,
   invitationEvents,
+  outbox,
 } from '../storage/schema.js';
 import { atItem, checkBulkSize, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
@@ -146,7 +147,17 @@ export class ApplicationInvitationsService {
   async delete(invitationId: string): Promise<void> {
     const deleted = await this.ctx.db.transaction(async (tx) => {
       const [row] = await tx.delete(ai).where(eq(ai.id, invitationId)).returning({ id: ai.id });
-      if (row) await tx.delete(invitationEvents).where(eq(invitationEvents.invitationId, invitationId));
+      if (!row) return row;
+      // Lock its outbox rows first: a delivery recording its outcome right now holds one and adds an
+      // `emailed` event as it commits. Waiting for it here lets the delete below see that event too;
+      // an outcome recorded later finds no row, so writes no event.
+      await tx
+        .select({ id: outbox.id })
+        .from(outbox)
+        .innerJoin(invitationEvents, eq(invitationEvents.id, outbox.eventId))
+        .where(eq(invitationEvents.invitationId, invitationId))
+        .for('update', { of: outbox });
+      await tx.delete(invitationEvents).where(eq(invitationEvents.invitationId, invitationId));
       return row;
     });
     if (!deleted) throw notFound('invitation', invitationId);
