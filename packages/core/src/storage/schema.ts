@@ -27,11 +27,15 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
 const tokenHash = () => bytea('token_hash');
 /**
  * Invitekit reminders (domain/reminders.ts): when the next one falls due (null: none to come, e.g. `notify`
- * false or opted out) and how many were sent.
+ * false or opted out) and how many were sent. `reminder_token_hashes` keeps the hashes a reminder replaced,
+ * so the links of earlier emails still work (at most one per reminder sent); a trigger (migration
+ * 0014) empties it on any other change of `token_hash` (resend, an edit with `notify`, accept, revoke)
+ * and when the invitation leaves `pending`.
  */
 const reminderColumns = () => ({
   nextReminderAt: millis('next_reminder_at'),
   remindersSent: integer('reminders_sent').notNull().default(0),
+  reminderTokenHashes: bytea('reminder_token_hashes').array(),
 });
 
 export const organizations = pgTable(
