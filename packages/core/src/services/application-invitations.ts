@@ -249,6 +249,7 @@ export class ApplicationInvitationsService {
       updatedAt: now,
       nextReminderAt: null,
       remindersSent: 0,
+      reminderTokenHashes: null,
     };
     row.nextReminderAt = firstReminderAt(this.ctx.lifecycle.reminders, row, input.reminders);
     const token = issueToken(row.id);

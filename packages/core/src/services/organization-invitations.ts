@@ -533,6 +533,7 @@ export class OrganizationInvitationsService {
       updatedAt: now,
       nextReminderAt: null,
       remindersSent: 0,
+      reminderTokenHashes: null,
     };
     row.nextReminderAt = firstReminderAt(this.ctx.lifecycle.reminders, row, input.reminders);
     return row;
