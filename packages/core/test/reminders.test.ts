@@ -272,7 +272,16 @@ describe.each(testDatabases())('reminders on $name', (kind) => {
     // The current hash is the last reminder's; the two it replaced are kept, in order.
     expect((await invitationRow(ik, invitation.id)).hash).toBe(hashOf(second!));
     expect((await earlierHashes(ik, invitation.id)).hashes).toEqual([hashOf(original!), hashOf(first!)]);
-    // A forged secret still fails, on the same route.
+    // The Frontend API's ticket route (what accept pages call) previews the first link too.
+    const ticket = await ik.handle({
+      method: 'POST',
+      path: '/frontend/v1/tickets/preview',
+      query: {},
+      headers: { 'content-type': 'application/json' },
+      body: { token: original },
+    });
+    expect(ticket).toMatchObject({ status: 200, body: { response: { invitation_id: invitation.id } } });
+    // A forged secret still fails.
     await expect(ik.services.acceptance.preview(`${invitation.id}.${'x'.repeat(43)}`)).rejects.toMatchObject(
       refused('invitation_token_invalid'),
     );
