@@ -7,6 +7,7 @@ import { startWebhookReceiver } from '../../../test/support/webhook-receiver.js'
 import { ReminderSweeper } from '../src/delivery/reminders.js';
 import { ReminderSchedule } from '../src/domain/reminders.js';
 import { createInvitekit, type Invitekit, type InvitekitConfig, type Mailer } from '../src/index.js';
+import type { AcceptedInvitation } from '../src/services/acceptance.js';
 import { Lifecycle } from '../src/services/lifecycle-config.js';
 
 const ACCEPT_URL = 'https://app.example.com/accept-invitation';
@@ -303,17 +304,39 @@ describe.each(testDatabases())('reminders on $name', (kind) => {
     expect((await eventTypes(ik, invitation.id)).filter((t) => t === 'accepted')).toHaveLength(1);
     expect(await earlierHashes(ik, invitation.id)).toMatchObject({ cleared: true });
 
-    // An application invitation: its first link accepts after two reminders, once.
-    const [appOriginal, appFirst] = linksTo('carol@example.com');
+    // An application invitation: every link previews after two reminders.
+    const [appOriginal, appFirst, appSecond] = linksTo('carol@example.com');
+    for (const token of [appOriginal!, appFirst!, appSecond!]) {
+      expect((await ik.services.acceptance.preview(token)).invitationId).toBe(appInvitation.id);
+    }
+    // Reads of the whole invitation are unchanged, and never show the kept hashes.
+    const listed = await ik.handle({
+      method: 'GET',
+      path: '/v1/invitations',
+      query: {},
+      headers: { authorization: `Bearer ${SECRET}` },
+    });
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).not.toContain('reminder_token_hashes');
+    expect((await ik.services.invitations.get(appInvitation.id)).status).toBe('pending');
     const carol = await ik.services.users.create({ emailAddresses: ['carol@example.com'] });
     const asCarol = { id: carol.id, emailAddresses: [{ emailAddress: 'carol@example.com', verified: true }] };
-    expect(await ik.services.acceptance.acceptToken(appOriginal!, asCarol)).toMatchObject({
+    // Its three links race: one accept wins, the others find it no longer pending.
+    const race = await Promise.allSettled(
+      [appOriginal!, appFirst!, appSecond!].map((token) =>
+        ik.services.acceptance.acceptToken(token, asCarol),
+      ),
+    );
+    const won = race.filter((r): r is PromiseFulfilledResult<AcceptedInvitation> => r.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    expect(won[0]!.value).toMatchObject({
       kind: 'application',
       invitation: { id: appInvitation.id, status: 'accepted' },
     });
-    await expect(ik.services.acceptance.acceptToken(appFirst!, asCarol)).rejects.toMatchObject(
-      refused('invitation_not_pending'),
-    );
+    for (const r of race.filter((r) => r.status === 'rejected')) {
+      expect(r.reason).toMatchObject(refused('invitation_not_pending'));
+    }
+    expect((await eventTypes(ik, appInvitation.id)).filter((t) => t === 'accepted')).toHaveLength(1);
     expect(await earlierHashes(ik, appInvitation.id)).toMatchObject({ cleared: true });
   });
 
