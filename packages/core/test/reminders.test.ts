@@ -273,6 +273,14 @@ describe.each(testDatabases())('reminders on $name', (kind) => {
     // The current hash is the last reminder's; the two it replaced are kept, in order.
     expect((await invitationRow(ik, invitation.id)).hash).toBe(hashOf(second!));
     expect((await earlierHashes(ik, invitation.id)).hashes).toEqual([hashOf(original!), hashOf(first!)]);
+    // Event snapshots keep no hash, of the current link or of earlier ones.
+    for (const { snapshot } of await rows(
+      ik,
+      sql`SELECT snapshot FROM invitation_events WHERE snapshot IS NOT NULL AND invitation_id IN (${invitation.id}, ${appInvitation.id})`,
+    )) {
+      expect(Object.keys(snapshot.invitation)).not.toContain('token_hash');
+      expect(Object.keys(snapshot.invitation)).not.toContain('reminder_token_hashes');
+    }
     // The Frontend API's ticket route (what accept pages call) previews the first link too.
     const ticket = await ik.handle({
       method: 'POST',
