@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../test/support/databases.js';
 import { type ReceivedMail, startSmtpServer, waitFor } from '../../../test/support/smtp.js';
@@ -252,5 +253,35 @@ describe.each(testDatabases())('localised emails on $name', (kind) => {
     });
     const third = await mailTo(smtp, 'bob@example.com', 3);
     expect(third.parsed.subject).toBe('Ada Lovelace te ha invitado a unirte a Acme');
+  });
+
+  it('a reminder is written in the invitation’s locale, from the same catalogs', async () => {
+    let clock = NOW;
+    const reminders = { afterSendDays: [1], beforeExpiryDays: [], max: 1, intervalMs: 50 };
+    const { ik, smtp, adminId } = await open({ now: () => clock, reminders });
+    const org = await ik.services.organizations.create({ name: 'Acme', createdBy: adminId, locale: 'de' });
+    await ik.services.organizationInvitations.create(org.id, {
+      emailAddress: 'bob@example.com',
+      role: 'org:member',
+      inviterUserId: adminId,
+      expiresInDays: 7,
+      locale: 'fr',
+    });
+    await ik.services.invitations.create({ emailAddress: 'eve@example.com', expiresInDays: 7, locale: 'es' });
+    await mailTo(smtp, 'bob@example.com');
+    await mailTo(smtp, 'eve@example.com');
+    // Both sends recorded before the clock jumps a day: a lease taken at NOW would look expired after it.
+    await waitFor('the outbox to settle', async () => {
+      const { rows } = (await ik.database.db.execute(
+        sql`SELECT count(*)::int AS n FROM outbox WHERE status = 'pending'`,
+      )) as unknown as { rows: { n: number }[] };
+      return rows[0]!.n === 0;
+    });
+    clock = NOW + DAY + 60_000;
+    const bob = await mailTo(smtp, 'bob@example.com', 2);
+    expect(bob.parsed.subject).toBe('Rappel : Ada Lovelace vous invite à rejoindre Acme');
+    expect(plain(bob.parsed.text)).toContain('expire le 28 décembre 2026 à 16:51 UTC');
+    const eve = await mailTo(smtp, 'eve@example.com', 2);
+    expect(eve.parsed.subject).toBe('Recordatorio: te han invitado a unirte a the application');
   });
 });
