@@ -30,9 +30,9 @@ const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
 /**
  * Invitekit extension: sends invitation reminders (domain/reminders.ts) through the outbox. Each batch is
  * one transaction: it locks due invitations (FOR UPDATE SKIP LOCKED, so processes sweeping side by side
- * never take the same one), gives each one it reminds a new accept token (earlier ones stay valid), moves its `next_reminder_at` on
- * and counts it, and writes a `reminded` event with its email. The row's move and the outbox row commit
- * together, so a reminder goes into the outbox once, and the outbox sends it once.
+ * never take the same one), gives each one it reminds a new accept token (earlier ones stay valid), moves
+ * its `next_reminder_at` on and counts it, and writes a `reminded` event with its email. The row's move
+ * and the outbox row commit together, so a reminder goes into the outbox once, and the outbox sends it once.
  *
  * A due reminder is skipped (and the schedule moves on) when the invitation has expired or its
  * organization turned reminders off; accepted and revoked invitations have left the sweep's index. The
