@@ -348,7 +348,7 @@ describe.each(testDatabases())('reminders on $name', (kind) => {
     expect(await earlierHashes(ik, appInvitation.id)).toMatchObject({ cleared: true });
   });
 
-  it('a resend after reminders kills every earlier link; revoke clears them too', async () => {
+  it('a resend after reminders kills every earlier link, as does an edit with notify; revoke clears them too', async () => {
     let clock = Date.now();
     const { sent, mailer } = keepingMailer();
     const ik = await open({ now: () => clock, mailer });
@@ -363,10 +363,15 @@ describe.each(testDatabases())('reminders on $name', (kind) => {
       emailAddress: 'carol@example.com',
       expiresInDays: 7,
     });
+    const edited = await ik.services.organizationInvitations.create(orgId, {
+      emailAddress: 'dave@example.com',
+      role: 'org:member',
+      expiresInDays: 7,
+    });
     await remindTwice(
       ik,
       sent,
-      2,
+      3,
       (t) => {
         clock = t;
       },
@@ -410,6 +415,29 @@ describe.each(testDatabases())('reminders on $name', (kind) => {
     );
     await ik.services.invitations.revoke(appInvitation.id);
     expect(await earlierHashes(ik, appInvitation.id)).toMatchObject({ cleared: true });
+
+    // An edit in place keeps every link; an edit with notify: true emails a new one, as resend does.
+    const edit = (body: Record<string, unknown>) =>
+      ik.handle({
+        method: 'PATCH',
+        path: `/v1/organizations/${orgId}/invitations/${edited.id}`,
+        query: {},
+        headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
+        body,
+      }) as Promise<{ status: number; body: any }>;
+    const editedLinks = linksTo('dave@example.com');
+    expect((await edit({ role: 'org:admin' })).status).toBe(200);
+    for (const token of editedLinks) {
+      expect((await ik.services.acceptance.preview(token)).role).toBe('org:admin');
+    }
+    const notified = await edit({ role: 'org:member', notify: true });
+    expect(notified.status).toBe(200);
+    for (const token of editedLinks) {
+      await expect(ik.services.acceptance.preview(token)).rejects.toMatchObject(
+        refused('invitation_token_invalid'),
+      );
+    }
+    expect((await ik.services.acceptance.preview(tokenOf(notified.body.url))).role).toBe('org:member');
   });
 
   it('sends at most `max` reminders, and reminds application invitations with their own template', async () => {
