@@ -357,3 +357,71 @@ describe('hosted accept page settings', { timeout: 60_000 }, () => {
     }
   });
 });
+
+describe('hosted accept page after a reminder', { timeout: 60_000 }, () => {
+  it('opens the first link and the reminder’s; the first accepts, then the reminder’s says it is used', async () => {
+    // A reminder about 2 s after sending, swept every 200 ms: the server's own sweeper and dispatcher.
+    const server = await startFromEnv({
+      INVITEKIT_REMINDERS: 'true',
+      INVITEKIT_REMINDER_AFTER_DAYS: '0.00002',
+      INVITEKIT_REMINDER_BEFORE_EXPIRY_DAYS: 'none',
+      INVITEKIT_REMINDER_MAX: '1',
+      INVITEKIT_REMINDER_INTERVAL_MS: '200',
+    });
+    try {
+      const { adaId, orgId } = await seedAcme(server);
+      const res = await server.api('POST', `/v1/organizations/${orgId}/invitations`, {
+        email_address: 'reminded@example.com',
+        role: 'org:member',
+        inviter_user_id: adaId,
+      });
+      const first = res.body.url as string;
+      let links: string[] = [];
+      for (let i = 0; i < 100 && links.length < 2; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const mailbox = (await (await fetch(`${server.url}/dev/mailbox.json`)).json()) as {
+          to: string;
+          subject: string;
+          link: string | null;
+        }[];
+        links = mailbox.filter((m) => m.to.includes('reminded@example.com') && m.link).map((m) => m.link!);
+      }
+      expect(links).toHaveLength(2);
+      // Newest first: the reminder's link, then the invitation email's (the create response's `url`).
+      const [reminder, emailed] = links;
+      expect(emailed).toBe(first);
+      expect(reminder).not.toBe(first);
+
+      const visitor = new Visitor(server.url);
+      for (const link of [first, reminder!]) {
+        const page = await visitor.open(link);
+        expect(page.status).toBe(200);
+        expect(page.text).toContain('Join Acme');
+        expect(page.text).not.toContain('This invitation link is not valid');
+      }
+      await visitor.devSignIn(first, 'reminded@example.com');
+      const { csrf } = await visitor.open(first);
+      const token = new URL(first).searchParams.get('invitation_token')!;
+      const accepted = await visitor.post({ intent: 'accept', csrf, invitation_token: token });
+      expect(accepted.status).toBe(303);
+      const done = await visitor.request(accepted.headers.get('location')!);
+      expect(done.text).toContain('You are now a member of Acme');
+
+      // The reminder's link now answers that the invitation is accepted, and accepts nothing more.
+      const used = await visitor.open(reminder!);
+      expect(used.status).toBe(410);
+      expect(used.text).toContain('Invitation already accepted');
+      const again = await visitor.post({
+        intent: 'accept',
+        csrf,
+        invitation_token: new URL(reminder!).searchParams.get('invitation_token')!,
+      });
+      expect(again.status).toBe(410);
+      expect(again.text).toContain('Invitation already accepted');
+      const members = await server.api('GET', `/v1/organizations/${orgId}/memberships`);
+      expect(members.body.total_count).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -7,6 +7,7 @@ import { startWebhookReceiver } from '../../../test/support/webhook-receiver.js'
 import { ReminderSweeper } from '../src/delivery/reminders.js';
 import { ReminderSchedule } from '../src/domain/reminders.js';
 import { createInvitekit, type Invitekit, type InvitekitConfig, type Mailer } from '../src/index.js';
+import type { AcceptedInvitation } from '../src/services/acceptance.js';
 import { Lifecycle } from '../src/services/lifecycle-config.js';
 
 const ACCEPT_URL = 'https://app.example.com/accept-invitation';
@@ -153,12 +154,12 @@ describe.each(testDatabases())('reminders on $name', (kind) => {
     expect(Number(row.next_reminder_at)).toBe(created + 6 * DAY);
     const preview = await ik.services.acceptance.preview(token);
     expect(preview.organization?.name).toBe('Acme');
-    // As with resend, the earlier link stops working.
-    await expect(ik.services.acceptance.preview(tokenOf(firstLink))).rejects.toMatchObject({
-      errors: [expect.objectContaining({ code: 'invitation_token_invalid' })],
-    });
+    // Unlike resend, the earlier link keeps working.
+    expect((await ik.services.acceptance.preview(tokenOf(firstLink))).invitationId).toBe(invitation.id);
 
-    // Day 6 (1 day before expiry): the second and last reminder.
+    // Day 6 (1 day before expiry): the second and last reminder. (Settled first: a lease taken on day 3
+    // would otherwise end at the jump, and an email still in flight be claimed and sent again.)
+    await outboxSettled(ik);
     clock = created + 6 * DAY + MINUTE;
     const second = await waitFor('the second reminder', () => smtp.received[2]);
     row = await invitationRow(ik, invitation.id);
@@ -196,6 +197,247 @@ describe.each(testDatabases())('reminders on $name', (kind) => {
       'organizationInvitation.accepted',
     ]);
     expect(smtp.received).toHaveLength(3);
+  });
+
+  const refused = (code: string) => ({ errors: [expect.objectContaining({ code })] });
+  const earlierHashes = async (ik: Invitekit, id: string) =>
+    (
+      await rows(
+        ik,
+        sql`SELECT ARRAY(SELECT encode(h, 'hex') FROM unnest(reminder_token_hashes) h) AS hashes,
+              reminder_token_hashes IS NULL AS cleared
+            FROM organization_invitations WHERE id = ${id}
+            UNION ALL SELECT ARRAY(SELECT encode(h, 'hex') FROM unnest(reminder_token_hashes) h),
+              reminder_token_hashes IS NULL
+            FROM application_invitations WHERE id = ${id}`,
+      )
+    )[0]!;
+
+  /** Starts `ik` with its clock, waits for the invitation emails, then for the reminders of day 3 and 6. */
+  async function remindTwice(
+    ik: Invitekit,
+    sent: { link?: string | null }[],
+    invitations: number,
+    setClock: (t: number) => void,
+    created: number,
+  ) {
+    ik.start();
+    // Settled before each jump of the clock, which would end the leases of emails still in flight.
+    await waitFor('the invitation emails', () => sent.length === invitations);
+    await outboxSettled(ik);
+    setClock(created + 3 * DAY + MINUTE);
+    await waitFor('the first reminders', () => sent.length === 2 * invitations);
+    await outboxSettled(ik);
+    setClock(created + 6 * DAY + MINUTE);
+    await waitFor('the second reminders', () => sent.length === 3 * invitations);
+    await outboxSettled(ik);
+  }
+
+  it('keeps earlier links after reminders: every link previews; the first accepts exactly once, then none does', async () => {
+    let clock = Date.now();
+    const { sent, mailer } = keepingMailer();
+    const ik = await open({ now: () => clock, mailer });
+    const { adminId, orgId } = await seed(ik);
+    const created = clock;
+    const invitation = await ik.services.organizationInvitations.create(orgId, {
+      emailAddress: 'bob@example.com',
+      role: 'org:member',
+      inviterUserId: adminId,
+      expiresInDays: 7,
+    });
+    const appInvitation = await ik.services.invitations.create({
+      emailAddress: 'carol@example.com',
+      expiresInDays: 7,
+    });
+    await remindTwice(
+      ik,
+      sent,
+      2,
+      (t) => {
+        clock = t;
+      },
+      created,
+    );
+    const linksTo = (to: string) =>
+      sent.filter((m) => (m as { to: string }).to === to).map((m) => tokenOf(m.link!));
+    const [original, first, second] = linksTo('bob@example.com');
+    // The create response's url is the invitation email's link.
+    expect(tokenOf(invitation.url!)).toBe(original);
+    expect(new Set([original, first, second]).size).toBe(3);
+    for (const token of [original!, first!, second!]) {
+      expect(await ik.services.acceptance.preview(token)).toMatchObject({
+        invitationId: invitation.id,
+        status: 'pending',
+      });
+    }
+    // The current hash is the last reminder's; the two it replaced are kept, in order.
+    expect((await invitationRow(ik, invitation.id)).hash).toBe(hashOf(second!));
+    expect((await earlierHashes(ik, invitation.id)).hashes).toEqual([hashOf(original!), hashOf(first!)]);
+    // Event snapshots keep no hash, of the current link or of earlier ones.
+    for (const { snapshot } of await rows(
+      ik,
+      sql`SELECT snapshot FROM invitation_events WHERE snapshot IS NOT NULL AND invitation_id IN (${invitation.id}, ${appInvitation.id})`,
+    )) {
+      expect(Object.keys(snapshot.invitation)).not.toContain('token_hash');
+      expect(Object.keys(snapshot.invitation)).not.toContain('reminder_token_hashes');
+    }
+    // The Frontend API's ticket route (what accept pages call) previews the first link too.
+    const ticket = await ik.handle({
+      method: 'POST',
+      path: '/frontend/v1/tickets/preview',
+      query: {},
+      headers: { 'content-type': 'application/json' },
+      body: { token: original },
+    });
+    expect(ticket).toMatchObject({ status: 200, body: { response: { invitation_id: invitation.id } } });
+    // A forged secret still fails.
+    await expect(ik.services.acceptance.preview(`${invitation.id}.${'x'.repeat(43)}`)).rejects.toMatchObject(
+      refused('invitation_token_invalid'),
+    );
+
+    const bob = await ik.services.users.create({ emailAddresses: ['bob@example.com'] });
+    const asBob = { id: bob.id, emailAddresses: [{ emailAddress: 'bob@example.com', verified: true }] };
+    const accepted = await ik.services.acceptance.acceptToken(original!, asBob);
+    expect(accepted).toMatchObject({
+      kind: 'organization',
+      invitation: { id: invitation.id, status: 'accepted' },
+    });
+    for (const token of [original!, first!, second!]) {
+      await expect(ik.services.acceptance.acceptToken(token, asBob)).rejects.toMatchObject(
+        refused('invitation_not_pending'),
+      );
+    }
+    const memberships = await ik.services.memberships.list(orgId);
+    expect(memberships.data.filter((m) => m.user.userId === bob.id)).toHaveLength(1);
+    expect((await eventTypes(ik, invitation.id)).filter((t) => t === 'accepted')).toHaveLength(1);
+    expect(await earlierHashes(ik, invitation.id)).toMatchObject({ cleared: true });
+
+    // An application invitation: every link previews after two reminders.
+    const [appOriginal, appFirst, appSecond] = linksTo('carol@example.com');
+    for (const token of [appOriginal!, appFirst!, appSecond!]) {
+      expect((await ik.services.acceptance.preview(token)).invitationId).toBe(appInvitation.id);
+    }
+    // Reads of the whole invitation are unchanged, and never show the kept hashes.
+    const listed = await ik.handle({
+      method: 'GET',
+      path: '/v1/invitations',
+      query: {},
+      headers: { authorization: `Bearer ${SECRET}` },
+    });
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).not.toContain('reminder_token_hashes');
+    expect((await ik.services.invitations.get(appInvitation.id)).status).toBe('pending');
+    const carol = await ik.services.users.create({ emailAddresses: ['carol@example.com'] });
+    const asCarol = { id: carol.id, emailAddresses: [{ emailAddress: 'carol@example.com', verified: true }] };
+    // Its three links race: one accept wins, the others find it no longer pending.
+    const race = await Promise.allSettled(
+      [appOriginal!, appFirst!, appSecond!].map((token) =>
+        ik.services.acceptance.acceptToken(token, asCarol),
+      ),
+    );
+    const won = race.filter((r): r is PromiseFulfilledResult<AcceptedInvitation> => r.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    expect(won[0]!.value).toMatchObject({
+      kind: 'application',
+      invitation: { id: appInvitation.id, status: 'accepted' },
+    });
+    for (const r of race.filter((r) => r.status === 'rejected')) {
+      expect(r.reason).toMatchObject(refused('invitation_not_pending'));
+    }
+    expect((await eventTypes(ik, appInvitation.id)).filter((t) => t === 'accepted')).toHaveLength(1);
+    expect(await earlierHashes(ik, appInvitation.id)).toMatchObject({ cleared: true });
+  });
+
+  it('a resend after reminders kills every earlier link, as does an edit with notify; revoke clears them too', async () => {
+    let clock = Date.now();
+    const { sent, mailer } = keepingMailer();
+    const ik = await open({ now: () => clock, mailer });
+    const { orgId } = await seed(ik);
+    const created = clock;
+    const invitation = await ik.services.organizationInvitations.create(orgId, {
+      emailAddress: 'bob@example.com',
+      role: 'org:member',
+      expiresInDays: 7,
+    });
+    const appInvitation = await ik.services.invitations.create({
+      emailAddress: 'carol@example.com',
+      expiresInDays: 7,
+    });
+    const edited = await ik.services.organizationInvitations.create(orgId, {
+      emailAddress: 'dave@example.com',
+      role: 'org:member',
+      expiresInDays: 7,
+    });
+    await remindTwice(
+      ik,
+      sent,
+      3,
+      (t) => {
+        clock = t;
+      },
+      created,
+    );
+    const linksTo = (to: string) =>
+      sent.filter((m) => (m as { to: string }).to === to).map((m) => tokenOf(m.link!));
+    const earlier = linksTo('bob@example.com');
+    expect(earlier).toHaveLength(3);
+
+    const resent = await ik.services.organizationInvitations.resend(orgId, invitation.id);
+    expect(await earlierHashes(ik, invitation.id)).toMatchObject({ cleared: true });
+    const bob = await ik.services.users.create({ emailAddresses: ['bob@example.com'] });
+    const asBob = { id: bob.id, emailAddresses: [{ emailAddress: 'bob@example.com', verified: true }] };
+    for (const token of earlier) {
+      await expect(ik.services.acceptance.preview(token)).rejects.toMatchObject(
+        refused('invitation_token_invalid'),
+      );
+      await expect(ik.services.acceptance.acceptToken(token, asBob)).rejects.toMatchObject(
+        refused('invitation_token_invalid'),
+      );
+      await expect(ik.services.acceptance.declineToken(token, asBob)).rejects.toMatchObject(
+        refused('invitation_token_invalid'),
+      );
+    }
+    // The resend's link is the one that works.
+    expect(await ik.services.acceptance.acceptToken(tokenOf(resent.url!), asBob)).toMatchObject({
+      invitation: { id: invitation.id, status: 'accepted' },
+    });
+
+    // The application invitation: resend kills the earlier links too; revoke leaves none behind.
+    const appEarlier = linksTo('carol@example.com');
+    const appResent = await ik.services.invitations.resend(appInvitation.id);
+    for (const token of appEarlier) {
+      await expect(ik.services.acceptance.preview(token)).rejects.toMatchObject(
+        refused('invitation_token_invalid'),
+      );
+    }
+    expect((await ik.services.acceptance.preview(tokenOf(appResent.url!))).invitationId).toBe(
+      appInvitation.id,
+    );
+    await ik.services.invitations.revoke(appInvitation.id);
+    expect(await earlierHashes(ik, appInvitation.id)).toMatchObject({ cleared: true });
+
+    // An edit in place keeps every link; an edit with notify: true emails a new one, as resend does.
+    const edit = (body: Record<string, unknown>) =>
+      ik.handle({
+        method: 'PATCH',
+        path: `/v1/organizations/${orgId}/invitations/${edited.id}`,
+        query: {},
+        headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
+        body,
+      }) as Promise<{ status: number; body: any }>;
+    const editedLinks = linksTo('dave@example.com');
+    expect((await edit({ role: 'org:admin' })).status).toBe(200);
+    for (const token of editedLinks) {
+      expect((await ik.services.acceptance.preview(token)).role).toBe('org:admin');
+    }
+    const notified = await edit({ role: 'org:member', notify: true });
+    expect(notified.status).toBe(200);
+    for (const token of editedLinks) {
+      await expect(ik.services.acceptance.preview(token)).rejects.toMatchObject(
+        refused('invitation_token_invalid'),
+      );
+    }
+    expect((await ik.services.acceptance.preview(tokenOf(notified.body.url))).role).toBe('org:member');
   });
 
   it('sends at most `max` reminders, and reminds application invitations with their own template', async () => {

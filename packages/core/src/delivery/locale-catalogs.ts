@@ -22,11 +22,11 @@ const en: Catalog = {
     "{hasInviter, select, yes {Reminder: {inviter} invited you to join {organization}} other {Reminder: you're invited to join {organization}}}",
   'organizationInvitationReminder.heading': 'Your invitation to {organization} is waiting',
   'organizationInvitationReminder.body':
-    '{hasInviter, select, yes {{inviter} invited you} other {You have been invited}} to join <b>{organization}</b> as <b>{role}</b>, and the invitation is still open. Earlier links to it no longer work.',
+    '{hasInviter, select, yes {{inviter} invited you} other {You have been invited}} to join <b>{organization}</b> as <b>{role}</b>, and the invitation is still open.',
   'applicationInvitationReminder.subject': "Reminder: you're invited to join {appName}",
   'applicationInvitationReminder.heading': 'Your invitation to {appName} is waiting',
   'applicationInvitationReminder.body':
-    'You have been invited to join <b>{appName}</b>, and the invitation is still open. Earlier links to it no longer work.',
+    'You have been invited to join <b>{appName}</b>, and the invitation is still open.',
   'email.button': 'Accept invitation',
   'email.acceptText': 'Accept the invitation: {link}',
   'email.linkFallback': 'Or open this link:',
@@ -47,11 +47,11 @@ const fr: Catalog = {
     '{hasInviter, select, yes {Rappel : {inviter} vous invite à rejoindre {organization}} other {Rappel : vous êtes invité·e à rejoindre {organization}}}',
   'organizationInvitationReminder.heading': 'Votre invitation à {organization} vous attend',
   'organizationInvitationReminder.body':
-    '{hasInviter, select, yes {{inviter} vous invite} other {Vous êtes invité·e}} à rejoindre <b>{organization}</b> en tant que <b>{role}</b>, et l’invitation est toujours ouverte. Les liens précédents ne fonctionnent plus.',
+    '{hasInviter, select, yes {{inviter} vous invite} other {Vous êtes invité·e}} à rejoindre <b>{organization}</b> en tant que <b>{role}</b>, et l’invitation est toujours ouverte.',
   'applicationInvitationReminder.subject': 'Rappel : vous êtes invité·e à rejoindre {appName}',
   'applicationInvitationReminder.heading': 'Votre invitation à {appName} vous attend',
   'applicationInvitationReminder.body':
-    'Vous êtes invité·e à rejoindre <b>{appName}</b>, et l’invitation est toujours ouverte. Les liens précédents ne fonctionnent plus.',
+    'Vous êtes invité·e à rejoindre <b>{appName}</b>, et l’invitation est toujours ouverte.',
   'email.button': 'Accepter l’invitation',
   'email.acceptText': 'Accepter l’invitation : {link}',
   'email.linkFallback': 'Ou ouvrez ce lien :',
@@ -72,11 +72,11 @@ const de: Catalog = {
     '{hasInviter, select, yes {Erinnerung: {inviter} hat Sie zu {organization} eingeladen} other {Erinnerung: Sie wurden zu {organization} eingeladen}}',
   'organizationInvitationReminder.heading': 'Ihre Einladung zu {organization} wartet',
   'organizationInvitationReminder.body':
-    '{hasInviter, select, yes {{inviter} hat Sie eingeladen} other {Sie wurden eingeladen}}, <b>{organization}</b> als <b>{role}</b> beizutreten, und die Einladung ist noch offen. Frühere Links funktionieren nicht mehr.',
+    '{hasInviter, select, yes {{inviter} hat Sie eingeladen} other {Sie wurden eingeladen}}, <b>{organization}</b> als <b>{role}</b> beizutreten, und die Einladung ist noch offen.',
   'applicationInvitationReminder.subject': 'Erinnerung: Sie wurden zu {appName} eingeladen',
   'applicationInvitationReminder.heading': 'Ihre Einladung zu {appName} wartet',
   'applicationInvitationReminder.body':
-    'Sie wurden eingeladen, <b>{appName}</b> beizutreten, und die Einladung ist noch offen. Frühere Links funktionieren nicht mehr.',
+    'Sie wurden eingeladen, <b>{appName}</b> beizutreten, und die Einladung ist noch offen.',
   'email.button': 'Einladung annehmen',
   'email.acceptText': 'Einladung annehmen: {link}',
   'email.linkFallback': 'Oder öffnen Sie diesen Link:',
@@ -97,11 +97,11 @@ const es: Catalog = {
     '{hasInviter, select, yes {Recordatorio: {inviter} te ha invitado a unirte a {organization}} other {Recordatorio: te han invitado a unirte a {organization}}}',
   'organizationInvitationReminder.heading': 'Tu invitación a {organization} te espera',
   'organizationInvitationReminder.body':
-    '{hasInviter, select, yes {{inviter} te ha invitado} other {Te han invitado}} a unirte a <b>{organization}</b> como <b>{role}</b>, y la invitación sigue abierta. Los enlaces anteriores ya no funcionan.',
+    '{hasInviter, select, yes {{inviter} te ha invitado} other {Te han invitado}} a unirte a <b>{organization}</b> como <b>{role}</b>, y la invitación sigue abierta.',
   'applicationInvitationReminder.subject': 'Recordatorio: te han invitado a unirte a {appName}',
   'applicationInvitationReminder.heading': 'Tu invitación a {appName} te espera',
   'applicationInvitationReminder.body':
-    'Te han invitado a unirte a <b>{appName}</b>, y la invitación sigue abierta. Los enlaces anteriores ya no funcionan.',
+    'Te han invitado a unirte a <b>{appName}</b>, y la invitación sigue abierta.',
   'email.button': 'Aceptar la invitación',
   'email.acceptText': 'Aceptar la invitación: {link}',
   'email.linkFallback': 'O abre este enlace:',

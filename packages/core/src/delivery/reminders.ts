@@ -29,9 +29,9 @@ export interface ReminderSweeperDeps {
 /**
  * Invitekit extension: sends invitation reminders (domain/reminders.ts) through the outbox. Each batch is
  * one transaction: it locks due invitations (FOR UPDATE SKIP LOCKED, so processes sweeping side by side
- * never take the same one), gives each one it reminds a new accept token, moves its `next_reminder_at` on
- * and counts it, and writes a `reminded` event with its email. The row's move and the outbox row commit
- * together, so a reminder goes into the outbox once, and the outbox sends it once.
+ * never take the same one), gives each one it reminds a new accept token (earlier ones stay valid), moves
+ * its `next_reminder_at` on and counts it, and writes a `reminded` event with its email. The row's move
+ * and the outbox row commit together, so a reminder goes into the outbox once, and the outbox sends it once.
  *
  * A due reminder is skipped (and the schedule moves on) when the invitation has expired or its
  * organization turned reminders off; accepted and revoked invitations have left the sweep's index. The
@@ -39,7 +39,8 @@ export interface ReminderSweeperDeps {
  * given a newer link, gets no email.
  *
  * The link: tokens are stored only as a hash, so a reminder cannot repeat an earlier link. It issues a new
- * one as resend does (services/organization-invitations.ts), and earlier links stop working.
+ * one, and keeps the hash it replaces in `reminder_token_hashes` (storage/reminders-statements.ts), so the
+ * links of earlier emails keep working, unlike after a resend.
  */
 export class ReminderSweeper {
   private timer: NodeJS.Timeout | undefined;

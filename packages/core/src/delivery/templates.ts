@@ -149,7 +149,7 @@ export function applicationInvitationEmail(
 }
 
 // Reminder emails (Invitekit extension): their own catalog keys, in the invitation's locale. The link is
-// the invitation's current one (the reminder issued it), so the body says earlier links no longer work.
+// the one the reminder issued; earlier links keep working, so the body says nothing about them.
 
 export function defaultOrganizationInvitationReminderEmail(
   messages: Messages,

@@ -30,3 +30,18 @@ export function secretMatches(secret: string, hash: Buffer | null): boolean {
   const presented = hashSecret(secret);
   return hash !== null && hash.length === presented.length && timingSafeEqual(hash, presented);
 }
+
+/**
+ * Which of `hashes` (the current token's, then those of links a reminder replaced) `secret` hashes to, or
+ * null. Every one is compared, in constant time and without stopping at a match, so the timing tells
+ * neither which link matched nor whether any did.
+ */
+export function matchingHash(secret: string, hashes: readonly (Buffer | null)[]): Buffer | null {
+  const presented = hashSecret(secret);
+  let found: Buffer | null = null;
+  for (const hash of hashes) {
+    const same = hash !== null && hash.length === presented.length && timingSafeEqual(hash, presented);
+    if (same) found = hash;
+  }
+  return found;
+}

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, or, sql } from 'drizzle-orm';
 import { InvitekitError, invalidParam, notFound } from '../domain/errors.js';
 import { idPrefix, newId } from '../domain/ids.js';
 import type {
@@ -8,7 +8,7 @@ import type {
 } from '../domain/models.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../domain/pg-errors.js';
 import { effectiveStatus, type InvitationStatus } from '../domain/status.js';
-import { parseToken, secretMatches } from '../domain/tokens.js';
+import { matchingHash, parseToken } from '../domain/tokens.js';
 import {
   type AcceptOrganizationInvitationRow,
   acceptOrganizationInvitation as acceptStatement,
@@ -111,9 +111,14 @@ function fromAcceptedRow(
   };
 }
 
+/** `tokenHash`: the hash the token matched, the current one or that of a link a reminder replaced. */
 type TokenTarget =
   | { kind: 'organization'; id: string; organizationId: string; emailAddress: string; tokenHash: Buffer }
   | { kind: 'application'; id: string; emailAddress: string; tokenHash: Buffer };
+
+/** The hashes of the links a reminder replaced (still valid: see storage/schema.ts), as hex. */
+const reminderHashes = (column: typeof oi.reminderTokenHashes | typeof ai.reminderTokenHashes) =>
+  sql<string[]>`ARRAY(SELECT encode(h, 'hex') FROM unnest(${column}) AS h)`;
 
 /**
  * Accepting and declining invitations, by accept token or (for the signed-in invitee) by id. Accept is
@@ -284,7 +289,8 @@ export class AcceptanceService {
   }
 
   /**
-   * The invitation a token names, once its secret matches the stored hash (in constant time). Unknown,
+   * The invitation a token names, once its secret matches the stored hash (in constant time), or the hash
+   * of a link a reminder replaced (Invitekit reminders keep earlier links working). Unknown,
    * malformed and mismatched tokens all answer 404 invitation_token_invalid. An accepted or revoked
    * invitation has no hash left to check the secret against; its token answers 400 invitation_not_pending
    * with the status (known to whoever holds the invitation id). An expired one still has its hash: with a
@@ -302,6 +308,7 @@ export class AcceptanceService {
           status: string;
           expiresAt: number;
           tokenHash: Buffer | null;
+          reminderHashes: string[] | null;
         }
       | undefined;
     if (id.startsWith(`${idPrefix.organizationInvitation}_`)) {
@@ -312,6 +319,7 @@ export class AcceptanceService {
           status: oi.status,
           expiresAt: oi.expiresAt,
           tokenHash: oi.tokenHash,
+          reminderHashes: reminderHashes(oi.reminderTokenHashes),
         })
         .from(oi)
         .where(eq(oi.id, id));
@@ -323,19 +331,21 @@ export class AcceptanceService {
           status: ai.status,
           expiresAt: ai.expiresAt,
           tokenHash: ai.tokenHash,
+          reminderHashes: reminderHashes(ai.reminderTokenHashes),
         })
         .from(ai)
         .where(eq(ai.id, id));
     }
-    const hash = row?.tokenHash ?? null;
-    const matches = secretMatches(secret, hash);
+    const current = row?.tokenHash ?? null;
+    const earlier = (row?.reminderHashes ?? []).map((h) => Buffer.from(h, 'hex'));
+    const hash = matchingHash(secret, [current, ...earlier]);
     if (!row) throw tokenInvalid();
     const status = effectiveStatus(row.status, row.expiresAt, now);
-    if (hash === null) {
+    if (current === null) {
       if (status === 'pending') throw tokenInvalid();
       throw notPending(status);
     }
-    if (!matches) throw tokenInvalid();
+    if (!hash) throw tokenInvalid();
     if (status !== 'pending' && !(allowExpired && status === 'expired')) throw notPending(status);
     return row.organizationId
       ? {
@@ -351,8 +361,8 @@ export class AcceptanceService {
   /**
    * The exactly-once accept, in one statement (storage/acceptance-statements.ts): conditional update,
    * membership with the role and both metadata, event and outbox, all or nothing. With `tokenHash`, the
-   * update also requires the token to be the current one (a resend that issued a new link makes the old
-   * one useless, even mid-request).
+   * update also requires the token to be still valid, the current one or a link a reminder replaced (a
+   * resend that issued a new link makes the old ones useless, even mid-request).
    */
   private async acceptOrganization(
     organizationId: string,
@@ -426,7 +436,14 @@ export class AcceptanceService {
           .update(ai)
           .set({ status: 'accepted', tokenHash: null, userId: user.id, updatedAt: now })
           .where(
-            and(eq(ai.id, target.id), statusFilter(ai, ['pending'], now), eq(ai.tokenHash, target.tokenHash)),
+            and(
+              eq(ai.id, target.id),
+              statusFilter(ai, ['pending'], now),
+              or(
+                eq(ai.tokenHash, target.tokenHash),
+                sql`decode(${target.tokenHash.toString('hex')}, 'hex') = ANY(${ai.reminderTokenHashes})`,
+              ),
+            ),
           )
           .returning({ id: ai.id });
         if (!row) return false;

@@ -261,6 +261,7 @@ export class ApplicationInvitationsService {
       nextReminderAt: null,
       remindersSent: 0,
       reminders: input.reminders !== false,
+      reminderTokenHashes: null,
     };
     row.nextReminderAt = firstReminderAt(this.ctx.lifecycle.reminders, row, input.reminders);
     const token = issueToken(row.id);

@@ -320,6 +320,7 @@ export class InvitationImportsService {
           organizationDomainId: null,
           nextReminderAt: null,
           remindersSent: 0,
+          reminderTokenHashes: null,
         };
         row.nextReminderAt = firstReminderAt(lifecycle.reminders, row, null);
         return { source: r, row, link: acceptLink(lifecycle.linkBase(job!.redirectUrl), token.token) };

@@ -535,6 +535,7 @@ export class OrganizationInvitationsService {
       nextReminderAt: null,
       remindersSent: 0,
       reminders: input.reminders !== false,
+      reminderTokenHashes: null,
     };
     row.nextReminderAt = firstReminderAt(this.ctx.lifecycle.reminders, row, input.reminders);
     return row;

@@ -4,27 +4,28 @@ import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows
 
 /**
  * Accepts one organization invitation in one round trip, all or nothing (one statement is one
- * transaction): the conditional update (pending, unexpired, still this token, and, unless former admins'
- * invitations are kept, an inviter who is still an admin), the membership with the invitation's role and
- * both metadata, the `accepted` event with its snapshot, and the event's outbox rows; then the accepted
- * invitation with its inviter's and organization's public data. No row back: nothing was accepted (the
- * caller reads why). A member already there fails the statement with a unique violation on
- * organization_memberships_user_uidx, a user missing from the directory with a foreign-key violation;
- * either way nothing is written.
+ * transaction): the conditional update (pending, unexpired, still this token, current or one a reminder
+ * replaced, and, unless former admins' invitations are kept, an inviter who is still an admin), the
+ * membership with the invitation's role and both metadata, the `accepted` event with its snapshot, and
+ * the event's outbox rows; then the accepted invitation with its inviter's and organization's public data.
+ * No row back: nothing was accepted (the caller reads why). A member already there fails the statement
+ * with a unique violation on organization_memberships_user_uidx, a user missing from the directory with a
+ * foreign-key violation; either way nothing is written.
  *
- * $1 organization_id, $2 invitation id, $3 now (ms), $4 token_hash as hex (null: accept by id), $5 user id,
- * $6 membership id, $7 keep invitations of former admins, $8 admin role keys, $9 event rows, $10 outbox
- * rows (the jsonb of services/effects.ts effectRows).
+ * $1 organization_id, $2 invitation id, $3 now (ms), $4 the token hash it matched, as hex (null: accept by
+ * id), $5 user id, $6 membership id, $7 keep invitations of former admins, $8 admin role keys, $9 event
+ * rows, $10 outbox rows (the jsonb of services/effects.ts effectRows).
  */
 export const acceptOrganizationInvitation: Statement = {
-  name: 'invitekit_accept_organization_invitation_v3',
+  name: 'invitekit_accept_organization_invitation_v4',
   text: `
 WITH inv AS (
   UPDATE organization_invitations AS oi
   SET status = 'accepted', token_hash = NULL, updated_at = $3::bigint
   WHERE oi.organization_id = $1::text AND oi.id = $2::text
     AND oi.status = 'pending' AND oi.expires_at > $3::bigint
-    AND ($4::text IS NULL OR oi.token_hash = decode($4::text, 'hex'))
+    AND ($4::text IS NULL OR oi.token_hash = decode($4::text, 'hex')
+      OR decode($4::text, 'hex') = ANY(oi.reminder_token_hashes))
     AND ($7::boolean OR oi.inviter_id IS NULL OR EXISTS (
       SELECT 1 FROM organization_memberships im
       WHERE im.organization_id = oi.organization_id AND im.user_id = oi.inviter_id

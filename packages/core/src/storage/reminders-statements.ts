@@ -60,7 +60,11 @@ export interface ReminderUpdate {
   sent: number;
 }
 
-/** Writes the claimed rows' outcomes, in the claiming transaction (the rows are still locked). */
+/**
+ * Writes the claimed rows' outcomes, in the claiming transaction (the rows are still locked). A reminder's
+ * new hash replaces `token_hash`, and the one it replaces joins `reminder_token_hashes`, so earlier links
+ * keep working (one more per reminder: at most the schedule's `max`).
+ */
 export function applyReminderUpdates(table: ReminderTable, updates: ReminderUpdate[]): SQL {
   const json = JSON.stringify(updates);
   const from = sql`jsonb_to_recordset(${json}::jsonb)
@@ -68,6 +72,8 @@ export function applyReminderUpdates(table: ReminderTable, updates: ReminderUpda
   return table === 'organization'
     ? sql`
 UPDATE organization_invitations i SET
+  reminder_token_hashes = CASE WHEN u.token_hash IS NOT NULL AND i.token_hash IS NOT NULL
+    THEN array_append(i.reminder_token_hashes, i.token_hash) ELSE i.reminder_token_hashes END,
   token_hash = COALESCE(decode(u.token_hash, 'hex'), i.token_hash),
   next_reminder_at = u.next_reminder_at,
   reminders_sent = i.reminders_sent + u.sent
@@ -75,6 +81,8 @@ FROM ${from}
 WHERE i.organization_id = u.organization_id AND i.id = u.id`
     : sql`
 UPDATE application_invitations a SET
+  reminder_token_hashes = CASE WHEN u.token_hash IS NOT NULL AND a.token_hash IS NOT NULL
+    THEN array_append(a.reminder_token_hashes, a.token_hash) ELSE a.reminder_token_hashes END,
   token_hash = COALESCE(decode(u.token_hash, 'hex'), a.token_hash),
   next_reminder_at = u.next_reminder_at,
   reminders_sent = a.reminders_sent + u.sent

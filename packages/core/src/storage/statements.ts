@@ -75,7 +75,7 @@ WITH ctx AS (
   INSERT INTO invitation_events (id, invitation_id, organization_id, type, data, snapshot, created_at)
   SELECT ctx.event_id, ins.id, ins.organization_id, 'created', ctx.event_data,
     jsonb_build_object(
-      'invitation', to_jsonb(ins) - 'token_hash',
+      'invitation', to_jsonb(ins) - 'token_hash' - 'reminder_token_hashes',
       'inviter', CASE WHEN ctx.inviter_user_id IS NOT NULL THEN jsonb_build_object('user_id', ctx.inviter_user_id,
         'first_name', ctx.first_name, 'last_name', ctx.last_name, 'identifier', ctx.identifier) END,
       'organization', jsonb_build_object('id', ins.organization_id, 'name', ctx.organization_name,
