@@ -138,3 +138,12 @@ export const membershipRequestNotPending = (status: string, action: string) =>
     longMessage: `The membership request is ${status}, so it cannot be ${action}.`,
     meta: { status },
   });
+
+/** Caller mistake: the person already waits on a pending request to join this organization. */
+export const membershipRequestAlreadyPending = (organizationId: string) =>
+  new InvitekitError({
+    code: 'organization_membership_request_already_pending',
+    message: 'already requested',
+    longMessage: 'You have already asked to join this organization; an admin has yet to decide.',
+    meta: { organization_id: organizationId },
+  });
