@@ -4,7 +4,6 @@ import { newId } from '../domain/ids.js';
 import {
   type MembershipRequest,
   type MembershipRequestStatus,
-  membershipRequestAlreadyPending,
   membershipRequestNotPending,
   type OrganizationSuggestion,
   type SuggestionStatus,
