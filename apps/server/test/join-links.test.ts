@@ -392,6 +392,13 @@ describe.each(testDatabases())('join links on $name', (kind) => {
     expect(listed.body.total_count).toBe(2);
     const requestOf = (user: string) =>
       listed.body.data.find((r: any) => r.public_user_data.user_id === user).id as string;
+    // The Backend API says where each came from (an Invitekit extension of Clerk's object).
+    expect(listed.body.data.find((r: any) => r.id === requestOf(a))).toMatchObject({
+      join_link_id: link.id,
+      join_link_use_id: useA.id,
+      role: link.role,
+      decided_by: null,
+    });
 
     // An admin accepts A's request from the browser, on Clerk's route: A's use is approved with it.
     const adminHeaders = await asUser(adminId, `jl${n}-${kind.name}-admin@example.com`);
@@ -433,7 +440,8 @@ describe.each(testDatabases())('join links on $name', (kind) => {
     expect((await getLink(orgId, link.id)).uses_count).toBe(1);
     expect((await members(orgId)).some((x) => x.public_user_data.user_id === b)).toBe(false);
     await waitForHook('joinLink.rejected', b);
-    await waitForHook('organizationMembershipRequest.rejected', b);
+    const hook = JSON.parse((await waitForHook('organizationMembershipRequest.rejected', b)).body);
+    expect(hook.data).toMatchObject({ join_link_use_id: useB.id, decided_by: adminId, status: 'rejected' });
 
     // Decided is decided, whichever route asks again.
     const alias = await api.call(

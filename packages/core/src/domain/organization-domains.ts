@@ -56,6 +56,13 @@ export interface MembershipRequest {
   organizationId: string;
   status: MembershipRequestStatus;
   user: PublicUserData;
+  /** Null: the default role when accepted (suggestions); a join link's role otherwise. */
+  role: string | null;
+  /** Set when a join link that requires approval made the request. */
+  joinLinkId: string | null;
+  joinLinkUseId: string | null;
+  decidedBy: string | null;
+  decidedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }

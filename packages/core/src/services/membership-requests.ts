@@ -379,6 +379,11 @@ export class MembershipRequestsService {
         organizationId: omr.organizationId,
         status: sql<MembershipRequestStatus>`${omr.status}`,
         user: publicUserColumns(),
+        role: omr.role,
+        joinLinkId: omr.joinLinkId,
+        joinLinkUseId: omr.joinLinkUseId,
+        decidedBy: omr.decidedBy,
+        decidedAt: omr.decidedAt,
         createdAt: omr.createdAt,
         updatedAt: omr.updatedAt,
       })

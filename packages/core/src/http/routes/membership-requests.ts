@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { membershipRequestStatuses } from '../../domain/organization-domains.js';
 import {
+  BackendMembershipRequestSchema,
+  BackendMembershipRequestsSchema,
+  backendMembershipRequest,
   FrontendMembershipRequestsWrapped,
   FrontendMembershipRequestWrapped,
   FrontendSuggestionsWrapped,
   FrontendSuggestionWrapped,
-  MembershipRequestSchema,
-  MembershipRequestsSchema,
   membershipRequest,
   organizationSuggestion,
 } from '../../wire/organization-domains.js';
@@ -61,7 +62,7 @@ export const membershipRequestRoutes = [
     auth: 'secret',
     params: orgParams,
     query: requestQuery,
-    response: MembershipRequestsSchema,
+    response: BackendMembershipRequestsSchema,
     handler: async ({ params, query }, { services }) =>
       page(
         await services.membershipRequests.list(params.organization_id, {
@@ -69,7 +70,7 @@ export const membershipRequestRoutes = [
           limit: query.limit,
           offset: query.offset,
         }),
-        membershipRequest,
+        backendMembershipRequest,
       ),
   }),
   defineRoute({
@@ -82,9 +83,9 @@ export const membershipRequestRoutes = [
     params: requestParams,
     body: requesting,
     bodyOptional: true,
-    response: MembershipRequestSchema,
+    response: BackendMembershipRequestSchema,
     handler: async ({ params, body }, { services }) =>
-      membershipRequest(
+      backendMembershipRequest(
         await services.membershipRequests.accept(
           params.organization_id,
           params.request_id,
@@ -102,9 +103,9 @@ export const membershipRequestRoutes = [
     params: requestParams,
     body: requesting,
     bodyOptional: true,
-    response: MembershipRequestSchema,
+    response: BackendMembershipRequestSchema,
     handler: async ({ params, body }, { services }) =>
-      membershipRequest(
+      backendMembershipRequest(
         await services.membershipRequests.reject(
           params.organization_id,
           params.request_id,
