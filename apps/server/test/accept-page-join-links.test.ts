@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageCatalogs } from '../src/accept-page/messages.js';
 import { type StartedFromEnv, seedAcme, startFromEnv } from './zero-config.js';
 
 // Join links on the hosted accept page over plain HTTP: `?join_token=` previews the link (never using it),
@@ -141,6 +142,15 @@ describe('hosted accept page: join links in the configured locale', () => {
         require_approval: true,
       })
     ).body.url as string;
+
+  it('every join-link string is in all four catalogs', () => {
+    const keys = (lang: string) =>
+      Object.keys(pageCatalogs[lang]!)
+        .filter((k) => k.startsWith('page.joinLink.'))
+        .sort();
+    expect(keys('en').length).toBeGreaterThan(10);
+    for (const lang of ['fr', 'de', 'es']) expect(keys(lang)).toEqual(keys('en'));
+  });
 
   it('renders the offer, the request and its refusal in German', async () => {
     const link = await approvalLink();
