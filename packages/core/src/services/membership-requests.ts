@@ -60,9 +60,11 @@ export interface Decided {
 }
 
 /**
- * Suggestions and membership requests (`automatic_suggestion` domains): a person accepts a suggestion,
- * which asks to join; an admin accepts the request (a membership with the default role, counted against
- * the membership quota in the same transaction) or rejects it.
+ * Suggestions and membership requests: the one "asks to join, an admin decides" mechanism. A request comes
+ * from an accepted suggestion (`automatic_suggestion` domains) or from a join through a link that requires
+ * approval (services/join-links.ts, which records it in its own transaction through `create`). An admin
+ * accepts it (a membership with the request's role, else the default role, counted against the membership
+ * quota in the same transaction) or rejects it; a join link's use is settled in that same transaction.
  */
 export class MembershipRequestsService {
   constructor(private readonly ctx: ServiceContext) {}
@@ -220,22 +222,16 @@ export class MembershipRequestsService {
   // ---- internals ----------------------------------------------------------------------------------
 
   private byId(organizationId: string, requestId: string): DecisionTarget {
+    const where = and(eq(omr.organizationId, organizationId), eq(omr.id, requestId))!;
     return {
       organizationId,
-      where: and(eq(omr.organizationId, organizationId), eq(omr.id, requestId))!,
+      where,
       refused: async (tx, action) => {
-        const [current] = await tx
-          .select({ status: omr.status })
-          .from(omr)
-          .where(this.byIdWhere(organizationId, requestId));
+        const [current] = await tx.select({ status: omr.status }).from(omr).where(where);
         if (!current) throw notFound('organization membership request', requestId);
         throw membershipRequestNotPending(current.status, action);
       },
     };
-  }
-
-  private byIdWhere(organizationId: string, requestId: string) {
-    return and(eq(omr.organizationId, organizationId), eq(omr.id, requestId));
   }
 
   /**
