@@ -513,6 +513,29 @@ describe.each(testDatabases())('join links on $name', (kind) => {
     expect((await getLink(orgId, first.id)).uses_count).toBe(1);
   });
 
+  it('with approval: someone who became a member meanwhile is accepted with the membership they have', async () => {
+    const { orgId, adminId } = await org();
+    const link = await createLink(orgId, adminId, { require_approval: true });
+    const sub = `user_ext_meanwhile_${kind.name}`;
+    const use = (await join(tokenOf(link.url), sub, `meanwhile-${kind.name}@example.com`)).body.response;
+    const added = await api.call(
+      'CreateOrganizationMembership',
+      'POST',
+      `/v1/organizations/${orgId}/memberships`,
+      { user_id: sub, role: 'org:admin' },
+    );
+    expect(added.status).toBe(200);
+    const approved = await api.call(
+      'ApproveJoinLinkUse',
+      'POST',
+      `/v1/organizations/${orgId}/join_links/${link.id}/uses/${use.id}/approve`,
+    );
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ status: 'joined', membership_id: added.body.id });
+    const mine = (await members(orgId)).filter((m) => m.public_user_data.user_id === sub);
+    expect(mine).toEqual([expect.objectContaining({ role: 'org:admin' })]);
+  });
+
   it('revoked links refuse joins, and cannot be revoked twice', async () => {
     const { orgId, adminId } = await org();
     const link = await createLink(orgId, adminId);
