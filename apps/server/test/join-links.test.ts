@@ -374,7 +374,7 @@ describe.each(testDatabases())('join links on $name', (kind) => {
   });
 
   it('with approval: the join is a membership request in the one list; deciding it settles the use', async () => {
-    const { orgId, adminId } = await org();
+    const { orgId, adminId, memberId } = await org();
     const link = await createLink(orgId, adminId, { require_approval: true, max_uses: 2 });
     const token = tokenOf(link.url);
     const a = `user_ext_mr_a_${kind.name}`;
@@ -424,7 +424,15 @@ describe.each(testDatabases())('join links on $name', (kind) => {
     await waitForHook('joinLink.joined', a);
     await waitForHook('organizationMembershipRequest.accepted', a);
 
-    // The Backend API rejects B's request: B's use is rejected and given back to the link.
+    // The Backend API rejects B's request: B's use is rejected and given back to the link. The one
+    // named as deciding must be an admin.
+    const notAdmin = await api.call(
+      null,
+      'POST',
+      `/v1/organizations/${orgId}/membership_requests/${requestOf(b)}/reject`,
+      { requesting_user_id: memberId },
+    );
+    expect(notAdmin.status).toBe(403);
     const rejected = await api.call(
       'RejectOrganizationMembershipRequest',
       'POST',
