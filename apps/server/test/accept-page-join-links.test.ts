@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageCatalogs } from '../src/accept-page/messages.js';
 import { type StartedFromEnv, seedAcme, startFromEnv } from './zero-config.js';
 
 // Join links on the hosted accept page over plain HTTP: `?join_token=` previews the link (never using it),
@@ -120,5 +121,66 @@ describe('hosted accept page: join links', () => {
     expect(asked.text).toContain('Request sent');
     const uses = await server.api('GET', `/v1/organizations/${org.orgId}/join_links/${approval.id}/uses`);
     expect(uses.body.data[0]).toMatchObject({ status: 'pending', email_address: 'asker@example.com' });
+  });
+});
+
+describe('hosted accept page: join links in the configured locale', () => {
+  let server: StartedFromEnv;
+  let org: { adaId: string; orgId: string };
+
+  beforeAll(async () => {
+    server = await startFromEnv({ INVITEKIT_LOCALE: 'de' });
+    org = await seedAcme(server);
+  });
+  afterAll(() => server?.close());
+
+  const approvalLink = async () =>
+    (
+      await server.api('POST', `/v1/organizations/${org.orgId}/join_links`, {
+        role: 'org:member',
+        created_by: org.adaId,
+        require_approval: true,
+      })
+    ).body.url as string;
+
+  it('every join-link string is in all four catalogs', () => {
+    const keys = (lang: string) =>
+      Object.keys(pageCatalogs[lang]!)
+        .filter((k) => k.startsWith('page.joinLink.'))
+        .sort();
+    expect(keys('en').length).toBeGreaterThan(10);
+    for (const lang of ['fr', 'de', 'es']) expect(keys(lang)).toEqual(keys('en'));
+  });
+
+  it('renders the offer, the request and its refusal in German', async () => {
+    const link = await approvalLink();
+    const token = new URL(link).searchParams.get('join_token')!;
+    const visitor = new Visitor(server.url);
+    const page = await visitor.open(link);
+    expect(page.text).toContain('<html lang="de">');
+    expect(page.text).toContain('Beitrittslink');
+    expect(page.text).toContain('Acme beitreten');
+    expect(page.text).toContain('sobald ein Admin Ihre Anfrage genehmigt');
+    expect(page.text).toContain('Melden Sie sich mit einer bestätigten E-Mail-Adresse an, um beizutreten.');
+    expect(page.text).not.toContain('Sign in with a verified email address');
+    await visitor.post({
+      intent: 'dev-sign-in',
+      csrf: page.csrf,
+      join_token: token,
+      email: 'de@example.com',
+    });
+    const ready = await visitor.open(link);
+    expect(ready.text).toMatch(/<button[^>]*>Beitritt anfragen<\/button>/);
+    const asked = await visitor.post({ intent: 'join', join_token: token, csrf: ready.csrf });
+    expect(asked.text).toContain('Anfrage gesendet');
+    expect(asked.text).toContain('Ein Admin von Acme wird Ihre Beitrittsanfrage prüfen.');
+
+    // A second link while the first request waits: one pending request per person.
+    const second = await approvalLink();
+    const secondToken = new URL(second).searchParams.get('join_token')!;
+    const again = await visitor.open(second);
+    const refused = await visitor.post({ intent: 'join', join_token: secondToken, csrf: again.csrf });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('Anfrage bereits gesendet');
   });
 });

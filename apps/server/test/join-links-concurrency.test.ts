@@ -112,4 +112,75 @@ describe.runIf(postgres.length > 0)('join link uses across two server processes 
       (await bapi(b.url, 'GET', `/v1/organizations/${org.id}/join_links/${created.id}`)).uses_count,
     ).toBe(5);
   });
+
+  it('each of 10 requests decided at once by both routes on both processes: exactly one decision each', async () => {
+    const { organization } = standaloneHelpers(a.url);
+    const { admin, org } = await organization('decide');
+    const bapi = (base: string, path: string, body?: unknown) =>
+      fetch(`${base}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${SECRET_KEY}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    const link = (
+      await bapi(a.url, `/v1/organizations/${org.id}/join_links`, {
+        role: 'org:member',
+        require_approval: true,
+        created_by: admin.id,
+      })
+    ).body;
+    const token = new URL(link.url).searchParams.get('join_token')!;
+    for (let i = 0; i < 10; i++) {
+      const session = sessionToken({ id: `user_decide_${i}`, email: `decide-${i}@example.test` });
+      const res = await fetch(`${a.url}/frontend/v1/join_links/accept`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${session}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ token }),
+      });
+      expect(res.status).toBe(200);
+    }
+    const requests = (await bapi(b.url, `/v1/organizations/${org.id}/membership_requests?limit=100`)).body
+      .data as any[];
+    const uses = (await bapi(b.url, `/v1/organizations/${org.id}/join_links/${link.id}/uses?limit=100`)).body
+      .data as any[];
+    expect(requests).toHaveLength(10);
+    // For every person: approve the use on one process while rejecting the request on the other.
+    const races = await Promise.all(
+      requests.map(async (r, i) => {
+        const use = uses.find((u) => u.user_id === r.public_user_data.user_id);
+        const [approve, reject] = await Promise.all([
+          bapi(
+            (i % 2 ? a : b).url,
+            `/v1/organizations/${org.id}/join_links/${link.id}/uses/${use.id}/approve`,
+            {},
+          ),
+          bapi((i % 2 ? b : a).url, `/v1/organizations/${org.id}/membership_requests/${r.id}/reject`, {}),
+        ]);
+        return { approve, reject };
+      }),
+    );
+    let approved = 0;
+    for (const { approve, reject } of races) {
+      // Exactly one of the two wins; the other is a clean 400 "not pending".
+      expect([approve.status, reject.status].sort()).toEqual([200, 400]);
+      if (approve.status === 200) approved += 1;
+      const loser = approve.status === 200 ? reject : approve;
+      expect(loser.body.errors[0].code).toMatch(/not_pending$/);
+    }
+    const after = (await bapi(a.url, `/v1/organizations/${org.id}/join_links/${link.id}/uses?limit=100`)).body
+      .data as any[];
+    const decided = (await bapi(a.url, `/v1/organizations/${org.id}/membership_requests?limit=100`)).body
+      .data as any[];
+    for (const use of after) {
+      const request = decided.find((r) => r.public_user_data.user_id === use.user_id);
+      expect(use.status).toBe(request.status === 'accepted' ? 'joined' : 'rejected');
+    }
+    expect(after.filter((u) => u.status === 'joined')).toHaveLength(approved);
+    // Rejected uses were given back, once each.
+    expect((await bapi(b.url, `/v1/organizations/${org.id}/join_links/${link.id}`)).body.uses_count).toBe(
+      approved,
+    );
+    const members = (await bapi(b.url, `/v1/organizations/${org.id}/memberships?limit=100`)).body;
+    expect(members.total_count).toBe(1 + approved);
+  });
 });

@@ -28,7 +28,18 @@ describe.each(testDatabases())('join links on $name', (kind) => {
     api = await startTestServer(db.config, {
       now: () => Date.now() + offset,
       webhooks: [
-        { url: receiver.url, secret: HOOK_SECRET, events: ['joinLink.joined', 'joinLink.requested'] },
+        {
+          url: receiver.url,
+          secret: HOOK_SECRET,
+          events: [
+            'joinLink.joined',
+            'joinLink.requested',
+            'joinLink.rejected',
+            'organizationMembershipRequest.created',
+            'organizationMembershipRequest.accepted',
+            'organizationMembershipRequest.rejected',
+          ],
+        },
       ],
     });
   });
@@ -237,7 +248,8 @@ describe.each(testDatabases())('join links on $name', (kind) => {
     for (let i = 0; i < 100; i++) {
       const found = receiver.requests.find((r) => {
         const body = JSON.parse(r.body);
-        return body.type === type && body.data.user_id === userId;
+        // Join-link uses carry `user_id`; membership requests Clerk's `public_user_data`.
+        return body.type === type && (body.data.user_id ?? body.data.public_user_data?.user_id) === userId;
       });
       if (found) return found;
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -359,6 +371,177 @@ describe.each(testDatabases())('join links on $name', (kind) => {
       code: 'join_link_use_not_pending',
       meta: { status: 'rejected' },
     });
+  });
+
+  it('with approval: the join is a membership request in the one list; deciding it settles the use', async () => {
+    const { orgId, adminId, memberId } = await org();
+    const link = await createLink(orgId, adminId, { require_approval: true, max_uses: 2 });
+    const token = tokenOf(link.url);
+    const a = `user_ext_mr_a_${kind.name}`;
+    const b = `user_ext_mr_b_${kind.name}`;
+    const useA = (await join(token, a, `mr-a-${kind.name}@example.com`)).body.response;
+    const useB = (await join(token, b, `mr-b-${kind.name}@example.com`)).body.response;
+    await waitForHook('joinLink.requested', a);
+    await waitForHook('organizationMembershipRequest.created', a);
+
+    const listed = await api.call(
+      'ListOrganizationMembershipRequests',
+      'GET',
+      `/v1/organizations/${orgId}/membership_requests?status=pending`,
+    );
+    expect(listed.body.total_count).toBe(2);
+    const requestOf = (user: string) =>
+      listed.body.data.find((r: any) => r.public_user_data.user_id === user).id as string;
+    // The Backend API says where each came from (an Invitekit extension of Clerk's object).
+    expect(listed.body.data.find((r: any) => r.id === requestOf(a))).toMatchObject({
+      join_link_id: link.id,
+      join_link_use_id: useA.id,
+      role: link.role,
+      decided_by: null,
+    });
+
+    // An admin accepts A's request from the browser, on Clerk's route: A's use is approved with it.
+    const adminHeaders = await asUser(adminId, `jl${n}-${kind.name}-admin@example.com`);
+    const accepted = await api.call(
+      'FrontendAcceptOrganizationMembershipRequest',
+      'POST',
+      `${FAPI}/organizations/${orgId}/membership_requests/${requestOf(a)}/accept`,
+      undefined,
+      adminHeaders,
+    );
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.response).toMatchObject({
+      object: 'organization_membership_request',
+      status: 'accepted',
+    });
+    const uses = async () =>
+      (await api.call('ListJoinLinkUses', 'GET', `/v1/organizations/${orgId}/join_links/${link.id}/uses`))
+        .body.data as any[];
+    const settledA = (await uses()).find((u) => u.id === useA.id);
+    expect(settledA).toMatchObject({ status: 'joined', decided_by: adminId });
+    const m = (await members(orgId)).find((x) => x.public_user_data.user_id === a);
+    expect(m).toMatchObject({ role: link.role, id: settledA.membership_id });
+    await waitForHook('joinLink.joined', a);
+    await waitForHook('organizationMembershipRequest.accepted', a);
+
+    // The Backend API rejects B's request: B's use is rejected and given back to the link. The one
+    // named as deciding must be an admin.
+    const notAdmin = await api.call(
+      null,
+      'POST',
+      `/v1/organizations/${orgId}/membership_requests/${requestOf(b)}/reject`,
+      { requesting_user_id: memberId },
+    );
+    expect(notAdmin.status).toBe(403);
+    const rejected = await api.call(
+      'RejectOrganizationMembershipRequest',
+      'POST',
+      `/v1/organizations/${orgId}/membership_requests/${requestOf(b)}/reject`,
+      { requesting_user_id: adminId },
+    );
+    expect(rejected.status).toBe(200);
+    expect((await uses()).find((u) => u.id === useB.id)).toMatchObject({
+      status: 'rejected',
+      decided_by: adminId,
+      membership_id: null,
+    });
+    expect((await getLink(orgId, link.id)).uses_count).toBe(1);
+    expect((await members(orgId)).some((x) => x.public_user_data.user_id === b)).toBe(false);
+    await waitForHook('joinLink.rejected', b);
+    const hook = JSON.parse((await waitForHook('organizationMembershipRequest.rejected', b)).body);
+    expect(hook.data).toMatchObject({ join_link_use_id: useB.id, decided_by: adminId, status: 'rejected' });
+
+    // Decided is decided, whichever route asks again.
+    const alias = await api.call(
+      null,
+      'POST',
+      `/v1/organizations/${orgId}/join_links/${link.id}/uses/${useA.id}/reject`,
+    );
+    expect(alias.status).toBe(400);
+    expect(alias.body.errors[0]).toMatchObject({
+      code: 'join_link_use_not_pending',
+      meta: { status: 'joined' },
+    });
+    const again = await api.call(
+      null,
+      'POST',
+      `/v1/organizations/${orgId}/membership_requests/${requestOf(b)}/accept`,
+    );
+    expect(again.status).toBe(400);
+    expect(again.body.errors[0]).toMatchObject({
+      code: 'organization_membership_request_not_pending',
+      meta: { status: 'rejected' },
+    });
+    // The join-link alias decides the request too.
+    const c = `user_ext_mr_c_${kind.name}`;
+    const useC = (await join(token, c, `mr-c-${kind.name}@example.com`)).body.response;
+    await api.call(null, 'POST', `/v1/organizations/${orgId}/join_links/${link.id}/uses/${useC.id}/reject`);
+    const all = await api.call(
+      'ListOrganizationMembershipRequests',
+      'GET',
+      `/v1/organizations/${orgId}/membership_requests`,
+    );
+    expect(all.body.data.find((r: any) => r.public_user_data.user_id === c)).toMatchObject({
+      status: 'rejected',
+    });
+  });
+
+  it('with approval: one pending request per person, and a refused accept over quota leaves both pending', async () => {
+    const { orgId, adminId } = await org();
+    const first = await createLink(orgId, adminId, { require_approval: true });
+    const second = await createLink(orgId, adminId, { require_approval: true });
+    const sub = `user_ext_one_${kind.name}`;
+    const email = `one-${kind.name}@example.com`;
+    const use = (await join(tokenOf(first.url), sub, email)).body.response;
+    const twice = await join(tokenOf(second.url), sub, email);
+    expect(twice.status).toBe(400);
+    expect(twice.body.errors[0]).toMatchObject({
+      code: 'organization_membership_request_already_pending',
+      meta: { organization_id: orgId },
+    });
+    // Nothing half-written: the second link was not used.
+    expect((await getLink(orgId, second.id)).uses_count).toBe(0);
+
+    await api.call('UpdateOrganization', 'PATCH', `/v1/organizations/${orgId}`, {
+      max_allowed_memberships: 2,
+    });
+    const full = await api.call(
+      null,
+      'POST',
+      `/v1/organizations/${orgId}/join_links/${first.id}/uses/${use.id}/approve`,
+    );
+    expect(full.status).toBe(403);
+    expect(full.body.errors[0].code).toBe('organization_membership_quota_exceeded');
+    const pending = await api.call(
+      'ListOrganizationMembershipRequests',
+      'GET',
+      `/v1/organizations/${orgId}/membership_requests?status=pending`,
+    );
+    expect(pending.body.total_count).toBe(1);
+    expect((await getLink(orgId, first.id)).uses_count).toBe(1);
+  });
+
+  it('with approval: someone who became a member meanwhile is accepted with the membership they have', async () => {
+    const { orgId, adminId } = await org();
+    const link = await createLink(orgId, adminId, { require_approval: true });
+    const sub = `user_ext_meanwhile_${kind.name}`;
+    const use = (await join(tokenOf(link.url), sub, `meanwhile-${kind.name}@example.com`)).body.response;
+    const added = await api.call(
+      'CreateOrganizationMembership',
+      'POST',
+      `/v1/organizations/${orgId}/memberships`,
+      { user_id: sub, role: 'org:admin' },
+    );
+    expect(added.status).toBe(200);
+    const approved = await api.call(
+      'ApproveJoinLinkUse',
+      'POST',
+      `/v1/organizations/${orgId}/join_links/${link.id}/uses/${use.id}/approve`,
+    );
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ status: 'joined', membership_id: added.body.id });
+    const mine = (await members(orgId)).filter((m) => m.public_user_data.user_id === sub);
+    expect(mine).toEqual([expect.objectContaining({ role: 'org:admin' })]);
   });
 
   it('revoked links refuse joins, and cannot be revoked twice', async () => {

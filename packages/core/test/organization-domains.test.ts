@@ -525,6 +525,13 @@ describe.each(testDatabases())('verified domains on $name', (kind) => {
     const listed = await bapi('GET', `/v1/organizations/${id}/membership_requests`);
     assertOwnDocument(openapi, 'ListOrganizationMembershipRequests', 200, listed.body);
     expect(listed.body.data.map((r: Json) => r.status).sort()).toEqual(['accepted', 'rejected']);
+    // The Backend API's shape (an Invitekit extension) says who decided, and that no join link made them.
+    const listedAnn = listed.body.data.find((r: Json) => r.id === annRequest.id);
+    expect(listedAnn).toMatchObject({ decided_by: personId(admin), role: null, join_link_id: null });
+    expect(listedAnn.decided_at).toEqual(expect.any(Number));
+    expect(listed.body.data.find((r: Json) => r.id === bobRequest.id)).toMatchObject({ decided_by: null });
+    // …and the Frontend API's keeps Clerk's exactly.
+    expect(Object.keys(approved.body.response)).not.toContain('decided_by');
 
     // Webhooks: the domain's creation and the requests' decisions, signed per Standard Webhooks.
     const wanted = [

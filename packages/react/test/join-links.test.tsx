@@ -3,7 +3,13 @@ import { act, cleanup, configure, renderHook, waitFor } from '@testing-library/r
 import type { ReactNode } from 'react';
 import { afterEach, describe, expect, inject, test } from 'vitest';
 import { standaloneHelpers } from '../../../test/support/standalone.js';
-import { InvitekitProvider, useJoinLink, useJoinLinks, useJoinLinkUses } from '../src/index.js';
+import {
+  InvitekitProvider,
+  useJoinLink,
+  useJoinLinks,
+  useJoinLinkUses,
+  useMembershipRequests,
+} from '../src/index.js';
 
 // Join-link hooks against the real standalone server (global-setup.ts) over real HTTP; nothing mocked.
 
@@ -94,5 +100,39 @@ describe('useJoinLinks and useJoinLink', () => {
       await out.result.current.join();
     });
     await waitFor(() => expect(out.result.current.state).toBe('signed_out'));
+  });
+
+  test('approval: the request shows in useMembershipRequests; rejecting it there settles the use', async () => {
+    const { admin, org } = await api.organization('hook-one-list');
+    const created = await api.backend.joinLinks.create(org.id, {
+      role: 'org:member',
+      created_by: admin.id,
+      require_approval: true,
+    });
+    const erin = await api.user('hook-erin');
+    const page = renderHook(() => useJoinLink(tokenOf(created.url)), { wrapper: wrapper(erin.token) });
+    await waitFor(() => expect(page.result.current.state).toBe('active'));
+    await act(async () => {
+      await page.result.current.join();
+    });
+    await waitFor(() => expect(page.result.current.state).toBe('requested'));
+
+    // One provider for the admin's two hooks, so a decision in one refreshes the other.
+    const adminWrapper = wrapper(admin.token);
+    const requests = renderHook(() => useMembershipRequests(org.id), { wrapper: adminWrapper });
+    const uses = renderHook(() => useJoinLinkUses(org.id, created.id), { wrapper: adminWrapper });
+    await waitFor(() =>
+      expect(requests.result.current.data.map((r) => r.public_user_data.user_id)).toEqual([erin.id]),
+    );
+    await waitFor(() => expect(uses.result.current.data[0]?.status).toBe('pending'));
+    await act(async () => {
+      await requests.result.current.reject.mutateAsync(requests.result.current.data[0]!.id);
+    });
+    await waitFor(() => expect(requests.result.current.data).toHaveLength(0));
+    await waitFor(() =>
+      expect(uses.result.current.data[0]).toMatchObject({ status: 'rejected', decided_by: admin.id }),
+    );
+    const link = await api.backend.joinLinks.get(org.id, created.id);
+    expect(link.uses_count).toBe(0);
   });
 });

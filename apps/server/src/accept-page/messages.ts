@@ -4,7 +4,8 @@ import type { Catalogs } from '@invitekit/core';
  * The hosted accept page's catalogs (ICU MessageFormat, rendered by core's `Messages`): the page renders
  * in the invitation's locale, and pages about no invitation in the configured one. The host's `messages`
  * override these key by key, as they do the email catalogs. The development sign-in stays in English: it
- * is a tool for whoever runs the server, never shown in production.
+ * is a tool for whoever runs the server, never shown in production. Join links (`page.joinLink.*`, an
+ * Invitekit extension) render in the configured locale: a link is for anyone, in no one's language.
  */
 export const pageCatalogs: Catalogs = {
   en: {
@@ -51,6 +52,28 @@ export const pageCatalogs: Catalogs = {
     'page.withdrawn.title': 'This invitation is no longer valid',
     'page.withdrawn.text':
       'It was withdrawn or declined. Ask the person who invited you if you still need access.',
+    'page.joinLink.eyebrow': 'Join link',
+    'page.joinLink.lead':
+      'You can join <b>{name}</b> as <b>{role}</b>{approval, select, yes { once an admin approves your request} other {}}.',
+    'page.joinLink.domains': 'For addresses at',
+    'page.joinLink.revoked': 'This join link was withdrawn by an admin of the organization.',
+    'page.joinLink.expired': 'This join link has expired.',
+    'page.joinLink.usedUp': 'This join link has been used as many times as it allows.',
+    'page.joinLink.signInPrompt': 'Sign in with a verified email address to join.',
+    'page.joinLink.signIn': 'Sign in to join',
+    'page.joinLink.join': 'Join',
+    'page.joinLink.ask': 'Ask to join',
+    'page.joinLink.requested.title': 'Request sent',
+    'page.joinLink.requested.text': 'An admin of {name} will review your request to join.',
+    'page.joinLink.invalid.title': 'This join link is not valid',
+    'page.joinLink.invalid.text': 'Ask an admin of the organization for a new link.',
+    'page.joinLink.refused.title': 'You cannot join through this link',
+    'page.joinLink.emailNotAllowed':
+      '{hasDomains, select, yes {This link is for people with a verified address at {domains}.} other {This link is for people with a verified email address.}}',
+    'page.joinLink.alreadyUsed': 'You have already used this join link.',
+    'page.joinLink.alreadyRequested.title': 'Request already sent',
+    'page.joinLink.alreadyRequested.text':
+      'You have already asked to join this organization; an admin has yet to decide.',
   },
   fr: {
     'page.brand': 'Invitations',
@@ -98,6 +121,28 @@ export const pageCatalogs: Catalogs = {
     'page.withdrawn.title': 'Cette invitation n’est plus valide',
     'page.withdrawn.text':
       'Elle a été retirée ou refusée. Demandez à la personne qui vous a invité·e si vous avez toujours besoin d’accès.',
+    'page.joinLink.eyebrow': 'Lien d’adhésion',
+    'page.joinLink.lead':
+      'Vous pouvez rejoindre <b>{name}</b> en tant que <b>{role}</b>{approval, select, yes { dès qu’un·e admin aura approuvé votre demande} other {}}.',
+    'page.joinLink.domains': 'Pour les adresses en',
+    'page.joinLink.revoked': 'Ce lien d’adhésion a été retiré par un·e admin de l’organisation.',
+    'page.joinLink.expired': 'Ce lien d’adhésion a expiré.',
+    'page.joinLink.usedUp': 'Ce lien d’adhésion a été utilisé autant de fois qu’il le permet.',
+    'page.joinLink.signInPrompt': 'Connectez-vous avec une adresse e-mail vérifiée pour rejoindre.',
+    'page.joinLink.signIn': 'Se connecter pour rejoindre',
+    'page.joinLink.join': 'Rejoindre',
+    'page.joinLink.ask': 'Demander à rejoindre',
+    'page.joinLink.requested.title': 'Demande envoyée',
+    'page.joinLink.requested.text': 'Un·e admin de {name} examinera votre demande.',
+    'page.joinLink.invalid.title': 'Ce lien d’adhésion n’est pas valide',
+    'page.joinLink.invalid.text': 'Demandez un nouveau lien à un·e admin de l’organisation.',
+    'page.joinLink.refused.title': 'Vous ne pouvez pas rejoindre avec ce lien',
+    'page.joinLink.emailNotAllowed':
+      '{hasDomains, select, yes {Ce lien est réservé aux adresses vérifiées en {domains}.} other {Ce lien demande une adresse e-mail vérifiée.}}',
+    'page.joinLink.alreadyUsed': 'Vous avez déjà utilisé ce lien d’adhésion.',
+    'page.joinLink.alreadyRequested.title': 'Demande déjà envoyée',
+    'page.joinLink.alreadyRequested.text':
+      'Vous avez déjà demandé à rejoindre cette organisation ; un·e admin doit encore décider.',
   },
   de: {
     'page.brand': 'Einladungen',
@@ -145,6 +190,28 @@ export const pageCatalogs: Catalogs = {
     'page.withdrawn.title': 'Diese Einladung ist nicht mehr gültig',
     'page.withdrawn.text':
       'Sie wurde zurückgezogen oder abgelehnt. Fragen Sie die Person, die Sie eingeladen hat, falls Sie noch Zugang brauchen.',
+    'page.joinLink.eyebrow': 'Beitrittslink',
+    'page.joinLink.lead':
+      'Sie können <b>{name}</b> als <b>{role}</b> beitreten{approval, select, yes {, sobald ein Admin Ihre Anfrage genehmigt} other {}}.',
+    'page.joinLink.domains': 'Für Adressen unter',
+    'page.joinLink.revoked': 'Dieser Beitrittslink wurde von einem Admin der Organisation zurückgezogen.',
+    'page.joinLink.expired': 'Dieser Beitrittslink ist abgelaufen.',
+    'page.joinLink.usedUp': 'Dieser Beitrittslink wurde so oft verwendet, wie er erlaubt.',
+    'page.joinLink.signInPrompt': 'Melden Sie sich mit einer bestätigten E-Mail-Adresse an, um beizutreten.',
+    'page.joinLink.signIn': 'Zum Beitreten anmelden',
+    'page.joinLink.join': 'Beitreten',
+    'page.joinLink.ask': 'Beitritt anfragen',
+    'page.joinLink.requested.title': 'Anfrage gesendet',
+    'page.joinLink.requested.text': 'Ein Admin von {name} wird Ihre Beitrittsanfrage prüfen.',
+    'page.joinLink.invalid.title': 'Dieser Beitrittslink ist ungültig',
+    'page.joinLink.invalid.text': 'Bitten Sie einen Admin der Organisation um einen neuen Link.',
+    'page.joinLink.refused.title': 'Über diesen Link können Sie nicht beitreten',
+    'page.joinLink.emailNotAllowed':
+      '{hasDomains, select, yes {Dieser Link ist für bestätigte Adressen unter {domains}.} other {Dieser Link erfordert eine bestätigte E-Mail-Adresse.}}',
+    'page.joinLink.alreadyUsed': 'Sie haben diesen Beitrittslink bereits verwendet.',
+    'page.joinLink.alreadyRequested.title': 'Anfrage bereits gesendet',
+    'page.joinLink.alreadyRequested.text':
+      'Sie haben den Beitritt zu dieser Organisation bereits angefragt; ein Admin hat noch nicht entschieden.',
   },
   es: {
     'page.brand': 'Invitaciones',
@@ -191,5 +258,27 @@ export const pageCatalogs: Catalogs = {
     'page.withdrawn.title': 'Esta invitación ya no es válida',
     'page.withdrawn.text':
       'Se retiró o se rechazó. Pregunta a la persona que te invitó si aún necesitas acceso.',
+    'page.joinLink.eyebrow': 'Enlace para unirse',
+    'page.joinLink.lead':
+      'Puedes unirte a <b>{name}</b> como <b>{role}</b>{approval, select, yes { cuando un administrador apruebe tu solicitud} other {}}.',
+    'page.joinLink.domains': 'Para direcciones de',
+    'page.joinLink.revoked': 'Un administrador de la organización retiró este enlace.',
+    'page.joinLink.expired': 'Este enlace para unirse ha caducado.',
+    'page.joinLink.usedUp': 'Este enlace para unirse ya se usó todas las veces que permite.',
+    'page.joinLink.signInPrompt': 'Inicia sesión con una dirección de correo verificada para unirte.',
+    'page.joinLink.signIn': 'Inicia sesión para unirte',
+    'page.joinLink.join': 'Unirse',
+    'page.joinLink.ask': 'Solicitar unirse',
+    'page.joinLink.requested.title': 'Solicitud enviada',
+    'page.joinLink.requested.text': 'Un administrador de {name} revisará tu solicitud para unirte.',
+    'page.joinLink.invalid.title': 'Este enlace para unirse no es válido',
+    'page.joinLink.invalid.text': 'Pide un enlace nuevo a un administrador de la organización.',
+    'page.joinLink.refused.title': 'No puedes unirte con este enlace',
+    'page.joinLink.emailNotAllowed':
+      '{hasDomains, select, yes {Este enlace es para direcciones verificadas de {domains}.} other {Este enlace requiere una dirección de correo verificada.}}',
+    'page.joinLink.alreadyUsed': 'Ya usaste este enlace para unirte.',
+    'page.joinLink.alreadyRequested.title': 'Solicitud ya enviada',
+    'page.joinLink.alreadyRequested.text':
+      'Ya pediste unirte a esta organización; un administrador aún no ha decidido.',
   },
 };

@@ -159,7 +159,7 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
       return send(res, 500, messageView(ctx, 'Something went wrong', 'Please try again in a moment.'));
     }
     const [first] = err.errors;
-    const joinPage = joinFailure(ctx, first?.code, first?.longMessage ?? err.message);
+    const joinPage = joinFailure(ctx, first);
     if (joinPage) return send(res, joinPage.status, joinPage.body);
     const status = (first?.meta?.status as string | undefined) ?? null;
     switch (first?.code) {
@@ -253,7 +253,11 @@ export function acceptPageRouter(options: AcceptPageOptions): Router {
       try {
         await limitTokenRequest(req);
         const preview = await services.joinLinks.preview(joinToken);
-        return send(res, 200, joinPreviewView(ctx, preview, signInOptions(ctx, 'Sign in to join')));
+        return send(
+          res,
+          200,
+          joinPreviewView(ctx, preview, signInOptions(ctx, tText(ctx, 'page.joinLink.signIn'))),
+        );
       } catch (err) {
         return failure(res, ctx, err);
       }

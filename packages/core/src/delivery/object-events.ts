@@ -1,8 +1,8 @@
 import type { ObjectEventSubject, ObjectEventType } from '../services/object-events.js';
 import {
-  membershipRequest,
+  backendMembershipRequest,
   organizationDomain,
-  type WireMembershipRequest,
+  type WireBackendMembershipRequest,
   type WireOrganizationDomain,
 } from '../wire/organization-domains.js';
 
@@ -22,7 +22,8 @@ export type ObjectWebhookData =
         | 'organizationMembershipRequest.created'
         | 'organizationMembershipRequest.accepted'
         | 'organizationMembershipRequest.rejected';
-      data: WireMembershipRequest;
+      /** As the Backend API shows it: where the request came from (a join link?) and who decided. */
+      data: WireBackendMembershipRequest;
     };
 
 /** The webhook's `type` and `data` when the event's snapshot is a domain or a request; null otherwise. */
@@ -36,7 +37,7 @@ export function objectWebhookData(type: string, snapshot: unknown): ObjectWebhoo
       : ({ type: t, data } as ObjectWebhookData);
   }
   if ('membershipRequest' in subject && subject.membershipRequest) {
-    return { type: t, data: membershipRequest(subject.membershipRequest) } as ObjectWebhookData;
+    return { type: t, data: backendMembershipRequest(subject.membershipRequest) } as ObjectWebhookData;
   }
   return null;
 }

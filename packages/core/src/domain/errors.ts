@@ -31,6 +31,7 @@ export const errorCodes = {
   organization_domain_quota_exceeded: 403,
   organization_suggestion_not_pending: 400,
   organization_membership_request_not_pending: 400,
+  organization_membership_request_already_pending: 400,
   redirect_url_not_allowed: 422,
   invitation_token_invalid: 404,
   invitation_email_mismatch: 403,

@@ -56,6 +56,13 @@ export interface MembershipRequest {
   organizationId: string;
   status: MembershipRequestStatus;
   user: PublicUserData;
+  /** Null: the default role when accepted (suggestions); a join link's role otherwise. */
+  role: string | null;
+  /** Set when a join link that requires approval made the request. */
+  joinLinkId: string | null;
+  joinLinkUseId: string | null;
+  decidedBy: string | null;
+  decidedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -138,4 +145,13 @@ export const membershipRequestNotPending = (status: string, action: string) =>
     message: 'not pending',
     longMessage: `The membership request is ${status}, so it cannot be ${action}.`,
     meta: { status },
+  });
+
+/** Caller mistake: the person already waits on a pending request to join this organization. */
+export const membershipRequestAlreadyPending = (organizationId: string) =>
+  new InvitekitError({
+    code: 'organization_membership_request_already_pending',
+    message: 'already requested',
+    longMessage: 'You have already asked to join this organization; an admin has yet to decide.',
+    meta: { organization_id: organizationId },
   });

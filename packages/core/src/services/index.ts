@@ -48,6 +48,7 @@ export function createServices(ctx: ServiceContext, imports?: ImportOptions): In
   const invitations = new ApplicationInvitationsService(ctx);
   const identities = new IdentitiesService(ctx);
   const organizationDomains = new OrganizationDomainsService(ctx);
+  const membershipRequests = new MembershipRequestsService(ctx);
   return {
     organizationInvitations,
     invitations,
@@ -60,8 +61,8 @@ export function createServices(ctx: ServiceContext, imports?: ImportOptions): In
     access: new AccessService(ctx),
     reminders: new RemindersService(ctx),
     organizationDomains,
-    membershipRequests: new MembershipRequestsService(ctx),
-    joinLinks: new JoinLinksService(ctx, { identities }),
+    membershipRequests,
+    joinLinks: new JoinLinksService(ctx, { identities, membershipRequests }),
     invitationEdits: new InvitationEditsService(ctx, { organizationInvitations, invitations }),
     invitationImports: new InvitationImportsService(ctx, imports),
   };

@@ -17,11 +17,11 @@ import {
   normalizeDomains,
 } from '../domain/join-links.js';
 import type { AuthenticatedUser } from '../domain/models.js';
+import { membershipRequestAlreadyPending } from '../domain/organization-domains.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../domain/pg-errors.js';
 import { DAY_MS } from '../domain/status.js';
 import { issueToken, parseToken, secretMatches } from '../domain/tokens.js';
 import type { Database } from '../storage/database.js';
-import { insertJoinLinkEvents, type JoinLinkEventRow } from '../storage/join-links-statements.js';
 import {
   organizationJoinLinks as jl,
   organizationJoinLinkUses as jlu,
@@ -32,8 +32,12 @@ import {
 } from '../storage/schema.js';
 import type { ServiceContext } from './context.js';
 import { type IdentitiesService, verifiedEmails } from './identities.js';
+import { recordJoinLinkEvent, useFromRow } from './join-link-uses.js';
 import type { Page, Paginated } from './listing.js';
 import { checkMembershipQuota } from './membership-quota.js';
+import type { MembershipRequestsService } from './membership-requests.js';
+
+export { type JoinLinkWebhookType, joinLinkWebhookTypes } from './join-link-uses.js';
 
 export interface CreateJoinLinkInput {
   role: string;
@@ -52,10 +56,6 @@ export interface JoinResult {
   use: JoinLinkUse;
   organization: { id: string; name: string; slug: string };
 }
-
-/** Webhook event types (Invitekit extension). */
-export const joinLinkWebhookTypes = ['joinLink.joined', 'joinLink.requested', 'joinLink.rejected'] as const;
-export type JoinLinkWebhookType = (typeof joinLinkWebhookTypes)[number];
 
 const alreadyMember = (organization: { id: string; name: string }) =>
   new InvitekitError({
@@ -95,20 +95,6 @@ function fromRow(r: OrganizationJoinLinkRow, now: number, url: string | null = n
   };
 }
 
-const useFromRow = (r: OrganizationJoinLinkUseRow): JoinLinkUse => ({
-  id: r.id,
-  organizationId: r.organizationId,
-  joinLinkId: r.joinLinkId,
-  userId: r.userId,
-  emailAddress: r.emailAddress,
-  status: r.status as JoinLinkUseStatus,
-  membershipId: r.membershipId,
-  decidedBy: r.decidedBy,
-  decidedAt: r.decidedAt,
-  createdAt: r.createdAt,
-  updatedAt: r.updatedAt,
-});
-
 /**
  * Invitekit extension: shareable join links. Tokens are stored only as SHA-256 hashes (domain/tokens.ts).
  * Opening a link (preview) never uses it; a join is one transaction whose conditional UPDATE raises
@@ -120,7 +106,7 @@ export class JoinLinksService {
 
   constructor(
     private readonly ctx: ServiceContext,
-    private readonly deps: { identities: IdentitiesService },
+    private readonly deps: { identities: IdentitiesService; membershipRequests: MembershipRequestsService },
   ) {
     this.policy = new JoinLinkRolePolicy(ctx.roles, ctx.lifecycle.joinLinks.maxRole);
   }
@@ -290,7 +276,16 @@ export class JoinLinksService {
             updatedAt: now,
           })
           .returning();
-        await this.record(
+        // Approval goes through the one membership-request mechanism: deciding the request settles this use.
+        if (pending) {
+          const request = { organizationId: link.organizationId, userId: user.id, role: link.role };
+          const joinLink = { id: link.id, useId };
+          if (!(await this.deps.membershipRequests.create(tx, { ...request, joinLink }, now))) {
+            throw membershipRequestAlreadyPending(link.organizationId);
+          }
+        }
+        await recordJoinLinkEvent(
+          this.ctx,
           tx,
           pending ? 'joinLink.requested' : 'joinLink.joined',
           row!,
@@ -347,8 +342,9 @@ export class JoinLinksService {
   }
 
   /**
-   * Approves a pending request: the person becomes a member with the link's role (the membership quota
-   * applies now). Works after the link is revoked or expired: the request was made while it was valid.
+   * Approves a pending request: an alias of accepting its membership request (services/membership-requests.ts),
+   * so the person becomes a member with the link's role, the quota applies now, and both requests' events
+   * fire. Works after the link is revoked or expired: the request was made while it was valid.
    */
   async approve(
     organizationId: string,
@@ -356,10 +352,10 @@ export class JoinLinksService {
     useId: string,
     opts: { requestingUserId?: string | null } = {},
   ): Promise<JoinLinkUse> {
-    return this.decide(organizationId, joinLinkId, useId, 'joined', opts.requestingUserId ?? null);
+    return this.decide(organizationId, joinLinkId, useId, 'accepted', opts.requestingUserId ?? null);
   }
 
-  /** Rejects a pending request; its use is given back to the link. */
+  /** Rejects a pending request (an alias of rejecting its membership request); its use is given back. */
   async reject(
     organizationId: string,
     joinLinkId: string,
@@ -375,75 +371,29 @@ export class JoinLinksService {
     organizationId: string,
     joinLinkId: string,
     useId: string,
-    outcome: 'joined' | 'rejected',
+    status: 'accepted' | 'rejected',
     requestingUserId: string | null,
   ): Promise<JoinLinkUse> {
     if (requestingUserId) await this.requireAdmin(organizationId, requestingUserId, 'requesting_user_id');
-    const link = await this.get(organizationId, joinLinkId);
-    const [org] = await this.ctx.db
-      .select({ id: organizations.id, name: organizations.name, slug: organizations.slug })
-      .from(organizations)
-      .where(eq(organizations.id, organizationId));
-    const now = this.ctx.now();
-    const membershipId = outcome === 'joined' ? newId('membership', now) : null;
-    let decided: OrganizationJoinLinkUseRow | undefined;
-    try {
-      decided = await this.ctx.db.transaction(async (tx) => {
-        const [row] = await tx
-          .update(jlu)
-          .set({ status: outcome, membershipId, decidedBy: requestingUserId, decidedAt: now, updatedAt: now })
-          .where(
-            and(
-              eq(jlu.organizationId, organizationId),
-              eq(jlu.joinLinkId, joinLinkId),
-              eq(jlu.id, useId),
-              eq(jlu.status, 'pending'),
-            ),
-          )
-          .returning();
-        if (!row) return undefined;
-        if (membershipId) {
-          await checkMembershipQuota(tx, organizationId, 1, now);
-          await tx.insert(memberships).values({
-            organizationId,
-            id: membershipId,
-            userId: row.userId,
-            role: link.role,
-            createdAt: now,
-            updatedAt: now,
-          });
-        } else {
-          await tx
-            .update(jl)
-            .set({ usesCount: sql`${jl.usesCount} - 1`, updatedAt: now })
-            .where(and(eq(jl.organizationId, organizationId), eq(jl.id, joinLinkId)));
-        }
-        await this.record(
-          tx,
-          outcome === 'joined' ? 'joinLink.joined' : 'joinLink.rejected',
-          row,
-          link,
-          org!,
-          now,
-        );
-        return row;
-      });
-    } catch (err) {
-      if (isUniqueViolation(err, 'organization_memberships_user_uidx')) throw alreadyMember(org!);
-      throw err;
-    }
-    if (!decided) {
-      const [current] = await this.ctx.db
+    await this.get(organizationId, joinLinkId);
+    const use = (db: Database) =>
+      db
         .select()
         .from(jlu)
         .where(
-          and(eq(jlu.organizationId, organizationId), eq(jlu.id, useId), eq(jlu.joinLinkId, joinLinkId)),
+          and(eq(jlu.organizationId, organizationId), eq(jlu.joinLinkId, joinLinkId), eq(jlu.id, useId)),
         );
-      if (!current) throw notFound('join link use', useId);
-      throw joinLinkUseNotPending(current.status as JoinLinkUseStatus);
-    }
-    this.ctx.onOutboxWrite?.();
-    return useFromRow(decided);
+    await this.deps.membershipRequests.decideJoinLinkUse(organizationId, joinLinkId, useId, status, {
+      decidedBy: requestingUserId,
+      // This route's own answers, as before the requests were unified.
+      refused: async (tx) => {
+        const [current] = await use(tx);
+        if (!current) throw notFound('join link use', useId);
+        throw joinLinkUseNotPending(current.status as JoinLinkUseStatus);
+      },
+    });
+    const [decided] = await use(this.ctx.db);
+    return useFromRow(decided!);
   }
 
   /**
@@ -465,51 +415,6 @@ export class JoinLinksService {
     const matches = secretMatches(parsed.secret, row?.link.tokenHash ?? null);
     if (!row || !matches) throw joinLinkTokenInvalid();
     return row;
-  }
-
-  /** Records a join-link event and its webhook deliveries, in the caller's transaction. */
-  private async record(
-    tx: Database,
-    type: JoinLinkWebhookType,
-    use: OrganizationJoinLinkUseRow,
-    link: { id: string; role: string },
-    organization: { id: string; name: string; slug: string },
-    now: number,
-  ): Promise<void> {
-    const eventId = newId('event', now);
-    const data = {
-      object: 'join_link_use',
-      id: use.id,
-      join_link_id: link.id,
-      organization_id: use.organizationId,
-      user_id: use.userId,
-      email_address: use.emailAddress,
-      status: use.status,
-      role: link.role,
-      membership_id: use.membershipId,
-      created_at: use.createdAt,
-      updated_at: use.updatedAt,
-      public_organization_data: { ...organization, image_url: '', has_image: false },
-    };
-    const event: JoinLinkEventRow = {
-      id: eventId,
-      invitation_id: link.id,
-      organization_id: use.organizationId,
-      type,
-      data: { user_id: use.userId, use_id: use.id, membership_id: use.membershipId },
-      snapshot: { webhook: { type, data } },
-      created_at: now,
-    };
-    const outbox = this.ctx.lifecycle.webhookTargets(type).map((target) => ({
-      id: newId('message', now),
-      event_id: eventId,
-      kind: 'webhook',
-      target,
-      link: null,
-      at: now,
-      lease_until: null,
-    }));
-    await tx.execute(insertJoinLinkEvents([event], outbox));
   }
 
   private async requireOrganization(organizationId: string): Promise<{ id: string; name: string }> {

@@ -409,11 +409,20 @@ export const organizationMembershipRequests = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     /** pending | accepted | rejected */
     status: text('status').notNull().default('pending'),
+    /** The role granted on acceptance; null: the default role at that time (suggestions). */
+    role: text('role'),
+    /** Set when a join link that requires approval made the request: its use is settled with it. */
+    joinLinkId: text('join_link_id'),
+    joinLinkUseId: text('join_link_use_id'),
+    /** The admin who decided, when known (Frontend API, or `requesting_user_id` on the Backend API). */
+    decidedBy: text('decided_by'),
+    decidedAt: millis('decided_at'),
     createdAt: millis('created_at').notNull(),
     updatedAt: millis('updated_at').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.organizationId, t.id] }),
+    uniqueIndex('organization_membership_requests_join_link_use_uidx').on(t.organizationId, t.joinLinkUseId),
     uniqueIndex('organization_membership_requests_pending_uidx')
       .on(t.organizationId, t.userId)
       .where(sql`${t.status} = 'pending'`),

@@ -81,6 +81,25 @@ export const MembershipRequestsSchema = z
   .object({ data: z.array(MembershipRequestSchema), total_count: z.int() })
   .meta({ id: 'OrganizationMembershipRequests' });
 
+/**
+ * The Backend API's (Invitekit extension routes): Clerk's object plus where the request came from and who
+ * decided. The Frontend API keeps Clerk's shape exactly.
+ */
+export const BackendMembershipRequestSchema = MembershipRequestSchema.extend({
+  role: z.string().nullable().describe('The role granted on acceptance; null: the default role.'),
+  join_link_id: z
+    .string()
+    .nullable()
+    .describe('Set when a join link that requires approval made the request.'),
+  join_link_use_id: z.string().nullable().describe('That join link use, settled with the request.'),
+  decided_by: z.string().nullable(),
+  decided_at: millis.nullable(),
+}).meta({ id: 'InvitekitOrganizationMembershipRequest' });
+
+export const BackendMembershipRequestsSchema = z
+  .object({ data: z.array(BackendMembershipRequestSchema), total_count: z.int() })
+  .meta({ id: 'InvitekitOrganizationMembershipRequests' });
+
 const wrapped = <T extends z.ZodType>(response: T, id: string) =>
   z.object({ response, client: ClientStubSchema }).meta({ id });
 
@@ -109,6 +128,7 @@ export const FrontendMembershipRequestsWrapped = wrapped(
 
 export type WireOrganizationDomain = z.infer<typeof OrganizationDomainSchema>;
 export type WireMembershipRequest = z.infer<typeof MembershipRequestSchema>;
+export type WireBackendMembershipRequest = z.infer<typeof BackendMembershipRequestSchema>;
 
 const publicOrganization = (o: { id: string; name: string; slug: string }) => ({
   ...o,
@@ -171,5 +191,17 @@ export function membershipRequest(r: MembershipRequest): WireMembershipRequest {
     },
     created_at: r.createdAt,
     updated_at: r.updatedAt,
+  };
+}
+
+export function backendMembershipRequest(r: MembershipRequest): WireBackendMembershipRequest {
+  return {
+    ...membershipRequest(r),
+    // `?? null`: webhook snapshots recorded before these fields existed lack them.
+    role: r.role ?? null,
+    join_link_id: r.joinLinkId ?? null,
+    join_link_use_id: r.joinLinkUseId ?? null,
+    decided_by: r.decidedBy ?? null,
+    decided_at: r.decidedAt ?? null,
   };
 }

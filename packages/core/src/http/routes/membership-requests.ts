@@ -1,22 +1,24 @@
 import { z } from 'zod';
 import { membershipRequestStatuses } from '../../domain/organization-domains.js';
 import {
+  BackendMembershipRequestSchema,
+  BackendMembershipRequestsSchema,
+  backendMembershipRequest,
   FrontendMembershipRequestsWrapped,
   FrontendMembershipRequestWrapped,
   FrontendSuggestionsWrapped,
   FrontendSuggestionWrapped,
-  MembershipRequestSchema,
-  MembershipRequestsSchema,
   membershipRequest,
   organizationSuggestion,
 } from '../../wire/organization-domains.js';
 import { clientWrapped, page } from '../../wire/serialize.js';
 import { limitParam, listParam, offsetParam } from '../params.js';
-import { defineRoute, type Route } from '../route.js';
+import { defineRoute, type Route, type RouteContext } from '../route.js';
 import type { AuthenticatedUser } from '../types.js';
 
 // Suggestions (a person's, Frontend API) and membership requests (decided by admins: Frontend API as in
 // contract/clerk-fapi-domains.yml, and the same three operations on the Backend API, an Invitekit extension).
+// Requests come from accepted suggestions and from join links that require approval: one list, one decision.
 
 const tags = ['Organization Membership Requests (Invitekit)'];
 const orgParams = z.object({ organization_id: z.string().min(1) });
@@ -27,18 +29,40 @@ const requestQuery = z.object({
   offset: offsetParam,
 });
 const signedIn = (user: AuthenticatedUser | null) => user!;
+const requesting = z
+  .strictObject({
+    requesting_user_id: z
+      .string()
+      .min(1)
+      .nullable()
+      .optional()
+      .describe('Must be an admin of the organization; recorded as the one who decided.'),
+  })
+  .optional();
+
+/** The deciding admin named on a Backend API call, checked to be one (403 otherwise). */
+async function decider(
+  services: RouteContext['services'],
+  organizationId: string,
+  userId: string | null | undefined,
+) {
+  if (!userId) return {};
+  await services.access.requireAdmin(organizationId, userId);
+  return { decidedBy: userId };
+}
 
 export const membershipRequestRoutes = [
   defineRoute({
     method: 'GET',
     path: '/v1/organizations/{organization_id}/membership_requests',
     operationId: 'ListOrganizationMembershipRequests',
-    summary: "Invitekit: an organization's membership requests (from accepted suggestions), newest first",
+    summary:
+      "Invitekit: an organization's membership requests (from accepted suggestions and join links that require approval), newest first",
     tags,
     auth: 'secret',
     params: orgParams,
     query: requestQuery,
-    response: MembershipRequestsSchema,
+    response: BackendMembershipRequestsSchema,
     handler: async ({ params, query }, { services }) =>
       page(
         await services.membershipRequests.list(params.organization_id, {
@@ -46,7 +70,7 @@ export const membershipRequestRoutes = [
           limit: query.limit,
           offset: query.offset,
         }),
-        membershipRequest,
+        backendMembershipRequest,
       ),
   }),
   defineRoute({
@@ -57,10 +81,17 @@ export const membershipRequestRoutes = [
     tags,
     auth: 'secret',
     params: requestParams,
+    body: requesting,
     bodyOptional: true,
-    response: MembershipRequestSchema,
-    handler: async ({ params }, { services }) =>
-      membershipRequest(await services.membershipRequests.accept(params.organization_id, params.request_id)),
+    response: BackendMembershipRequestSchema,
+    handler: async ({ params, body }, { services }) =>
+      backendMembershipRequest(
+        await services.membershipRequests.accept(
+          params.organization_id,
+          params.request_id,
+          await decider(services, params.organization_id, body?.requesting_user_id),
+        ),
+      ),
   }),
   defineRoute({
     method: 'POST',
@@ -70,10 +101,17 @@ export const membershipRequestRoutes = [
     tags,
     auth: 'secret',
     params: requestParams,
+    body: requesting,
     bodyOptional: true,
-    response: MembershipRequestSchema,
-    handler: async ({ params }, { services }) =>
-      membershipRequest(await services.membershipRequests.reject(params.organization_id, params.request_id)),
+    response: BackendMembershipRequestSchema,
+    handler: async ({ params, body }, { services }) =>
+      backendMembershipRequest(
+        await services.membershipRequests.reject(
+          params.organization_id,
+          params.request_id,
+          await decider(services, params.organization_id, body?.requesting_user_id),
+        ),
+      ),
   }),
 ];
 
@@ -162,7 +200,9 @@ export function frontendMembershipRequestRoutes(prefix: string): Route[] {
           await services.access.requireAdmin(params.organization_id, signedIn(user).id);
           return clientWrapped(
             membershipRequest(
-              await services.membershipRequests[action](params.organization_id, params.request_id),
+              await services.membershipRequests[action](params.organization_id, params.request_id, {
+                decidedBy: signedIn(user).id,
+              }),
             ),
           );
         },
