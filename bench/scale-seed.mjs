@@ -15,7 +15,9 @@
 //      Statuses by a mixed bucket (so one person's invitations do not all share one status): 70% pending,
 //      15% accepted, 10% revoked, 5% expired by date (stored `pending`, `expires_at` in the past, as before
 //      the sweeper passes). Created over the last 90 days in a scrambled order (every organization has old
-//      and new rows), inviter = the organization's admin; pending rows carry a token hash;
+//      and new rows) and written to the heap in creation order, as a live table grows (org_0's rows are
+//      spread over all its pages, not packed at its start); inviter = the organization's admin; pending
+//      rows carry a token hash;
 //    - memberships: each organization's admin (user_<n> of org_<n>, role org:admin) and one member per
 //      accepted invitation (role org:member), about 160,000.
 // 3. While seeding, the invitations table's secondary indexes are dropped and rebuilt afterwards, and
@@ -114,7 +116,9 @@ FROM generate_series(0, $3::int + $4::int - 1) g,
                   CASE WHEN g < $3 THEN g ELSE (g - $3) % 10000 END AS u,
                   ((g + g / 10000) % 20)::int AS b,
                   -- 90 days over 1,000,000 slots (7,776 ms apart), scrambled (7,777 is coprime to 10^6).
-                  $1::bigint - 60000 - ((g::bigint * 7777) % 1000000) * 7776 AS c) t`,
+                  $1::bigint - 60000 - ((g::bigint * 7777) % 1000000) * 7776 AS c) t
+-- Written in creation order, as a live table grows: one organization's rows are spread over the whole heap.
+ORDER BY t.c`,
   [now, DAY, BIG, OTHERS, ORGS],
 );
 step('1,000,000 invitations');
