@@ -92,6 +92,8 @@ const reads = [
     { email_address: 'user4242-mail@example.com' },
   ],
   ['instance-wide query=user4242-', '/v1/organization_invitations', { query: 'user4242-' }],
+  // The same search matching nothing: the page's walk in created_at order never stops early.
+  ['instance-wide query=nobody- (no match)', '/v1/organization_invitations', { query: 'nobody-' }],
   [
     `${USER} status=pending (invited to 91 organizations)`,
     `/v1/users/${USER}/organization_invitations`,
