@@ -29,7 +29,7 @@ const tokenHash = () => bytea('token_hash');
  * Invitekit reminders (domain/reminders.ts): when the next one falls due (null: none to come, e.g. `notify`
  * false or opted out) and how many were sent. `reminders` is false when the create said `reminders: false`:
  * an edit that changes `expires_at` recomputes `next_reminder_at`, and must not undo the opt-out.
- * false or opted out) and how many were sent. `reminder_token_hashes` keeps the hashes a reminder replaced,
+ * `reminder_token_hashes` keeps the hashes a reminder replaced,
  * so the links of earlier emails still work (at most one per reminder sent); a trigger (migration
  * 0015) empties it on any other change of `token_hash` (resend, an edit with `notify`, accept, revoke)
  * and when the invitation leaves `pending`.
