@@ -26,7 +26,7 @@ export interface ServerConfig {
 /**
  * Reads the environment: PORT, HOST, DATABASE_URL, INVITEKIT_DATA_DIR, INVITEKIT_SECRET_KEY (comma-separated),
  * SMTP_URL, INVITEKIT_EMAIL_FROM, INVITEKIT_ACCEPT_URL, INVITEKIT_REDIRECT_ORIGINS (comma-separated),
- * INVITEKIT_WEBHOOK_URL with INVITEKIT_WEBHOOK_SECRET, INVITEKIT_INSTANCE_ID, INVITEKIT_FRONTEND_PATH, and
+ * INVITEKIT_WEBHOOK_URL with INVITEKIT_WEBHOOK_SECRET (and INVITEKIT_WEBHOOK_EVENTS), INVITEKIT_INSTANCE_ID, INVITEKIT_FRONTEND_PATH, and
  * INVITEKIT_JOIN_LINK_MAX_ROLE (the highest role a join link may grant), the JWT settings of the Frontend
  * API (jwt-auth.ts), the database's (database-env.ts), delivery's (delivery-env.ts) and the limits
  * (limits-env.ts), and INVITEKIT_IDEMPOTENCY_KEY_TTL_MS with INVITEKIT_IDEMPOTENCY_LOCK_MS (how long
@@ -56,6 +56,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
   if (Boolean(webhookUrl) !== Boolean(webhookSecret)) {
     throw new ConfigError('INVITEKIT_WEBHOOK_URL and INVITEKIT_WEBHOOK_SECRET must be set together');
   }
+  // Unset: every Clerk event type. Invitekit's own types (join links, edits…) are heard only when named.
+  const webhookEvents = envList(env, 'INVITEKIT_WEBHOOK_EVENTS');
+  if (webhookEvents.length && !webhookUrl) {
+    throw new ConfigError(
+      'INVITEKIT_WEBHOOK_EVENTS needs INVITEKIT_WEBHOOK_URL and INVITEKIT_WEBHOOK_SECRET',
+    );
+  }
   const redirectOrigins = envOrigins(env, 'INVITEKIT_REDIRECT_ORIGINS');
   const joinLinkMaxRole = envString(env, 'INVITEKIT_JOIN_LINK_MAX_ROLE');
   return {
@@ -75,7 +82,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       ...(env.INVITEKIT_EMAIL_FROM ? { email: { from: env.INVITEKIT_EMAIL_FROM } } : {}),
       ...(acceptUrl ? { acceptUrl } : {}),
       ...(redirectOrigins.length ? { redirectOrigins } : {}),
-      ...(webhookUrl && webhookSecret ? { webhooks: [{ url: webhookUrl, secret: webhookSecret }] } : {}),
+      ...(webhookUrl && webhookSecret
+        ? {
+            webhooks: [
+              {
+                url: webhookUrl,
+                secret: webhookSecret,
+                ...(webhookEvents.length ? { events: webhookEvents } : {}),
+              },
+            ],
+          }
+        : {}),
       ...(env.INVITEKIT_INSTANCE_ID ? { instanceId: env.INVITEKIT_INSTANCE_ID } : {}),
       ...(joinLinkMaxRole ? { joinLinks: { maxRole: joinLinkMaxRole } } : {}),
       ...localeFromEnv(env),

@@ -62,6 +62,28 @@ describe('configFromEnv', () => {
     expect(() => configFromEnv({ ...base, ...env })).toThrow(message);
   });
 
+  it('INVITEKIT_WEBHOOK_EVENTS names what the endpoint hears (Invitekit extension types included)', () => {
+    const env = {
+      INVITEKIT_SECRET_KEY: 'sk_test_x',
+      INVITEKIT_WEBHOOK_URL: 'https://hooks.example.com/in',
+      INVITEKIT_WEBHOOK_SECRET: 'whsec_x',
+    };
+    expect(configFromEnv(env).invitekit.webhooks).toEqual([
+      { url: 'https://hooks.example.com/in', secret: 'whsec_x' },
+    ]);
+    const named = configFromEnv({
+      ...env,
+      INVITEKIT_WEBHOOK_EVENTS: 'joinLink.joined, organizationInvitation.created',
+    });
+    expect(named.invitekit.webhooks?.[0]?.events).toEqual([
+      'joinLink.joined',
+      'organizationInvitation.created',
+    ]);
+    expect(() =>
+      configFromEnv({ INVITEKIT_SECRET_KEY: 'sk_test_x', INVITEKIT_WEBHOOK_EVENTS: 'x.y' }),
+    ).toThrow(/^INVITEKIT_WEBHOOK_EVENTS needs INVITEKIT_WEBHOOK_URL/);
+  });
+
   it('INVITEKIT_LOCALE is a BCP 47 tag, canonicalised; anything else fails naming it', () => {
     const env = { INVITEKIT_SECRET_KEY: 'sk_test_x' };
     expect(configFromEnv({ ...env, INVITEKIT_LOCALE: 'fr-ca' }).invitekit.locale).toBe('fr-CA');

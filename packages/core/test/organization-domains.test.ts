@@ -36,7 +36,19 @@ describe.each(testDatabases())('verified domains on $name', (kind) => {
       database: db.config,
       secretKeys: [SECRET],
       authenticate: async (request) => people.get(String(request.headers.authorization)) ?? null,
-      webhooks: [{ url: receiver.url, secret: WEBHOOK_SECRET }],
+      webhooks: [
+        { url: receiver.url, secret: WEBHOOK_SECRET },
+        // Membership-request events are an Invitekit extension: heard only by endpoints that name them.
+        {
+          url: receiver.url,
+          secret: WEBHOOK_SECRET,
+          events: [
+            'organizationMembershipRequest.created',
+            'organizationMembershipRequest.accepted',
+            'organizationMembershipRequest.rejected',
+          ],
+        },
+      ],
       delivery: { pollIntervalMs: 20 },
     });
     ik.start();

@@ -34,12 +34,6 @@ const WEBHOOK_EVENTS: ReadonlySet<InvitationEventType> = new Set([
 ]);
 
 /**
- * Invitekit's own webhook events (Clerk has no `organizationInvitation.updated`): only endpoints that list
- * them in `events` hear them, so a Clerk receiver subscribed to everything sees only Clerk's events.
- */
-const OPT_IN_WEBHOOK_EVENTS: ReadonlySet<InvitationEventType> = new Set(['updated']);
-
-/**
  * `organizationInvitation.created` for an organization invitation, `invitation.created` otherwise. Clerk's
  * webhooks have no `declined`: a declined invitation is revoked, and notifies as `.revoked`.
  */
@@ -122,7 +116,7 @@ export function effectRows(lifecycle: Lifecycle, specs: InvitationEventSpec[], n
     }
     if (WEBHOOK_EVENTS.has(spec.type)) {
       const name = webhookEventName(spec.organizationId, spec.type);
-      for (const url of lifecycle.webhookTargets(name, OPT_IN_WEBHOOK_EVENTS.has(spec.type))) {
+      for (const url of lifecycle.webhookTargets(name)) {
         message('webhook', url);
       }
     }

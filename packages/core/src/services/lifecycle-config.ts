@@ -93,10 +93,21 @@ export class Lifecycle {
     return (this.redirectAfterAccept ? null : redirectUrl) ?? this.acceptUrl;
   }
 
-  /** The endpoints subscribed to a webhook event type; an `optIn` type only those that name it. */
-  webhookTargets(eventType: string, optIn = false): string[] {
+  /** The endpoints subscribed to a webhook event type; an Invitekit extension type only those that name it. */
+  webhookTargets(eventType: string): string[] {
+    const optIn = isExtensionWebhookEvent(eventType);
     return this.webhooks
       .filter((w) => (!w.events && !optIn) || w.events?.includes(eventType))
       .map((w) => w.url);
   }
 }
+
+/**
+ * Invitekit's own webhook event types (Clerk sends none of these): edits, join links, membership requests.
+ * They are opt-in, heard only by endpoints whose `events` name them, so a Clerk receiver subscribed to
+ * everything only ever meets Clerk's event types.
+ */
+export const isExtensionWebhookEvent = (eventType: string): boolean =>
+  /^(organizationInvitation|invitation)\.updated$|^(joinLink|organizationMembershipRequest)\./.test(
+    eventType,
+  );
