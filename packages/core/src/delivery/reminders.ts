@@ -13,6 +13,7 @@ import {
 } from '../storage/reminders-statements.js';
 import { rowsOf } from '../storage/sql-rows.js';
 import type { DeliveryLog } from './options.js';
+import { Periodic } from './periodic.js';
 
 export interface ReminderSweeperDeps {
   db: Database;
@@ -43,36 +44,28 @@ export interface ReminderSweeperDeps {
  * links of earlier emails keep working, unlike after a resend.
  */
 export class ReminderSweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private sweeping: Promise<number> | null = null;
+  private readonly periodic: Periodic;
 
-  constructor(private readonly deps: ReminderSweeperDeps) {}
-
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.run(), this.deps.schedule.intervalMs);
-    this.timer.unref();
-    void this.run();
+  constructor(private readonly deps: ReminderSweeperDeps) {
+    this.periodic = new Periodic(() => this.sweep(), {
+      intervalMs: deps.schedule.intervalMs,
+      failure: 'reminders: sweeping due reminders failed',
+      log: deps.log,
+      outage: deps.outage,
+    });
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.sweeping?.catch(() => {});
+  start(): void {
+    this.periodic.start();
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One sweep (or the one already running); resolves to the number of reminders it put in the outbox. */
   run(): Promise<number> {
-    this.sweeping ??= this.sweep()
-      .catch((err) => {
-        if (!this.deps.outage(err))
-          this.deps.log('error', 'reminders: sweeping due reminders failed', { err });
-        return 0;
-      })
-      .finally(() => {
-        this.sweeping = null;
-      });
-    return this.sweeping;
+    return this.periodic.run();
   }
 
   private async sweep(): Promise<number> {

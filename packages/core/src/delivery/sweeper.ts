@@ -4,6 +4,7 @@ import type { Lifecycle } from '../services/lifecycle-config.js';
 import type { Database } from '../storage/database.js';
 import { rowsOf } from '../storage/sql-rows.js';
 import type { DeliveryLog, ResolvedSweeperOptions } from './options.js';
+import { Periodic } from './periodic.js';
 
 export interface SweeperDeps {
   db: Database;
@@ -22,36 +23,28 @@ export interface SweeperDeps {
  * Rows are taken with FOR UPDATE SKIP LOCKED, so several processes sweep side by side.
  */
 export class Sweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private sweeping: Promise<number> | null = null;
+  private readonly periodic: Periodic;
 
-  constructor(private readonly deps: SweeperDeps) {}
-
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.run(), this.deps.options.intervalMs);
-    this.timer.unref();
-    void this.run();
+  constructor(private readonly deps: SweeperDeps) {
+    this.periodic = new Periodic(() => this.sweep(), {
+      intervalMs: deps.options.intervalMs,
+      failure: 'sweeper: expiring invitations failed',
+      log: deps.log,
+      outage: deps.outage,
+    });
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.sweeping?.catch(() => {});
+  start(): void {
+    this.periodic.start();
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** One sweep (or the one already running); resolves to the number of invitations it expired. */
   run(): Promise<number> {
-    this.sweeping ??= this.sweep()
-      .catch((err) => {
-        // During an outage, quietly: the next interval sweeps again.
-        if (!this.deps.outage(err)) this.deps.log('error', 'sweeper: expiring invitations failed', { err });
-        return 0;
-      })
-      .finally(() => {
-        this.sweeping = null;
-      });
-    return this.sweeping;
+    return this.periodic.run();
   }
 
   private async sweep(): Promise<number> {
