@@ -167,3 +167,12 @@ export const serviceUnavailable = (retryAfter: number) =>
     longMessage: `The database is unavailable; retry in ${retryAfter} s`,
     meta: { retry_after: retryAfter },
   });
+
+/** Names the organization, not its id: people read this on accept and join pages. */
+export const alreadyMember = (organization: { id: string; name: string }) =>
+  new InvitekitError({
+    code: 'already_a_member_in_organization',
+    message: 'already a member',
+    longMessage: `You are already a member of ${organization.name}`,
+    meta: { organization_id: organization.id },
+  });

@@ -1,5 +1,5 @@
 import { and, eq, or, sql } from 'drizzle-orm';
-import { InvitekitError, invalidParam, notFound } from '../domain/errors.js';
+import { alreadyMember, InvitekitError, invalidParam, notFound } from '../domain/errors.js';
 import { idPrefix, newId } from '../domain/ids.js';
 import type {
   ApplicationInvitation,
@@ -81,15 +81,6 @@ const emailMismatch = () =>
     message: 'invitation sent to another address',
     longMessage:
       'This invitation was sent to an email address that is not a verified address of the signed-in account; sign in with that address, or verify it',
-  });
-
-/** Names the organization, not its id: people read this on accept pages. */
-const alreadyMember = (organization: { id: string; name: string }) =>
-  new InvitekitError({
-    code: 'already_a_member_in_organization',
-    message: 'already a member',
-    longMessage: `You are already a member of ${organization.name}`,
-    meta: { organization_id: organization.id },
   });
 
 const inviterNoLongerAdmin = () =>

@@ -8,7 +8,7 @@ export class AccessService {
   constructor(private readonly ctx: ServiceContext) {}
 
   /** 404 when the organization does not exist; 403 unless `userId` holds an admin role in it. */
-  async requireAdmin(organizationId: string, userId: string): Promise<void> {
+  async requireAdmin(organizationId: string, userId: string, param = 'user'): Promise<void> {
     const [row] = await this.ctx.db
       .select({ id: organizations.id, name: organizations.name, role: memberships.role })
       .from(organizations)
@@ -18,6 +18,6 @@ export class AccessService {
       )
       .where(eq(organizations.id, organizationId));
     if (!row) throw notFound('organization', organizationId);
-    if (!this.ctx.roles.isAdmin(row.role)) throw notAnAdmin(userId, row, 'user');
+    if (!this.ctx.roles.isAdmin(row.role)) throw notAnAdmin(userId, row, param);
   }
 }

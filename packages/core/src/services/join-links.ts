@@ -1,5 +1,5 @@
 import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
-import { InvitekitError, invalidParam, notAnAdmin, notFound } from '../domain/errors.js';
+import { alreadyMember, InvitekitError, invalidParam, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import {
   admittedEmail,
@@ -30,6 +30,7 @@ import {
   type OrganizationJoinLinkUseRow,
   organizations,
 } from '../storage/schema.js';
+import { AccessService } from './access.js';
 import type { ServiceContext } from './context.js';
 import { type IdentitiesService, verifiedEmails } from './identities.js';
 import { recordJoinLinkEvent, useFromRow } from './join-link-uses.js';
@@ -56,14 +57,6 @@ export interface JoinResult {
   use: JoinLinkUse;
   organization: { id: string; name: string; slug: string };
 }
-
-const alreadyMember = (organization: { id: string; name: string }) =>
-  new InvitekitError({
-    code: 'already_a_member_in_organization',
-    message: 'already a member',
-    longMessage: `You are already a member of ${organization.name}`,
-    meta: { organization_id: organization.id },
-  });
 
 const alreadyUsed = () =>
   new InvitekitError({
@@ -103,12 +96,14 @@ function fromRow(r: OrganizationJoinLinkRow, now: number, url: string | null = n
  */
 export class JoinLinksService {
   private readonly policy: JoinLinkRolePolicy;
+  private readonly access: AccessService;
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly deps: { identities: IdentitiesService; membershipRequests: MembershipRequestsService },
   ) {
     this.policy = new JoinLinkRolePolicy(ctx.roles, ctx.lifecycle.joinLinks.maxRole);
+    this.access = new AccessService(ctx);
   }
 
   /** The highest role a join link may grant. */
@@ -129,7 +124,7 @@ export class JoinLinksService {
       throw invalidParam('expires_in_days', 'expires_in_days must be a whole number from 1 to 365');
     }
     const allowedEmailDomains = normalizeDomains(input.allowedEmailDomains);
-    await this.requireAdmin(organizationId, input.createdBy, 'created_by');
+    await this.access.requireAdmin(organizationId, input.createdBy, 'created_by');
     const id = newId('joinLink', now);
     const { token, hash } = issueToken(id);
     const [row] = await this.ctx.db
@@ -185,7 +180,7 @@ export class JoinLinksService {
     opts: { requestingUserId?: string | null } = {},
   ): Promise<JoinLink> {
     if (opts.requestingUserId) {
-      await this.requireAdmin(organizationId, opts.requestingUserId, 'requesting_user_id');
+      await this.access.requireAdmin(organizationId, opts.requestingUserId, 'requesting_user_id');
     }
     const now = this.ctx.now();
     const [row] = await this.ctx.db
@@ -374,7 +369,8 @@ export class JoinLinksService {
     status: 'accepted' | 'rejected',
     requestingUserId: string | null,
   ): Promise<JoinLinkUse> {
-    if (requestingUserId) await this.requireAdmin(organizationId, requestingUserId, 'requesting_user_id');
+    if (requestingUserId)
+      await this.access.requireAdmin(organizationId, requestingUserId, 'requesting_user_id');
     await this.get(organizationId, joinLinkId);
     const use = (db: Database) =>
       db
@@ -424,19 +420,5 @@ export class JoinLinksService {
       .where(eq(organizations.id, organizationId));
     if (!org) throw notFound('organization', organizationId);
     return org;
-  }
-
-  /** 404 for an unknown organization; 403 unless `userId` is one of its admins. */
-  private async requireAdmin(organizationId: string, userId: string, param: string): Promise<void> {
-    const [row] = await this.ctx.db
-      .select({ id: organizations.id, name: organizations.name, role: memberships.role })
-      .from(organizations)
-      .leftJoin(
-        memberships,
-        and(eq(memberships.organizationId, organizations.id), eq(memberships.userId, userId)),
-      )
-      .where(eq(organizations.id, organizationId));
-    if (!row) throw notFound('organization', organizationId);
-    if (!this.ctx.roles.isAdmin(row.role)) throw notAnAdmin(userId, row, param);
   }
 }
