@@ -3,14 +3,16 @@ import type { DeliveryLog } from './options.js';
 /**
  * A background job of this process: `work` runs once at start and then every `intervalMs`, one run at a
  * time (a run asked for while one is going joins it). A failed run is logged unless it is an outage, which
- * is logged once elsewhere; the next interval tries again. The expiry and reminder sweepers run on it.
+ * is logged once elsewhere; the next interval tries again. The expiry and reminder sweepers are ones.
  */
-export class Periodic {
+export abstract class Periodic {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | null = null;
 
+  /** One run's work; resolves to what it counted (invitations expired, reminders sent). */
+  protected abstract work(): Promise<number>;
+
   constructor(
-    private readonly work: () => Promise<number>,
     private readonly options: {
       intervalMs: number;
       /** What the log says when a run fails. */

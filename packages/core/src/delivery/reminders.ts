@@ -43,11 +43,9 @@ export interface ReminderSweeperDeps {
  * one, and keeps the hash it replaces in `reminder_token_hashes` (storage/reminders-statements.ts), so the
  * links of earlier emails keep working, unlike after a resend.
  */
-export class ReminderSweeper {
-  private readonly periodic: Periodic;
-
+export class ReminderSweeper extends Periodic {
   constructor(private readonly deps: ReminderSweeperDeps) {
-    this.periodic = new Periodic(() => this.sweep(), {
+    super({
       intervalMs: deps.schedule.intervalMs,
       failure: 'reminders: sweeping due reminders failed',
       log: deps.log,
@@ -55,20 +53,7 @@ export class ReminderSweeper {
     });
   }
 
-  start(): void {
-    this.periodic.start();
-  }
-
-  stop(): Promise<void> {
-    return this.periodic.stop();
-  }
-
-  /** One sweep (or the one already running); resolves to the number of reminders it put in the outbox. */
-  run(): Promise<number> {
-    return this.periodic.run();
-  }
-
-  private async sweep(): Promise<number> {
+  protected async work(): Promise<number> {
     let sent = 0;
     for (const table of ['organization', 'application'] as const) {
       for (;;) {

@@ -22,11 +22,9 @@ export interface SweeperDeps {
  * so the sweeper changes nothing a reader sees; it keeps the stored status and the event history true.
  * Rows are taken with FOR UPDATE SKIP LOCKED, so several processes sweep side by side.
  */
-export class Sweeper {
-  private readonly periodic: Periodic;
-
+export class Sweeper extends Periodic {
   constructor(private readonly deps: SweeperDeps) {
-    this.periodic = new Periodic(() => this.sweep(), {
+    super({
       intervalMs: deps.options.intervalMs,
       failure: 'sweeper: expiring invitations failed',
       log: deps.log,
@@ -34,20 +32,7 @@ export class Sweeper {
     });
   }
 
-  start(): void {
-    this.periodic.start();
-  }
-
-  stop(): Promise<void> {
-    return this.periodic.stop();
-  }
-
-  /** One sweep (or the one already running); resolves to the number of invitations it expired. */
-  run(): Promise<number> {
-    return this.periodic.run();
-  }
-
-  private async sweep(): Promise<number> {
+  protected async work(): Promise<number> {
     let total = 0;
     for (const table of ['organization', 'application'] as const) {
       for (;;) {

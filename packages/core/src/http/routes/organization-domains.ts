@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { enrollmentModes } from '../../domain/organization-domains.js';
+import type { InvitekitServices } from '../../services/index.js';
 import {
   FrontendDeletedWrapped,
   FrontendDomainsWrapped,
@@ -36,6 +37,22 @@ const listQuery = z.object({
   offset: offsetParam,
 });
 const signedIn = (user: AuthenticatedUser | null) => user!;
+
+/** One organization's domains, as both APIs list them. */
+const listDomains = async (
+  services: InvitekitServices,
+  organizationId: string,
+  query: z.infer<typeof listQuery>,
+) =>
+  page(
+    await services.organizationDomains.list(organizationId, {
+      verified: query.verified,
+      enrollmentModes: query.enrollment_mode,
+      limit: query.limit,
+      offset: query.offset,
+    }),
+    organizationDomain,
+  );
 const deleted = (id: string) => ({ object: 'organization_domain', id, deleted: true });
 
 export const organizationDomainRoutes = [
@@ -72,16 +89,7 @@ export const organizationDomainRoutes = [
     params: orgParams,
     query: listQuery,
     response: OrganizationDomainsSchema,
-    handler: async ({ params, query }, { services }) =>
-      page(
-        await services.organizationDomains.list(params.organization_id, {
-          verified: query.verified,
-          enrollmentModes: query.enrollment_mode,
-          limit: query.limit,
-          offset: query.offset,
-        }),
-        organizationDomain,
-      ),
+    handler: async ({ params, query }, { services }) => listDomains(services, params.organization_id, query),
   }),
   defineRoute({
     method: 'GET',
@@ -186,17 +194,7 @@ export function frontendOrganizationDomainRoutes(prefix: string): Route[] {
       response: FrontendDomainsWrapped,
       handler: async ({ params, query, user }, { services }) => {
         await services.access.requireAdmin(params.organization_id, signedIn(user).id);
-        return clientWrapped(
-          page(
-            await services.organizationDomains.list(params.organization_id, {
-              verified: query.verified,
-              enrollmentModes: query.enrollment_mode,
-              limit: query.limit,
-              offset: query.offset,
-            }),
-            organizationDomain,
-          ),
-        );
+        return clientWrapped(await listDomains(services, params.organization_id, query));
       },
     }),
     defineRoute({
