@@ -59,6 +59,24 @@ describe('Batcher', () => {
     expect(await Promise.all(later)).toEqual([20, 30, 40, 50, 60, 70, 80]);
   });
 
+  it('starts the calls queued meanwhile before answering an execution, so the two overlap', async () => {
+    const r = recorder();
+    const batcher = new Batcher(r.exec, { maxInFlight: 1, maxBatch: 10 });
+    let startedWhenAnswered: number[][] = [];
+    const first = batcher.run(1).then((out) => {
+      startedWhenAnswered = r.executions.map((e) => [...e]);
+      return out;
+    });
+    await tick();
+    const second = batcher.run(2);
+    await r.finishAll();
+    expect(await first).toBe(10);
+    expect(await second).toBe(20);
+    // When call 1 got its answer, the execution of call 2 had already started.
+    expect(startedWhenAnswered).toEqual([[1], [2]]);
+    expect(r.maxRunning()).toBe(1);
+  });
+
   it('runs up to maxInFlight executions side by side', async () => {
     const r = recorder();
     const batcher = new Batcher(r.exec, { maxInFlight: 2, maxBatch: 2 });
