@@ -14,10 +14,11 @@ export type Match = { route: Route; params: Record<string, string> } | { allowed
  * (`/invitations/bulk` before `/invitations/{id}`), whatever the table's order.
  */
 export class Router {
-  private readonly compiled: CompiledRoute[];
+  /** By number of segments (a path can only match routes of its own length), most specific first. */
+  private readonly byLength = new Map<number, CompiledRoute[]>();
 
   constructor(routes: Route[]) {
-    this.compiled = routes
+    const compiled = routes
       .map((route) => {
         const segments = route.path.split('/').filter(Boolean);
         return {
@@ -27,13 +28,17 @@ export class Router {
         };
       })
       .sort((a, b) => specificity(b) - specificity(a));
+    for (const c of compiled) {
+      const same = this.byLength.get(c.segments.length);
+      if (same) same.push(c);
+      else this.byLength.set(c.segments.length, [c]);
+    }
   }
 
   match(method: string, path: string): Match {
     const parts = path.split('?')[0]!.split('/').filter(Boolean);
     const allowed: string[] = [];
-    for (const c of this.compiled) {
-      if (c.segments.length !== parts.length) continue;
+    for (const c of this.byLength.get(parts.length) ?? []) {
       let params: Record<string, string> | null = {};
       for (let i = 0; i < parts.length && params; i++) {
         const name = c.params[i];
