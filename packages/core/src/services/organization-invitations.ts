@@ -27,6 +27,7 @@ import {
   type CreateOrganizationInvitationItem,
   type CreateOrganizationInvitationRow,
   createOrganizationInvitations,
+  type ListOrganizationInvitationPagesRow,
   type ListOrganizationInvitationsRow,
   listOrganizationInvitationPages,
 } from '../storage/statements.js';
@@ -127,11 +128,11 @@ export class OrganizationInvitationsService {
       { maxInFlight: 1, maxBatch: CREATE_BATCH_MAX },
     );
     this.firstPages = new Batcher(async (pages) => {
-      const rows = await ctx.run<ListOrganizationInvitationsRow>(listOrganizationInvitationPages, [
+      const rows = await ctx.run<ListOrganizationInvitationPagesRow>(listOrganizationInvitationPages, [
         JSON.stringify(pages),
       ]);
       const byPage = pages.map((): ListOrganizationInvitationsRow[] => []);
-      for (const r of rows) byPage[Number(r.n) - 1]!.push(r);
+      for (const r of rows) byPage[Number(r.n) - 1]!.push(r.page_row);
       return byPage;
     }, LIST_BATCHING);
   }

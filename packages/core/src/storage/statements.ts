@@ -128,16 +128,18 @@ export interface CreateOrganizationInvitationRow {
 /**
  * The first pages of organizations' invitations in the default order (newest first, no filters), with the
  * inviter's public data and the exact total from organization_invitation_counts: one page per item of $1,
- * several list requests in one round trip under load (storage/batcher.ts). Each row carries `n`, the
- * 1-based position of its item. Automatic invitations (verified domains) are not listed, as in Clerk. An item with no rows (an empty organization, a page past the end, or no
+ * several list requests in one round trip under load (storage/batcher.ts). Each result row is `n`, the
+ * 1-based position of its item, and `page_row`, the invitation's row as one JSON value: one field to
+ * parse per row instead of twenty (a tenth of the server's time per list went to node-postgres parsing
+ * fields). Automatic invitations (verified domains) are not listed, as in Clerk. An item with no rows (an empty organization, a page past the end, or no
  * such organization) is answered by the general path.
  *
  * $1 the pages (jsonb array: organization_id, limit, offset).
  */
 export const listOrganizationInvitationPages: Statement = {
-  name: 'invitekit_list_organization_invitation_pages_v2',
+  name: 'invitekit_list_organization_invitation_pages_v3',
   text: `
-SELECT j.n, x.*
+SELECT j.n, to_json(x) AS page_row
 FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(item, n)
 CROSS JOIN LATERAL jsonb_to_record(j.item) AS q(organization_id text, "limit" int, "offset" int)
 CROSS JOIN LATERAL (
@@ -157,7 +159,12 @@ ORDER BY j.n, x.created_at DESC, x.id DESC`,
 };
 
 export interface ListOrganizationInvitationsRow extends OrganizationInvitationSqlRow, InviterSqlColumns {
+  total_count: number;
+}
+
+/** One result row of listOrganizationInvitationPages. */
+export interface ListOrganizationInvitationPagesRow {
   /** The position of the page's item in $1. */
   n: number | string;
-  total_count: number;
+  page_row: ListOrganizationInvitationsRow;
 }
