@@ -528,6 +528,24 @@ describe.each(testDatabases())('Backend API on $name', (kind) => {
       }
     });
 
+    it('answers alike whether a path is served straight (/v1/...) or through Express (the rest)', async () => {
+      // `/v1/...` skips Express's routing (server.ts); other paths go through Express to the same handler.
+      const straight = await api.call('ListOrganizations', 'GET', '/v1/organizations?limit=1&status[]=x');
+      expect(straight.status).toBe(200);
+      const health = await fetch(`${api.url}/healthz`);
+      expect(health.status).toBe(200);
+      // Core's routes are case-sensitive: through Express too, `/V1/...` is not one of them.
+      const routed = await api.call(null, 'GET', '/V1/organizations?limit=1');
+      expect(routed.status).toBe(404);
+      expect(routed.body.errors[0].code).toBe('resource_not_found');
+      const notServed = await api.call(null, 'GET', '/v1/nothing-here');
+      expect(notServed.status).toBe(404);
+      expect(notServed.body.errors[0].code).toBe('resource_not_found');
+      const malformed = await api.call(null, 'POST', '/v1/organizations', '{"name": nope}');
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.errors[0].code).toBe('malformed_request_body');
+    });
+
     it('serves /healthz and an OpenAPI document covering every contract operation', async () => {
       const health = await fetch(`${api.url}/healthz`);
       expect(health.status).toBe(200);
