@@ -33,8 +33,9 @@ export interface RunningServer {
 }
 
 /**
- * The standalone server: Express, the Invitekit router at the root, structured access logs, and the
- * background work (email and webhook delivery, the expiry sweeper).
+ * The standalone server: Invitekit's handler at the root (the Backend API straight from node:http, every
+ * other path through Express, which also serves the accept page and the dev mailbox), structured logs, and
+ * the background work (email and webhook delivery, the expiry sweeper).
  */
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
   let stopping = false;
