@@ -338,7 +338,7 @@ async function reference() {
     'ON_ERROR_STOP=1',
     '-f',
     join(BENCH_DIR, 'sql', 'pg-reference-schema.sql'),
-  ]);
+  ], { env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' } });
   const out = execFileSync(
     'pgbench',
     [

@@ -50,14 +50,11 @@ export async function initPgliteInChild(dataDir: string, startParams: string[]):
     const m = await import(pglite);
     const db = await (m.PGlite ?? m.default.PGlite).create(dataDir, { startParams: JSON.parse(params) });
     await db.close();`;
-  // No execArgv: the parent's flags (a TypeScript loader, an inspector port) are not the child's business.
+  // spawn() passes none of this process's node flags (a TypeScript loader, an inspector port) on.
   const child = spawn(
     process.execPath,
     ['--input-type=module', '-e', script, pglite, dataDir, JSON.stringify(startParams)],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      execArgv: [],
-    },
+    { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
