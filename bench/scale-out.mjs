@@ -326,19 +326,23 @@ async function createWorkload(name, user, servers, dispatcher) {
 async function reference() {
   await sql('postgres', `DROP DATABASE IF EXISTS ${REF_DB} WITH (FORCE)`);
   await sql('postgres', `CREATE DATABASE ${REF_DB}`);
-  execFileSync('psql', [
-    '-h',
-    HOST,
-    '-U',
-    PGUSER,
-    '-d',
-    REF_DB,
-    '-qX',
-    '-v',
-    'ON_ERROR_STOP=1',
-    '-f',
-    join(BENCH_DIR, 'sql', 'pg-reference-schema.sql'),
-  ], { env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' } });
+  execFileSync(
+    'psql',
+    [
+      '-h',
+      HOST,
+      '-U',
+      PGUSER,
+      '-d',
+      REF_DB,
+      '-qX',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-f',
+      join(BENCH_DIR, 'sql', 'pg-reference-schema.sql'),
+    ],
+    { env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' } },
+  );
   const out = execFileSync(
     'pgbench',
     [
