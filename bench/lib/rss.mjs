@@ -26,7 +26,8 @@ export function statusKb(pid, field) {
   }
 }
 
-const mb = (kb) => (kb === null ? null : Number((kb / 1024).toFixed(1)));
+// Decimal megabytes (1 MB = 10^6 bytes), as run.sh's report (lib/report.mjs) gives them.
+const mb = (kb) => (kb === null ? null : Number(((kb * 1024) / 1e6).toFixed(1)));
 
 export function watchRss(pids) {
   const state = pids.map((pid) => {
