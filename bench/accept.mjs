@@ -25,6 +25,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { serverNodeFlags, watchRss } from './lib/rss.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const SERVER_DIR = join(BENCH_DIR, '..', 'apps', 'server');
@@ -54,7 +55,7 @@ async function recreateDatabase() {
 }
 
 async function startServer(databaseUrl) {
-  const server = spawn(process.execPath, ['dist/main.js'], {
+  const server = spawn(process.execPath, [...serverNodeFlags(), 'dist/main.js'], {
     cwd: SERVER_DIR,
     env: {
       ...process.env,
@@ -193,7 +194,9 @@ try {
     })),
   );
   log(`accepting ${N} invitations with ${CONNECTIONS} connections`);
+  const rss = watchRss([server.pid]); // README, "Memory": the server's peak RSS during the accepts
   const result = await run('/frontend/v1/tickets/accept', N, (i) => pairs[i % N]);
+  const serverPeakRssMb = rss.stop()[0].peak_mb;
   const accept = figures(result);
   const members = await api('GET', `/v1/organizations/${orgId}/memberships?limit=1`);
   const summary = {
@@ -212,6 +215,7 @@ try {
     members_expected: N + 1,
     reference_create: create,
     accept_vs_create: Number((accept.per_second / create.per_second).toFixed(3)),
+    server_peak_rss_mb: serverPeakRssMb,
     load_average: (await import('node:os')).loadavg().map((l) => Number(l.toFixed(2))),
   };
   mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });

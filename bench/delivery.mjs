@@ -24,6 +24,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
+import { serverNodeFlags, watchRss } from './lib/rss.mjs';
 
 const self = fileURLToPath(import.meta.url);
 const coreDist = fileURLToPath(new URL('../packages/core/dist/index.js', import.meta.url));
@@ -157,9 +158,14 @@ async function run(adminUrl, N, LIVE, processes) {
     const prof = process.env.BENCH_DELIVERY_CPU_PROF
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_DELIVERY_CPU_PROF}`]
       : [];
-    const child = spawn(process.execPath, [...prof, self, 'worker', databaseUrl, smtpUrl], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
+    // The server's node flags, so the dispatchers' memory is the server's (README, "Memory").
+    const child = spawn(
+      process.execPath,
+      [...serverNodeFlags(), ...prof, self, 'worker', databaseUrl, smtpUrl],
+      {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
     await new Promise((resolve, reject) => {
       child.stdout.once('data', resolve);
       child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
@@ -191,6 +197,7 @@ async function run(adminUrl, N, LIVE, processes) {
     };
   };
 
+  const rss = watchRss(workers.map((w) => w.pid)); // peak RSS of each dispatcher, backlog and live
   const startedAt = Date.now();
   for (const w of workers) w.stdin.write('start\n');
   await waitFor(N);
@@ -225,6 +232,7 @@ async function run(adminUrl, N, LIVE, processes) {
   const exactlyOnce =
     received === total && receipts.size === total && duplicates === 0 && delivered.delivered === total;
 
+  const dispatcherPeakRssMb = rss.stop().map((r) => r.peak_mb);
   for (const w of workers) w.kill('SIGTERM');
   await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r() : w.once('exit', r)))));
   await seeder.close();
@@ -243,6 +251,7 @@ async function run(adminUrl, N, LIVE, processes) {
     delivered_rows: delivered.delivered,
     emailed_events: delivered.emailed,
     exactly_once: exactlyOnce,
+    dispatcher_peak_rss_mb: dispatcherPeakRssMb,
   };
   console.log(`BENCH_DELIVERY ${JSON.stringify(result)}`);
   return result;

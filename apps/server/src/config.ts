@@ -4,7 +4,17 @@ import { type AcceptPageConfig, acceptPageFromEnv } from './accept-page-env.js';
 import { corsFromEnv } from './cors-env.js';
 import { databaseFromEnv } from './database-env.js';
 import { deliveryFromEnv } from './delivery-env.js';
-import { ConfigError, defined, envInt, envList, envLocale, envOrigins, envString, envUrl } from './env.js';
+import {
+  ConfigError,
+  defined,
+  envBool,
+  envInt,
+  envList,
+  envLocale,
+  envOrigins,
+  envString,
+  envUrl,
+} from './env.js';
 import { importsFromEnv } from './imports-env.js';
 import { type JwtAuthOptions, jwtAuthenticate, jwtOptionsFromEnv } from './jwt-auth.js';
 import { limitsFromEnv } from './limits-env.js';
@@ -21,6 +31,11 @@ export interface ServerConfig {
   devMailbox?: boolean;
   /** The hosted accept page (accept-page-env.ts); null or absent: not served. */
   acceptPage?: AcceptPageConfig | null;
+  /**
+   * Run the background work (delivery, sweepers, imports) in this process; default true. False
+   * (INVITEKIT_BACKGROUND=false) for processes that only serve requests while other processes deliver.
+   */
+  background?: boolean;
 }
 
 /**
@@ -29,7 +44,7 @@ export interface ServerConfig {
  * INVITEKIT_WEBHOOK_URL with INVITEKIT_WEBHOOK_SECRET (and INVITEKIT_WEBHOOK_EVENTS), INVITEKIT_INSTANCE_ID, INVITEKIT_FRONTEND_PATH, and
  * INVITEKIT_JOIN_LINK_MAX_ROLE (the highest role a join link may grant), the JWT settings of the Frontend
  * API (jwt-auth.ts), the database's (database-env.ts), delivery's (delivery-env.ts) and the limits
- * (limits-env.ts), and INVITEKIT_IDEMPOTENCY_KEY_TTL_MS with INVITEKIT_IDEMPOTENCY_LOCK_MS (how long
+ * (limits-env.ts), INVITEKIT_BACKGROUND (false: this process serves requests only), and INVITEKIT_IDEMPOTENCY_KEY_TTL_MS with INVITEKIT_IDEMPOTENCY_LOCK_MS (how long
  * `Idempotency-Key` answers are kept, and held while running). See README.md.
  */
 /** INVITEKIT_LOCALE: the configured locale (an Invitekit extension), canonical. */
@@ -71,6 +86,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     generatedKey,
     jwt,
     devMailbox: env.NODE_ENV !== 'production',
+    background: envBool(env, 'INVITEKIT_BACKGROUND', true),
     acceptPage: acceptPageFromEnv(env),
     invitekit: {
       ...corsFromEnv(env),

@@ -132,7 +132,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     throw err;
   }
   ready = true;
-  invitekit.start();
+  // Off in processes that only serve while separate ones deliver (INVITEKIT_BACKGROUND=false).
+  if (config.background !== false) invitekit.start();
   if (invitekit.devMailer) {
     log.warn(
       config.devMailbox && process.env.NODE_ENV !== 'production'

@@ -84,6 +84,27 @@ describe('configFromEnv', () => {
     ).toThrow(/^INVITEKIT_WEBHOOK_EVENTS needs INVITEKIT_WEBHOOK_URL/);
   });
 
+  it('INVITEKIT_PGLITE_SETTINGS reaches the embedded database only; INVITEKIT_BACKGROUND=false turns background work off', () => {
+    const env = { INVITEKIT_SECRET_KEY: 'sk_test_x' };
+    expect(
+      configFromEnv({ ...env, INVITEKIT_PGLITE_SETTINGS: 'shared_buffers=64MB, work_mem = 8MB' }).invitekit
+        .database,
+    ).toEqual({ dataDir: './.invitekit', pgliteSettings: { shared_buffers: '64MB', work_mem: '8MB' } });
+    expect(configFromEnv(env).invitekit.database).toEqual({ dataDir: './.invitekit' });
+    expect(() => configFromEnv({ ...env, INVITEKIT_PGLITE_SETTINGS: 'shared_buffers' })).toThrow(
+      /^INVITEKIT_PGLITE_SETTINGS must be name=value pairs/,
+    );
+    expect(() =>
+      configFromEnv({
+        ...env,
+        DATABASE_URL: 'postgres://h/db',
+        INVITEKIT_PGLITE_SETTINGS: 'shared_buffers=64MB',
+      }),
+    ).toThrow(/^INVITEKIT_PGLITE_SETTINGS is set, but DATABASE_URL is too/);
+    expect(configFromEnv(env).background).toBe(true);
+    expect(configFromEnv({ ...env, INVITEKIT_BACKGROUND: 'false' }).background).toBe(false);
+  });
+
   it('INVITEKIT_LOCALE is a BCP 47 tag, canonicalised; anything else fails naming it', () => {
     const env = { INVITEKIT_SECRET_KEY: 'sk_test_x' };
     expect(configFromEnv({ ...env, INVITEKIT_LOCALE: 'fr-ca' }).invitekit.locale).toBe('fr-CA');

@@ -7,6 +7,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { initPgliteInChild, pgliteStartParams } from './pglite-memory.js';
 import { limitPgliteWait } from './pglite-turns.js';
 import * as schema from './schema.js';
 
@@ -37,6 +38,12 @@ export interface DatabaseConfig {
    * included; a transaction's statements together), closing the connection, should the server not answer.
    */
   statementTimeoutMs?: number;
+  /**
+   * PGlite only: PostgreSQL settings for the embedded database (`{ shared_buffers: '64MB' }`), applied at
+   * every start over Invitekit's defaults, which keep its memory small (shared_buffers 16MB; see
+   * storage/pglite-memory.ts).
+   */
+  pgliteSettings?: Record<string, string | number>;
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
@@ -84,7 +91,11 @@ export async function openDatabase(config: DatabaseConfig = {}): Promise<OpenDat
         connectTimeoutMs: config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
         statementTimeoutMs: config.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
       })
-    : openPglite(config.dataDir ?? './.invitekit', config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+    : openPglite(
+        config.dataDir ?? './.invitekit',
+        config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        config.pgliteSettings,
+      );
 }
 
 /** Shards of organization_invitation_counts (migration 0006). */
@@ -252,7 +263,11 @@ async function openPostgres(
   };
 }
 
-async function openPglite(dataDir: string, waitTimeoutMs: number): Promise<OpenDatabase> {
+async function openPglite(
+  dataDir: string,
+  waitTimeoutMs: number,
+  settings: Record<string, string | number> | undefined,
+): Promise<OpenDatabase> {
   // Loaded only when used: a PostgreSQL deployment never pays for the embedded database's code.
   const [
     { PGlite, parse, protocol, types },
@@ -266,8 +281,15 @@ async function openPglite(dataDir: string, waitTimeoutMs: number): Promise<OpenD
     import('drizzle-orm/pglite/migrator'),
   ]);
   const inMemory = dataDir.startsWith('memory://');
-  if (!inMemory) mkdirSync(resolve(dataDir), { recursive: true });
-  const client = await PGlite.create(inMemory ? dataDir : resolve(dataDir), { extensions: { pg_trgm } });
+  const startParams = pgliteStartParams(PGlite.defaultStartParams, settings);
+  if (!inMemory) {
+    mkdirSync(resolve(dataDir), { recursive: true });
+    await initPgliteInChild(resolve(dataDir), startParams);
+  }
+  const client = await PGlite.create(inMemory ? dataDir : resolve(dataDir), {
+    extensions: { pg_trgm },
+    startParams,
+  });
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: migrationsFolder() });
   limitPgliteWait(client, waitTimeoutMs);
