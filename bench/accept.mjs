@@ -17,6 +17,8 @@
 // Environment: BENCH_ACCEPTS (N, default 4000), BENCH_CONNECTIONS (C, default 32), BENCH_PG_URL (default
 // postgres://postgres@127.0.0.1:5432/postgres, the server for the bench database), BENCH_PORT (default
 // 4710), BENCH_POOL (server pool size, default 32). Results also go to bench/results/accept-latest.json.
+// BENCH_DB (database name, default invitekit_bench_accept), BENCH_CPU_PROF (a directory: the server writes a V8
+// CPU profile there).
 
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -32,7 +34,7 @@ const N = Number(process.env.BENCH_ACCEPTS ?? 4000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PORT = Number(process.env.BENCH_PORT ?? 4710);
-const DB = 'invitekit_bench_accept';
+const DB = process.env.BENCH_DB ?? 'invitekit_bench_accept';
 const KEY = `sk_bench_${randomBytes(12).toString('hex')}`;
 const JWT_SECRET = randomBytes(32).toString('base64url');
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -54,7 +56,9 @@ async function recreateDatabase() {
 }
 
 async function startServer(databaseUrl) {
-  const server = spawn(process.execPath, ['dist/main.js'], {
+  // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there on exit (bench/lib/cpuprof-top.mjs reads it).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const server = spawn(process.execPath, [...prof, 'dist/main.js'], {
     cwd: SERVER_DIR,
     env: {
       ...process.env,
