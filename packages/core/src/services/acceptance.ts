@@ -13,6 +13,8 @@ import {
   type AcceptOrganizationInvitationItem,
   type AcceptOrganizationInvitationRow,
   acceptOrganizationInvitations,
+  findTokenTargets,
+  type TokenTargetRow,
 } from '../storage/acceptance-statements.js';
 import { Batcher } from '../storage/batcher.js';
 import {
@@ -109,15 +111,13 @@ function fromAcceptedRow(
  * with bench/accept.mjs (bench/README.md, "Accept").
  */
 const ACCEPT_BATCHING = { maxInFlight: 2, maxBatch: 64 };
+/** Token lookups are indexed reads: a few in flight. */
+const LOOKUP_BATCHING = { maxInFlight: 4, maxBatch: 64 };
 
 /** `tokenHash`: the hash the token matched, the current one or that of a link a reminder replaced. */
 type TokenTarget =
   | { kind: 'organization'; id: string; organizationId: string; emailAddress: string; tokenHash: Buffer }
   | { kind: 'application'; id: string; emailAddress: string; tokenHash: Buffer };
-
-/** The hashes of the links a reminder replaced (still valid: see storage/schema.ts), as hex. */
-const reminderHashes = (column: typeof oi.reminderTokenHashes | typeof ai.reminderTokenHashes) =>
-  sql<string[]>`ARRAY(SELECT encode(h, 'hex') FROM unnest(${column}) AS h)`;
 
 /**
  * Accepting and declining invitations, by accept token or (for the signed-in invitee) by id. Accept is
@@ -130,6 +130,9 @@ export class AcceptanceService {
     { item: AcceptOrganizationInvitationItem; outbox: OutboxRowJson[] },
     AcceptOrganizationInvitationRow | undefined
   >;
+
+  /** Token lookups by invitation id, several in one statement under load. */
+  private readonly tokenTargets: Batcher<string, TokenTargetRow | undefined>;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -150,6 +153,12 @@ export class AcceptanceService {
       for (const r of rows) byItem[Number(r.n) - 1] = r;
       return byItem;
     }, ACCEPT_BATCHING);
+    this.tokenTargets = new Batcher(async (ids) => {
+      const rows = await ctx.run<TokenTargetRow>(findTokenTargets, [ids]);
+      const byId = ids.map((): TokenTargetRow | undefined => undefined);
+      for (const r of rows) byId[Number(r.n) - 1] = r;
+      return byId;
+    }, LOOKUP_BATCHING);
   }
 
   /**
@@ -317,62 +326,30 @@ export class AcceptanceService {
     const parsed = typeof token === 'string' ? parseToken(token) : null;
     if (!parsed) throw tokenInvalid();
     const { invitationId: id, secret } = parsed;
+    const known =
+      id.startsWith(`${idPrefix.organizationInvitation}_`) || id.startsWith(`${idPrefix.invitation}_`);
+    const row = known ? await this.tokenTargets.run(id) : undefined;
     const now = this.ctx.now();
-    let row:
-      | {
-          organizationId: string | null;
-          emailAddress: string;
-          status: string;
-          expiresAt: number;
-          tokenHash: Buffer | null;
-          reminderHashes: string[] | null;
-        }
-      | undefined;
-    if (id.startsWith(`${idPrefix.organizationInvitation}_`)) {
-      [row] = await this.ctx.db
-        .select({
-          organizationId: oi.organizationId,
-          emailAddress: oi.emailAddress,
-          status: oi.status,
-          expiresAt: oi.expiresAt,
-          tokenHash: oi.tokenHash,
-          reminderHashes: reminderHashes(oi.reminderTokenHashes),
-        })
-        .from(oi)
-        .where(eq(oi.id, id));
-    } else if (id.startsWith(`${idPrefix.invitation}_`)) {
-      [row] = await this.ctx.db
-        .select({
-          organizationId: sql<string | null>`null`,
-          emailAddress: ai.emailAddress,
-          status: ai.status,
-          expiresAt: ai.expiresAt,
-          tokenHash: ai.tokenHash,
-          reminderHashes: reminderHashes(ai.reminderTokenHashes),
-        })
-        .from(ai)
-        .where(eq(ai.id, id));
-    }
-    const current = row?.tokenHash ?? null;
-    const earlier = (row?.reminderHashes ?? []).map((h) => Buffer.from(h, 'hex'));
+    const current = row?.token_hash ? Buffer.from(row.token_hash, 'hex') : null;
+    const earlier = (row?.reminder_hashes?.split(',') ?? []).map((h) => Buffer.from(h, 'hex'));
     const hash = matchingHash(secret, [current, ...earlier]);
     if (!row) throw tokenInvalid();
-    const status = effectiveStatus(row.status, row.expiresAt, now);
+    const status = effectiveStatus(row.status, Number(row.expires_at), now);
     if (current === null) {
       if (status === 'pending') throw tokenInvalid();
       throw notPending(status);
     }
     if (!hash) throw tokenInvalid();
     if (status !== 'pending' && !(allowExpired && status === 'expired')) throw notPending(status);
-    return row.organizationId
+    return row.organization_id
       ? {
           kind: 'organization',
           id,
-          organizationId: row.organizationId,
-          emailAddress: row.emailAddress,
+          organizationId: row.organization_id,
+          emailAddress: row.email_address,
           tokenHash: hash,
         }
-      : { kind: 'application', id, emailAddress: row.emailAddress, tokenHash: hash };
+      : { kind: 'application', id, emailAddress: row.email_address, tokenHash: hash };
   }
 
   /**

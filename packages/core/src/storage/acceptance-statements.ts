@@ -94,3 +94,39 @@ export interface AcceptOrganizationInvitationRow extends OrganizationInvitationS
   organization_name: string;
   organization_slug: string;
 }
+
+/**
+ * What an accept token is checked against: the invitations (organization or application) with the given
+ * ids, several lookups in one round trip under load. Each row carries `n`, the 1-based position of its id
+ * in $1; an id with no row names no invitation. Hashes come as hex text, the same on both drivers (the
+ * reminders' comma-separated, or null).
+ *
+ * $1 invitation ids (text[]).
+ */
+export const findTokenTargets: Statement = {
+  name: 'invitekit_find_token_targets_v1',
+  text: `
+SELECT j.n, oi.organization_id, oi.email_address, oi.status, oi.expires_at,
+  encode(oi.token_hash, 'hex') AS token_hash,
+  (SELECT string_agg(encode(h, 'hex'), ',') FROM unnest(oi.reminder_token_hashes) AS h) AS reminder_hashes
+FROM unnest($1::text[]) WITH ORDINALITY AS j(id, n)
+JOIN organization_invitations oi ON oi.id = j.id
+UNION ALL
+SELECT j.n, NULL, ai.email_address, ai.status, ai.expires_at,
+  encode(ai.token_hash, 'hex'),
+  (SELECT string_agg(encode(h, 'hex'), ',') FROM unnest(ai.reminder_token_hashes) AS h)
+FROM unnest($1::text[]) WITH ORDINALITY AS j(id, n)
+JOIN application_invitations ai ON ai.id = j.id`,
+};
+
+export interface TokenTargetRow {
+  n: number | string;
+  /** Null for an application invitation. */
+  organization_id: string | null;
+  email_address: string;
+  status: string;
+  expires_at: number | string;
+  token_hash: string | null;
+  /** Comma-separated hex. */
+  reminder_hashes: string | null;
+}
