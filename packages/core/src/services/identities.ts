@@ -2,8 +2,10 @@ import { sql } from 'drizzle-orm';
 import { normalizeEmail } from '../domain/email.js';
 import { newId } from '../domain/ids.js';
 import type { AuthenticatedUser } from '../domain/models.js';
+import { automaticEnrollmentModes } from '../domain/organization-domains.js';
 import { Batcher } from '../storage/batcher.js';
 import type { Database } from '../storage/database.js';
+import { rowsOf } from '../storage/sql-rows.js';
 import type { ServiceContext } from './context.js';
 import { repointPrimaries } from './email-owners.js';
 
@@ -48,15 +50,15 @@ const seenKey = (user: AuthenticatedUser) =>
 export class IdentitiesService {
   private readonly seen = new Map<string, number>();
   /** Directory writes in progress, by seenKey: a person's concurrent requests wait for the same one. */
-  private readonly writing = new Map<string, Promise<void>>();
+  private readonly writing = new Map<string, Promise<boolean>>();
   /** First-seen people written together under load (storage/batcher.ts). */
-  private readonly writes: Batcher<AuthenticatedUser, void>;
+  private readonly writes: Batcher<AuthenticatedUser, boolean>;
 
   constructor(private readonly ctx: ServiceContext) {
-    this.writes = new Batcher(
-      (people) => syncPeople(people, ctx.db, ctx.now(), true).then(() => people.map(() => undefined)),
-      { maxInFlight: 2, maxBatch: 64 },
-    );
+    this.writes = new Batcher((people) => syncPeople(people, ctx.db, ctx.now(), true), {
+      maxInFlight: 2,
+      maxBatch: 64,
+    });
   }
 
   /**
@@ -64,7 +66,9 @@ export class IdentitiesService {
    * the WAL flush (`synchronous_commit = off`): it is idempotent and redone whenever it matters (an accept
    * syncs again in its own transaction unless this process just did), so a crash can only lose a row
    * that the next request writes again. Under load, the people of concurrent requests are written by one
-   * statement (storage/batcher.ts), and a person's concurrent requests share one write. True when it wrote.
+   * statement (storage/batcher.ts), and a person's concurrent requests share one write. True when it wrote
+   * and a verified domain that enrolls automatically matches a verified address of the person's (then
+   * organizationDomains.enrollUser may have work; otherwise it has none, and is spared a round trip).
    */
   async remember(user: AuthenticatedUser): Promise<boolean> {
     if (this.isKnown(user)) return false;
@@ -74,10 +78,10 @@ export class IdentitiesService {
       write = this.writes.run(user).finally(() => this.writing.delete(key));
       this.writing.set(key, write);
     }
-    await write;
+    const mayEnroll = await write;
     if (this.seen.size >= SEEN_MAX) this.seen.delete(this.seen.keys().next().value!);
     this.seen.set(key, this.ctx.now());
-    return true;
+    return mayEnroll;
   }
 
   /** Whether this process wrote the person, as they are now, to the directory recently. */
@@ -106,9 +110,15 @@ export class IdentitiesService {
  * `sync` for several people in one statement, each as if alone; `relaxed`: the statement commits without
  * waiting for the WAL flush (it must then run on its own, not inside a transaction). Two people naming
  * one address fail it as a whole ("cannot affect row a second time"), and the Batcher then writes each
- * alone, in turn.
+ * alone, in turn. For each person, whether a verified domain that enrolls automatically matches one of
+ * their verified addresses, given or already known (a superset of what enrollment will find).
  */
-async function syncPeople(people: AuthenticatedUser[], db: Database, now: number, relaxed: boolean) {
+async function syncPeople(
+  people: AuthenticatedUser[],
+  db: Database,
+  now: number,
+  relaxed: boolean,
+): Promise<boolean[]> {
   const input = people.flatMap((user, n) =>
     identityEmails(user).map((e, ord) => ({
       n,
@@ -125,7 +135,7 @@ async function syncPeople(people: AuthenticatedUser[], db: Database, now: number
     first_name: user.firstName ?? null,
     last_name: user.lastName ?? null,
   }));
-  await db.execute(sql`
+  const result = await db.execute(sql`
 WITH settings AS (
   SELECT CASE WHEN ${relaxed}::boolean THEN set_config('synchronous_commit', 'off', true) END
 ), people AS (
@@ -150,7 +160,7 @@ WITH settings AS (
   ORDER BY p.n
   ON CONFLICT (id) DO NOTHING
   RETURNING id
-)
+), written AS (
 INSERT INTO email_addresses AS a (id, user_id, email_address, verified, created_at, updated_at)
 SELECT i.id, i.user_id, i.email, i.verified, ${now}::bigint, ${now}::bigint FROM input i
 ORDER BY i.n, i.ord
@@ -159,5 +169,20 @@ ON CONFLICT (email_address) DO UPDATE SET
   created_at = CASE WHEN a.user_id = excluded.user_id THEN a.created_at ELSE excluded.created_at END,
   user_id = excluded.user_id, verified = excluded.verified, updated_at = excluded.updated_at
   WHERE (a.user_id = excluded.user_id AND a.verified <> excluded.verified)
-     OR (excluded.verified AND NOT a.verified)`);
+     OR (excluded.verified AND NOT a.verified)
+)
+SELECT EXISTS (
+  SELECT 1 FROM organization_domains od
+  WHERE od.verified AND od.enrollment_mode IN (${sql.join(
+    automaticEnrollmentModes.map((m) => sql`${m}`),
+    sql`, `,
+  )})
+    AND od.name IN (
+      SELECT split_part(i.email, '@', 2) FROM input i WHERE i.n = p.n AND i.verified
+      UNION ALL
+      SELECT split_part(a.email_address, '@', 2) FROM email_addresses a WHERE a.user_id = p.id AND a.verified)
+) AS may_enroll
+FROM people p
+ORDER BY p.n`);
+  return rowsOf<{ may_enroll: boolean }>(result).map((r) => r.may_enroll);
 }
