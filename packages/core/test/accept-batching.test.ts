@@ -126,10 +126,13 @@ describe.each(testDatabases())('accepts grouped in one statement on $name', (kin
     await known(frank, grace);
     const f = await invite(org.id, frank.emailAddresses[0]!.emailAddress);
     const g = await invite(org.id, grace.emailAddresses[0]!.emailAddress);
-    const forged = `${f.token.slice(0, -4)}AAAA`;
+    // Failures about an invitation that stays pending (about one accepted in the same batch, they may
+    // answer invitation_not_pending instead: as if they came after, when it has no hash left).
+    const h = await invite(org.id, frank.emailAddresses[0]!.emailAddress.replace('frank', 'frank-h'));
+    const forged = `${h.token.slice(0, -4)}AAAA`;
     const results = await Promise.allSettled([
       ik.services.acceptance.acceptToken(forged, frank),
-      ik.services.acceptance.acceptToken(g.token, frank),
+      ik.services.acceptance.acceptToken(h.token, grace),
       ik.services.acceptance.acceptToken(g.token, grace),
       ik.services.acceptance.acceptToken(f.token, frank),
     ]);

@@ -5,13 +5,14 @@ import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows
 /**
  * Accepts organization invitations, several in one round trip under load (storage/batcher.ts), all or
  * nothing (one statement is one transaction). Each item is judged on its own: the conditional update
- * (pending, unexpired, still this token, current or one a reminder replaced, and, unless former admins'
- * invitations are kept, an inviter who is still an admin), the membership with the invitation's role and
+ * (pending, unexpired, sent to one of the person's addresses, still this token, current or one a reminder
+ * replaced, and, unless former admins' invitations are kept, an inviter who is still an admin), the membership with the invitation's role and
  * both metadata, the `accepted` event with its snapshot, and the event's outbox rows; then the accepted
  * invitation with its inviter's and organization's public data, with `n`, the item's 1-based position.
  *
- * An item with no row back accepted nothing (the caller reads why). Two items naming one invitation: only
- * the first can accept it (the others find it no longer pending, as if they had come after). Exactly once
+ * An item with no row back accepted nothing (the caller reads why). Several items naming one invitation:
+ * the row is updated once, by one of those that pass every check (RETURNING says which); the others find
+ * it accepted when they read why, as if they had come after. Exactly once
  * under races, as the single update is: a concurrent accept of the same invitation waits for the row
  * lock, then finds it accepted. A member already there fails the whole statement with a unique violation
  * on organization_memberships_user_uidx, a user missing from the directory with a foreign-key violation;
@@ -25,27 +26,29 @@ export const acceptOrganizationInvitations: Statement = {
   name: 'invitekit_accept_organization_invitations_v1',
   text: `
 WITH items AS (
-  SELECT DISTINCT ON (r.organization_id, r.id) j.n, r.*
+  SELECT j.n, r.*
   FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(item, n)
   CROSS JOIN LATERAL jsonb_to_record(j.item) AS r(organization_id text, id text, now bigint, token_hash text,
-    user_id text, membership_id text, events jsonb)
-  ORDER BY r.organization_id, r.id, j.n
+    nonce text, emails jsonb, user_id text, membership_id text, events jsonb)
 ), inv AS (
   UPDATE organization_invitations AS oi
   SET status = 'accepted', token_hash = NULL, updated_at = i.now
   FROM items i
-  WHERE oi.organization_id = i.organization_id AND oi.id = i.id
+  WHERE oi.id = i.id AND oi.organization_id = coalesce(i.organization_id, oi.organization_id)
     AND oi.status = 'pending' AND oi.expires_at > i.now
-    AND (i.token_hash IS NULL OR oi.token_hash = decode(i.token_hash, 'hex')
-      OR decode(i.token_hash, 'hex') = ANY(oi.reminder_token_hashes))
+    AND (i.emails IS NULL OR oi.email_address IN (SELECT jsonb_array_elements_text(i.emails)))
+    AND (i.token_hash IS NULL
+      OR sha256(decode(i.nonce, 'hex') || decode(i.token_hash, 'hex')) IN (
+        SELECT sha256(decode(i.nonce, 'hex') || h)
+        FROM unnest(array_prepend(oi.token_hash, oi.reminder_token_hashes)) AS h))
     AND ($2::boolean OR oi.inviter_id IS NULL OR EXISTS (
       SELECT 1 FROM organization_memberships im
       WHERE im.organization_id = oi.organization_id AND im.user_id = oi.inviter_id
         AND im.role = ANY($3::text[])))
-  RETURNING oi.*
+  RETURNING oi.*, i.n AS item_n
 ), won AS (
   SELECT i.n, i.user_id, i.membership_id, i.now, i.events, inv
-  FROM inv JOIN items i ON i.organization_id = inv.organization_id AND i.id = inv.id
+  FROM inv JOIN items i ON i.n = inv.item_n
 ), mem AS (
   INSERT INTO organization_memberships (organization_id, id, user_id, role, public_metadata,
     private_metadata, created_at, updated_at)
@@ -56,7 +59,7 @@ WITH items AS (
 ), ev AS (
   INSERT INTO invitation_events (id, invitation_id, organization_id, type, data, snapshot, created_at)
   SELECT s.id, (w.inv).id, (w.inv).organization_id, s.type, s.data,
-    invitekit_organization_invitation_snapshot(to_jsonb(w.inv)), s.created_at
+    invitekit_organization_invitation_snapshot(to_jsonb(w.inv) - 'item_n'), s.created_at
   FROM won w, jsonb_to_recordset(w.events) AS s(id text, type text, data jsonb, created_at bigint)
   RETURNING id
 ), ob AS (${OUTBOX_INSERT.head}$4${OUTBOX_INSERT.tail}
@@ -76,12 +79,20 @@ ORDER BY w.n`,
 
 /** One item of acceptOrganizationInvitations, as its $1 holds it. */
 export interface AcceptOrganizationInvitationItem {
-  organization_id: string;
+  /** Null: whichever organization the invitation (ids are unique) belongs to. */
+  organization_id: string | null;
   id: string;
   /** Now, in ms: the expiry is judged against it, and it stamps every row written. */
   now: number;
-  /** The token hash it matched, as hex; null: accept by id. */
+  /**
+   * The SHA-256 of the token's secret, as hex; null: accept by id. It must equal the current token's hash
+   * or that of a link a reminder replaced. Both sides are hashed again with `nonce` (random hex, new for
+   * each call) before they are compared, so the comparison's timing says nothing about the stored hash.
+   */
   token_hash: string | null;
+  nonce: string | null;
+  /** The invitation must have been sent to one of these addresses; null: no check (done already). */
+  emails: string[] | null;
   user_id: string;
   membership_id: string;
   /** The `accepted` event (services/effects.ts effectRows). */
