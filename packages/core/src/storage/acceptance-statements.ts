@@ -6,15 +6,15 @@ import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows
  * Accepts organization invitations, several in one round trip under load (storage/batcher.ts), all or
  * nothing (one statement is one transaction). Each item is judged on its own: the conditional update
  * (pending, unexpired, sent to one of the person's addresses, still this token, current or one a reminder
- * replaced, and, unless former admins' invitations are kept, an inviter who is still an admin), the membership with the invitation's role and
- * both metadata, the `accepted` event with its snapshot, and the event's outbox rows; then the accepted
- * invitation with its inviter's and organization's public data, with `n`, the item's 1-based position.
+ * replaced, and, unless former admins' invitations are kept, an inviter who is still an admin), the
+ * membership with the invitation's role and both metadata, the `accepted` event with its snapshot, and the
+ * event's outbox rows; then the accepted invitation with its inviter's and organization's public data,
+ * with `n`, the item's 1-based position.
  *
  * An item with no row back accepted nothing (the caller reads why). Several items naming one invitation:
  * the row is updated once, by one of those that pass every check (RETURNING says which); the others find
- * it accepted when they read why, as if they had come after. Exactly once
- * under races, as the single update is: a concurrent accept of the same invitation waits for the row
- * lock, then finds it accepted. A member already there fails the whole statement with a unique violation
+ * it accepted when they read why, as if they had come after. Exactly once under races, as the single
+ * update is: a concurrent accept of the same invitation waits for the row lock, then finds it accepted. A member already there fails the whole statement with a unique violation
  * on organization_memberships_user_uidx, a user missing from the directory with a foreign-key violation;
  * either way nothing is written, and the Batcher runs each item alone so only the one at fault fails.
  *
