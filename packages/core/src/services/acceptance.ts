@@ -108,10 +108,11 @@ function fromAcceptedRow(
 }
 
 /**
- * Accept executions: two in flight, so a batch fills while another runs, each of up to 64 accepts. Measured
- * with bench/accept.mjs (bench/README.md, "Accept").
+ * Accept executions: one at a time, up to 64 accepts each, the rest waiting to go together, as creates do
+ * (one in flight measured best there, bench/README.md); so a process's accept batches never wait on each
+ * other's row locks either. Measured with bench/accept.mjs (bench/README.md, "Accept").
  */
-const ACCEPT_BATCHING = { maxInFlight: 2, maxBatch: 64 };
+const ACCEPT_BATCHING = { maxInFlight: 1, maxBatch: 64 };
 /** Token lookups are indexed reads: a few in flight. */
 const LOOKUP_BATCHING = { maxInFlight: 4, maxBatch: 64 };
 

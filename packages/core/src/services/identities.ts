@@ -51,12 +51,12 @@ export class IdentitiesService {
   private readonly seen = new Map<string, number>();
   /** Directory writes in progress, by seenKey: a person's concurrent requests wait for the same one. */
   private readonly writing = new Map<string, Promise<boolean>>();
-  /** First-seen people written together under load (storage/batcher.ts). */
+  /** First-seen people written together under load (storage/batcher.ts), one write at a time, as accepts. */
   private readonly writes: Batcher<AuthenticatedUser, boolean>;
 
   constructor(private readonly ctx: ServiceContext) {
     this.writes = new Batcher((people) => syncPeople(people, ctx.db, ctx.now(), true), {
-      maxInFlight: 2,
+      maxInFlight: 1,
       maxBatch: 64,
     });
   }
