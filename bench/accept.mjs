@@ -12,11 +12,16 @@
 // 4. Reference, same run: N Backend API creates (POST /v1/organizations/{org}/invitations, new address
 //    each), so the accept figures can be read against a workload measured on the same machine state.
 // 5. Drives N accepts with autocannon (C connections), one prepared (token, JWT) pair per request, and
-//    reports accepts/s, p50, p99; then checks every answer was 200 and the organization has N + 1 members.
+//    reports accepts/s, p50, p99; then checks every answer was 200, the organization has N + 1 members,
+//    and, in the database, N invitations accepted, N `accepted` events, none pending.
+// 6. Prints PASS/FAIL for exactly once and for the targets of issue 15: accept/create >= 0.5 in the same
+//    run, accept p99 < 25 ms. Exit code 1: not exactly once; 2: exactly once, a target missed.
 //
 // Environment: BENCH_ACCEPTS (N, default 4000), BENCH_CONNECTIONS (C, default 32), BENCH_PG_URL (default
 // postgres://postgres@127.0.0.1:5432/postgres, the server for the bench database), BENCH_PORT (default
 // 4710), BENCH_POOL (server pool size, default 32). Results also go to bench/results/accept-latest.json.
+// BENCH_DB (database name, default invitekit_bench_accept), BENCH_CPU_PROF (a directory: the server writes a V8
+// CPU profile there).
 
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -33,12 +38,37 @@ const N = Number(process.env.BENCH_ACCEPTS ?? 4000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PORT = Number(process.env.BENCH_PORT ?? 4710);
-const DB = 'invitekit_bench_accept';
+const DB = process.env.BENCH_DB ?? 'invitekit_bench_accept';
 const KEY = `sk_bench_${randomBytes(12).toString('hex')}`;
 const JWT_SECRET = randomBytes(32).toString('base64url');
 const BASE = `http://127.0.0.1:${PORT}`;
 
 const log = (...args) => console.error('==>', ...args);
+
+// Targets of issue 15: accept at least half as fast as create, measured in the same run; p99 under 25 ms.
+const TARGET_RATIO = 0.5;
+const TARGET_P99_MS = 25;
+
+/** What the accepts wrote, counted in the database itself. */
+async function countWritten(databaseUrl, orgId) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT
+         (SELECT count(*)::int FROM organization_invitations WHERE organization_id = $1 AND status = 'accepted')
+           AS accepted_invitations,
+         (SELECT count(*)::int FROM organization_invitations WHERE organization_id = $1 AND status = 'pending')
+           AS pending_left,
+         (SELECT count(*)::int FROM invitation_events WHERE organization_id = $1 AND type = 'accepted')
+           AS accepted_events`,
+      [orgId],
+    );
+    return rows[0];
+  } finally {
+    await client.end();
+  }
+}
 
 async function recreateDatabase() {
   const admin = new pg.Client({ connectionString: PG_URL });
@@ -55,7 +85,11 @@ async function recreateDatabase() {
 }
 
 async function startServer(databaseUrl) {
-  const server = spawn(process.execPath, [...serverNodeFlags(), 'dist/main.js'], {
+  // BENCH_CPU_PROF=<dir>: the server writes a V8 CPU profile there on exit (bench/lib/cpuprof-top.mjs reads it).
+  const prof = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const server = spawn(process.execPath, [...serverNodeFlags(), ...prof, 'dist/main.js'], {
     cwd: SERVER_DIR,
     env: {
       ...process.env,
@@ -199,6 +233,7 @@ try {
   const serverPeakRssMb = rss.stop()[0].peak_mb;
   const accept = figures(result);
   const members = await api('GET', `/v1/organizations/${orgId}/memberships?limit=1`);
+  const written = await countWritten(databaseUrl, orgId);
   const summary = {
     accepts: N,
     connections: CONNECTIONS,
@@ -213,6 +248,8 @@ try {
     errors: accept.errors,
     members_after: members.total_count,
     members_expected: N + 1,
+    // Straight from the database: each accepted once, one `accepted` event each, no pending left.
+    ...written,
     reference_create: create,
     accept_vs_create: Number((accept.per_second / create.per_second).toFixed(3)),
     server_peak_rss_mb: serverPeakRssMb,
@@ -225,10 +262,25 @@ try {
     summary.status_2xx === N &&
     summary.non_2xx === 0 &&
     summary.members_after === N + 1 &&
+    written.accepted_invitations === N &&
+    written.accepted_events === N &&
+    written.pending_left === 0 &&
     create.status_2xx === N;
+  const ratioOk = summary.accept_vs_create >= TARGET_RATIO;
+  const p99Ok = summary.p99_ms < TARGET_P99_MS;
+  console.log(
+    [
+      `exactly once: ${ok ? 'PASS' : 'FAIL'} (${summary.status_2xx} of ${N} answered 2xx, ${summary.members_after} members of ${N + 1}, ${written.accepted_invitations} accepted, ${written.accepted_events} accepted events)`,
+      `accept / create: ${summary.accepts_per_second} / ${create.per_second} req/s = ${summary.accept_vs_create} (target >= ${TARGET_RATIO}): ${ratioOk ? 'PASS' : 'FAIL'}`,
+      `accept p99: ${summary.p99_ms} ms (target < ${TARGET_P99_MS} ms): ${p99Ok ? 'PASS' : 'FAIL'}`,
+      `load average: ${summary.load_average.join(', ')} (2 cores: figures above ~3 are not a quiet machine's)`,
+    ].join('\n'),
+  );
   if (!ok) {
     console.error('bench: not every accept succeeded exactly once (see non_2xx / members_after)');
     process.exitCode = 1;
+  } else if (!ratioOk || !p99Ok) {
+    process.exitCode = 2;
   }
 } finally {
   server.kill('SIGTERM');

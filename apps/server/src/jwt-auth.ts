@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import type { Authenticate, AuthenticatedUser } from '@invitekit/core';
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { jwtChecksFromEnv } from './jwt-env.js';
@@ -108,8 +109,16 @@ export function jwtVerifier(options: JwtAuthOptions): (token: string) => Promise
     throw new Error('jwtAuthenticate: give exactly one of secret (HS256) or jwksUrl');
   }
   const claims = { ...defaultClaims, ...options.claims };
-  const key: Uint8Array | JWTVerifyGetKey = options.secret
-    ? new TextEncoder().encode(options.secret)
+  // The HS256 secret is imported once: given raw bytes, jose imports them again on every verification
+  // (twice the cost of the verification itself).
+  const key: Promise<webcrypto.CryptoKey> | JWTVerifyGetKey = options.secret
+    ? webcrypto.subtle.importKey(
+        'raw',
+        new TextEncoder().encode(options.secret),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      )
     : createRemoteJWKSet(new URL(options.jwksUrl!));
   const verifyOptions = {
     issuer: options.issuer,
@@ -123,8 +132,8 @@ export function jwtVerifier(options: JwtAuthOptions): (token: string) => Promise
   return async (token) => {
     try {
       const { payload } =
-        key instanceof Uint8Array
-          ? await jwtVerify(token, key, verifyOptions)
+        key instanceof Promise
+          ? await jwtVerify(token, await key, verifyOptions)
           : await jwtVerify(token, key, verifyOptions);
       return userFromClaims(payload, claims);
     } catch (err) {

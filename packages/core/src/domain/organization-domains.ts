@@ -13,6 +13,9 @@ export const enrollmentModes = [
 ] as const;
 export type EnrollmentMode = (typeof enrollmentModes)[number];
 
+/** The modes that enroll a person seen with a verified address at the domain, without an admin. */
+export const automaticEnrollmentModes: EnrollmentMode[] = ['automatic_invitation', 'automatic_suggestion'];
+
 /** Clerk's limit, and Invitekit's: an organization holds at most this many domains. */
 export const MAX_DOMAINS_PER_ORGANIZATION = 10;
 

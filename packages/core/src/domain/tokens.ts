@@ -11,11 +11,12 @@ export interface IssuedToken {
 }
 
 const SECRET_BYTES = 32;
-const hashSecret = (secret: string) => createHash('sha256').update(secret).digest();
+/** What is stored of a secret: its SHA-256. */
+export const secretHash = (secret: string) => createHash('sha256').update(secret).digest();
 
 export function issueToken(invitationId: string): IssuedToken {
   const secret = randomBytes(SECRET_BYTES).toString('base64url');
-  return { token: `${invitationId}.${secret}`, hash: hashSecret(secret) };
+  return { token: `${invitationId}.${secret}`, hash: secretHash(secret) };
 }
 
 /** Splits a token into its invitation id and secret; null when it cannot be one of ours. */
@@ -27,7 +28,7 @@ export function parseToken(token: string): { invitationId: string; secret: strin
 
 /** Whether `secret` hashes to `hash`, in constant time. A missing hash (a revoked link) never matches. */
 export function secretMatches(secret: string, hash: Buffer | null): boolean {
-  const presented = hashSecret(secret);
+  const presented = secretHash(secret);
   return hash !== null && hash.length === presented.length && timingSafeEqual(hash, presented);
 }
 
@@ -37,7 +38,7 @@ export function secretMatches(secret: string, hash: Buffer | null): boolean {
  * neither which link matched nor whether any did.
  */
 export function matchingHash(secret: string, hashes: readonly (Buffer | null)[]): Buffer | null {
-  const presented = hashSecret(secret);
+  const presented = secretHash(secret);
   let found: Buffer | null = null;
   for (const hash of hashes) {
     const same = hash !== null && hash.length === presented.length && timingSafeEqual(hash, presented);

@@ -2,7 +2,10 @@ import { sql } from 'drizzle-orm';
 import { normalizeEmail } from '../domain/email.js';
 import { newId } from '../domain/ids.js';
 import type { AuthenticatedUser } from '../domain/models.js';
+import { automaticEnrollmentModes } from '../domain/organization-domains.js';
+import { Batcher } from '../storage/batcher.js';
 import type { Database } from '../storage/database.js';
+import { rowsOf } from '../storage/sql-rows.js';
 import type { ServiceContext } from './context.js';
 import { repointPrimaries } from './email-owners.js';
 
@@ -46,24 +49,39 @@ const seenKey = (user: AuthenticatedUser) =>
  */
 export class IdentitiesService {
   private readonly seen = new Map<string, number>();
+  /** Directory writes in progress, by seenKey: a person's concurrent requests wait for the same one. */
+  private readonly writing = new Map<string, Promise<boolean>>();
+  /** First-seen people written together under load (storage/batcher.ts), one write at a time, as accepts. */
+  private readonly writes: Batcher<AuthenticatedUser, boolean>;
 
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(private readonly ctx: ServiceContext) {
+    this.writes = new Batcher((people) => syncPeople(people, ctx.db, ctx.now(), true), {
+      maxInFlight: 1,
+      maxBatch: 64,
+    });
+  }
 
   /**
    * Adds the person to the directory unless this process did so recently. The write does not wait for
    * the WAL flush (`synchronous_commit = off`): it is idempotent and redone whenever it matters (an accept
    * syncs again in its own transaction unless this process just did), so a crash can only lose a row
-   * that the next request writes again. True when it wrote.
+   * that the next request writes again. Under load, the people of concurrent requests are written by one
+   * statement (storage/batcher.ts), and a person's concurrent requests share one write. True when it wrote
+   * and a verified domain that enrolls automatically matches a verified address of the person's (then
+   * organizationDomains.enrollUser may have work; otherwise it has none, and is spared a round trip).
    */
   async remember(user: AuthenticatedUser): Promise<boolean> {
     if (this.isKnown(user)) return false;
-    await this.ctx.db.transaction(async (tx) => {
-      await tx.execute(sql`SET LOCAL synchronous_commit = off`);
-      await this.sync(user, tx);
-    });
+    const key = seenKey(user);
+    let write = this.writing.get(key);
+    if (!write) {
+      write = this.writes.run(user).finally(() => this.writing.delete(key));
+      this.writing.set(key, write);
+    }
+    const mayEnroll = await write;
     if (this.seen.size >= SEEN_MAX) this.seen.delete(this.seen.keys().next().value!);
-    this.seen.set(seenKey(user), this.ctx.now());
-    return true;
+    this.seen.set(key, this.ctx.now());
+    return mayEnroll;
   }
 
   /** Whether this process wrote the person, as they are now, to the directory recently. */
@@ -84,39 +102,87 @@ export class IdentitiesService {
    * (email-owners.ts).
    */
   async sync(user: AuthenticatedUser, db: Database = this.ctx.db): Promise<void> {
-    const now = this.ctx.now();
-    const emails = identityEmails(user).map((e, ord) => ({
+    await syncPeople([user], db, this.ctx.now(), false);
+  }
+}
+
+/**
+ * `sync` for several people in one statement, each as if alone; `relaxed`: the statement commits without
+ * waiting for the WAL flush (it must then run on its own, not inside a transaction). Two people naming
+ * one address fail it as a whole ("cannot affect row a second time"), and the Batcher then writes each
+ * alone, in turn. For each person, whether a verified domain that enrolls automatically matches one of
+ * their verified addresses, given or already known (a superset of what enrollment will find).
+ */
+async function syncPeople(
+  people: AuthenticatedUser[],
+  db: Database,
+  now: number,
+  relaxed: boolean,
+): Promise<boolean[]> {
+  const input = people.flatMap((user, n) =>
+    identityEmails(user).map((e, ord) => ({
+      n,
+      user_id: user.id,
       id: newId('emailAddress', now),
       email: e.emailAddress,
       verified: e.verified,
       ord,
-    }));
-    await db.execute(sql`
-WITH input AS (
-  SELECT * FROM jsonb_to_recordset(${JSON.stringify(emails)}::jsonb)
-    AS e(id text, email text, verified boolean, ord int)
+    })),
+  );
+  const rows = people.map((user, n) => ({
+    n,
+    id: user.id,
+    first_name: user.firstName ?? null,
+    last_name: user.lastName ?? null,
+  }));
+  const result = await db.execute(sql`
+WITH settings AS (
+  SELECT CASE WHEN ${relaxed}::boolean THEN set_config('synchronous_commit', 'off', true) END
+), people AS (
+  SELECT p.* FROM settings, jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+    AS p(n int, id text, first_name text, last_name text)
+), input AS (
+  SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
+    AS e(n int, user_id text, id text, email text, verified boolean, ord int)
 ), taken AS (
   SELECT a.id FROM email_addresses a JOIN input i ON i.email = a.email_address
-  WHERE i.verified AND NOT a.verified AND a.user_id <> ${user.id}
+  WHERE i.verified AND NOT a.verified AND a.user_id <> i.user_id
 ), repointed AS (${repointPrimaries(sql`SELECT id FROM taken`)}
 ), u AS (
   INSERT INTO users (id, first_name, last_name, primary_email_address_id, created_at, updated_at)
-  VALUES (${user.id}, ${user.firstName ?? null}, ${user.lastName ?? null},
+  SELECT p.id, p.first_name, p.last_name,
     (SELECT i.id FROM input i
-     WHERE NOT EXISTS (SELECT 1 FROM email_addresses a
+     WHERE i.n = p.n AND NOT EXISTS (SELECT 1 FROM email_addresses a
                        WHERE a.email_address = i.email AND a.id NOT IN (SELECT id FROM taken))
      ORDER BY i.ord LIMIT 1),
-    ${now}, ${now})
+    ${now}::bigint, ${now}::bigint
+  FROM people p
+  ORDER BY p.n
   ON CONFLICT (id) DO NOTHING
   RETURNING id
-)
+), written AS (
 INSERT INTO email_addresses AS a (id, user_id, email_address, verified, created_at, updated_at)
-SELECT i.id, ${user.id}, i.email, i.verified, ${now}, ${now} FROM input i
+SELECT i.id, i.user_id, i.email, i.verified, ${now}::bigint, ${now}::bigint FROM input i
+ORDER BY i.n, i.ord
 ON CONFLICT (email_address) DO UPDATE SET
   id = CASE WHEN a.user_id = excluded.user_id THEN a.id ELSE excluded.id END,
   created_at = CASE WHEN a.user_id = excluded.user_id THEN a.created_at ELSE excluded.created_at END,
   user_id = excluded.user_id, verified = excluded.verified, updated_at = excluded.updated_at
   WHERE (a.user_id = excluded.user_id AND a.verified <> excluded.verified)
-     OR (excluded.verified AND NOT a.verified)`);
-  }
+     OR (excluded.verified AND NOT a.verified)
+)
+SELECT EXISTS (
+  SELECT 1 FROM organization_domains od
+  WHERE od.verified AND od.enrollment_mode IN (${sql.join(
+    automaticEnrollmentModes.map((m) => sql`${m}`),
+    sql`, `,
+  )})
+    AND od.name IN (
+      SELECT split_part(i.email, '@', 2) FROM input i WHERE i.n = p.n AND i.verified
+      UNION ALL
+      SELECT split_part(a.email_address, '@', 2) FROM email_addresses a WHERE a.user_id = p.id AND a.verified)
+) AS may_enroll
+FROM people p
+ORDER BY p.n`);
+  return rowsOf<{ may_enroll: boolean }>(result).map((r) => r.may_enroll);
 }

@@ -4,6 +4,7 @@ import { InvitekitError, invalidParam, notFound } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { AuthenticatedUser } from '../domain/models.js';
 import {
+  automaticEnrollmentModes,
   type DomainVerificationStrategy,
   domainAlreadyExists,
   domainQuotaExceeded,
@@ -65,8 +66,6 @@ export interface ListAllOrganizationDomainsInput extends ListOrganizationDomains
   names?: string[];
   orderBy?: { field: 'name' | 'created_at'; direction: 'asc' | 'desc' };
 }
-
-const AUTOMATIC: EnrollmentMode[] = ['automatic_invitation', 'automatic_suggestion'];
 
 /** The filters both lists share: verification and enrollment modes (`-mode` excludes). */
 function filters(input: ListOrganizationDomainsInput): SQL | undefined {
@@ -306,7 +305,7 @@ export class OrganizationDomainsService {
         and(
           eq(od.name, sql`split_part(${emailAddresses.emailAddress}, '@', 2)`),
           eq(od.verified, true),
-          inArray(od.enrollmentMode, AUTOMATIC),
+          inArray(od.enrollmentMode, automaticEnrollmentModes),
         ),
       )
       .where(
