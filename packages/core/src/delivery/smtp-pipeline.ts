@@ -91,7 +91,10 @@ export class SmtpPipeline {
   }
 
   private release(c: Connection): void {
-    if (this.closed) return c.quit();
+    if (this.closed) {
+      c.quit();
+      return;
+    }
     this.idle.push(c);
     this.next();
   }
