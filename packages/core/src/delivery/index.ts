@@ -181,7 +181,8 @@ export function createBackground(
         deps.listen?.(
           OUTBOX_CHANNEL,
           (from) => {
-            if (from !== announcer?.id) dispatcher.soon();
+            // At once: the announcing process already gathered its writes (OutboxAnnouncer).
+            if (from !== announcer?.id) dispatcher.wake();
           },
           (err) => {
             if (!deps.outage(err))
