@@ -73,6 +73,9 @@ export function smtpMailer(
   const senders = new Map<string, Promise<Sender>>();
   const timeout = options.timeoutMs ?? 30_000;
   const maxConnections = options.maxConnections ?? DEFAULT_SMTP_CONNECTIONS;
+  // Loaded now rather than by the first send, which every message claimed with it would wait for: every
+  // message's From header is formatted by nodemailer once (senderOf).
+  const loading = import('nodemailer/lib/mail-composer/index.js').catch(() => {});
   const relay = plainRelay(url);
   const pipeline = relay && new SmtpPipeline(relay.host, relay.port, maxConnections, timeout);
   const open = async (): Promise<Transport> => {
@@ -93,7 +96,7 @@ export function smtpMailer(
       const { link: _link, ...mail } = message;
       let sender = senders.get(mail.from);
       if (!sender) {
-        sender = senderOf(mail.from);
+        sender = loading.then(() => senderOf(mail.from));
         senders.set(mail.from, sender);
       }
       // A `from` nodemailer cannot parse is left to nodemailer, to fail as it did before.
