@@ -21,6 +21,10 @@ const SEVEN_BIT = /^[\x20-\x7e\t\r\n]*$/;
 const MAX_LINE = 998;
 const PRINTABLE = /^[\x20-\x7e]*$/;
 
+/** Message-IDs (and MIME boundaries): a random prefix per process and a counter, no random bytes per message. */
+const ID_PREFIX = `${randomBytes(12).toString('hex')}.`;
+let idCount = 0;
+
 const crlf = (s: string) => s.replace(/\r?\n|\r/g, '\r\n');
 
 /** Whether a line is longer than SMTP allows (a linear scan: a regular expression for it backtracks). */
@@ -58,7 +62,7 @@ export function buildRawMessage(message: EmailMessage, sender: Sender, now: numb
     subject.length > 900
   )
     return null;
-  const id = randomBytes(12).toString('hex');
+  const id = `${ID_PREFIX}${(++idCount).toString(36)}`;
   const domain = sender.address.slice(sender.address.lastIndexOf('@') + 1) || 'localhost';
   const parts: string[] = [];
   for (const [type, body] of [
