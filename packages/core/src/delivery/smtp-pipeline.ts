@@ -125,9 +125,17 @@ interface Reply {
 const connectionError = (message: string, code = 'ECONNECTION') =>
   Object.assign(new Error(message), { code, command: 'CONN' });
 
+/** nodemailer's error codes by command: the envelope's, the message's, the session's. */
+const codeOf = (command: string) =>
+  command === 'MAIL FROM' || command === 'RCPT TO'
+    ? 'EENVELOPE'
+    : command === 'DATA'
+      ? 'EMESSAGE'
+      : 'EPROTOCOL';
+
 const refusal = (command: string, reply: Reply) =>
   Object.assign(new Error(`${command} refused: ${reply.code} ${reply.text}`), {
-    code: 'EENVELOPE',
+    code: codeOf(command),
     command,
     responseCode: reply.code,
     response: `${reply.code} ${reply.text}`,
