@@ -9,18 +9,26 @@
 //   3. starts P dispatcher processes (`createInvitekit({ smtpUrl }).start()`, default settings) at once;
 //   4. waits until every email has arrived, then reports emails/s (N / time from start to the last
 //      receipt), the delay from each invitation's created_at to its receipt (p50/p99/max), and checks
-//      exactly once: N messages received, N distinct recipients, N `delivered` rows, N `emailed` events.
+//      exactly once: N messages received, N distinct recipients, N `delivered` rows, N `emailed` events;
+//   5. reports the CPU each part spent per email (from /proc: the dispatcher processes, this process with
+//      the SMTP server, the bench database's PostgreSQL backends, and everything else on the machine), and
+//      the rate the delivery's own CPU would allow on 2 otherwise idle cores: on a shared machine, other
+//      work takes cores from the run and emails/s falls with it, while CPU per email moves much less.
+// Prints PASS/FAIL against issue 15's targets (2 processes ≥ 3,000 emails/s and faster than 1, live p99
+// < 200 ms) and exits non-zero when an email was lost or duplicated.
 // Backlog delays grow with N by construction (the last email waits for the N-1 before it), so the
 // `live` phase also measures the delay while the dispatchers run: BENCH_DELIVERY_LIVE (default 1,000)
-// more invitations created while they run, 10 per bulk call, 4 calls in flight.
+// more invitations created while they run, 10 per bulk call, 4 calls in flight, by this process, which runs
+// no dispatcher: their NOTIFY wakes the dispatchers.
 //
 // Environment: BENCH_PG_URL (admin connection, default postgres://$PGUSER@127.0.0.1:5432/postgres, PGUSER
 // defaulting to root as in run.sh), BENCH_DELIVERY_N, BENCH_DELIVERY_LIVE, BENCH_DELIVERY_PROCESSES
-// (default "1,2"), BENCH_DELIVERY_CONCURRENCY (the dispatcher's `delivery.concurrency`, default 32).
+// (default "1,2"), BENCH_DELIVERY_CONCURRENCY (the dispatcher's `delivery.concurrency`, default 128).
 // Prints one `BENCH_DELIVERY {json}` line per run.
 
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
@@ -57,24 +65,126 @@ async function main() {
   const N = Number(process.env.BENCH_DELIVERY_N ?? 5000);
   const LIVE = Number(process.env.BENCH_DELIVERY_LIVE ?? 1000);
   const counts = (process.env.BENCH_DELIVERY_PROCESSES ?? '1,2').split(',').map(Number);
+  const loadAtStart = loadavg();
   const results = [];
   for (const processes of counts) results.push(await run(adminUrl, N, LIVE, processes));
   console.log(
-    '\nprocesses | phase   | emails | emails/s | p50 delay ms | p99 delay ms | max ms | exactly once',
+    '\nprocesses | phase   | emails | emails/s | p50 delay ms | p99 delay ms | max ms | exactly once | CPU ms/email: dispatchers, bench+SMTP, PostgreSQL, other | busy cores | emails/s its CPU allows on 2 idle cores',
   );
   for (const r of results) {
     for (const phase of ['backlog', 'live']) {
       const p = r[phase];
       if (!p) continue;
+      const c = p.cpu;
+      const own = c.dispatchers_ms + c.bench_smtp_ms + c.postgres_ms;
       console.log(
-        `${String(r.processes).padStart(9)} | ${phase.padEnd(7)} | ${String(p.emails).padStart(6)} | ${p.per_second.toFixed(0).padStart(8)} | ${p.p50_ms.toFixed(0).padStart(12)} | ${p.p99_ms.toFixed(0).padStart(12)} | ${p.max_ms.toFixed(0).padStart(6)} | ${r.exactly_once}`,
+        `${String(r.processes).padStart(9)} | ${phase.padEnd(7)} | ${String(p.emails).padStart(6)} | ${p.per_second.toFixed(0).padStart(8)} | ${p.p50_ms.toFixed(0).padStart(12)} | ${p.p99_ms.toFixed(0).padStart(12)} | ${p.max_ms.toFixed(0).padStart(6)} | ${String(r.exactly_once).padEnd(12)} | ${[c.dispatchers_ms, c.bench_smtp_ms, c.postgres_ms, c.other_ms].map((x) => x.toFixed(2)).join(', ')} | ${c.machine_busy_cores.toFixed(2)} | ${own > 0 ? (2000 / own).toFixed(0) : '-'}`,
       );
     }
   }
-  const load = (await import('node:os')).loadavg();
   console.log(
-    `load average at the end: ${load.map((l) => l.toFixed(2)).join(' ')} (2 cores; other work inflates it)`,
+    `load average at the start: ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}, at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (2 cores; other work inflates it)`,
   );
+
+  // Issue 15's targets. Exactly once is a correctness check: the script fails without it.
+  const verdict = (ok, text) => console.log(`${ok ? 'PASS' : 'FAIL'}  ${text}`);
+  const byCount = new Map(results.map((r) => [r.processes, r]));
+  const two = byCount.get(2);
+  const one = byCount.get(1);
+  verdict(
+    results.every((r) => r.exactly_once),
+    'every email exactly once (SMTP receipts, delivered rows, emailed events)',
+  );
+  if (two)
+    verdict(
+      two.backlog.per_second >= 3000,
+      `backlog with 2 processes ≥ 3,000 emails/s (${two.backlog.per_second.toFixed(0)})`,
+    );
+  if (one && two)
+    verdict(
+      two.backlog.per_second > one.backlog.per_second,
+      `2 processes faster than 1 (${one.backlog.per_second.toFixed(0)} → ${two.backlog.per_second.toFixed(0)} emails/s)`,
+    );
+  for (const r of results) {
+    if (r.live)
+      verdict(
+        r.live.p99_ms < 200,
+        `live delay p99 < 200 ms with ${r.processes} process(es) (${r.live.p99_ms} ms)`,
+      );
+  }
+  if (!results.every((r) => r.exactly_once)) process.exitCode = 1;
+}
+
+/** utime + stime of a process in ticks (USER_HZ = 100), 0 if it is gone. */
+function ticksOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return +rest[11] + +rest[12];
+  } catch {
+    return 0;
+  }
+}
+
+/** Busy and total ticks of the whole machine. */
+function machineTicks() {
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy, total: busy + idle + iowait };
+}
+
+/**
+ * CPU of each part at one moment: the dispatcher processes, this process (the SMTP server, and during the
+ * live phase the creates), the PostgreSQL backends of the bench database (found by their process title),
+ * and the machine. Linux only; elsewhere the CPU columns read 0.
+ */
+function cpuSnapshot(workerPids, dbName) {
+  const postgres = {};
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        // A backend's title names its database (the dispatchers' command lines do too: not those).
+        const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (title.startsWith('postgres:') && title.includes(dbName)) postgres[pid] = ticksOf(pid);
+      } catch {}
+    }
+    return {
+      at: Date.now(),
+      workers: workerPids.reduce((n, pid) => n + ticksOf(pid), 0),
+      self: ticksOf(process.pid),
+      postgres,
+      machine: machineTicks(),
+    };
+  } catch {
+    return { at: Date.now(), workers: 0, self: 0, postgres, machine: { busy: 0, total: 0 } };
+  }
+}
+
+/** CPU ms per email of each part between two snapshots, and the machine's busy cores meanwhile. */
+function cpuPerEmail(a, b, emails) {
+  const ms = (ticks) => (ticks * 10) / emails;
+  let pgTicks = 0;
+  for (const [pid, t] of Object.entries(b.postgres)) pgTicks += t - (a.postgres[pid] ?? 0);
+  const machineBusy = b.machine.busy - a.machine.busy;
+  const accounted = b.workers - a.workers + (b.self - a.self) + pgTicks;
+  return {
+    dispatchers_ms: ms(b.workers - a.workers),
+    bench_smtp_ms: ms(b.self - a.self),
+    postgres_ms: ms(pgTicks),
+    other_ms: ms(Math.max(0, machineBusy - accounted)),
+    machine_busy_cores:
+      b.machine.total > a.machine.total
+        ? (machineBusy / (b.machine.total - a.machine.total)) * cpus().length
+        : 0,
+  };
 }
 
 function quantile(sorted, q) {
@@ -178,7 +288,7 @@ async function run(adminUrl, N, LIVE, processes) {
       onReceipt = () => received >= count && resolve();
     });
 
-  const stats = (prefix, startedAt) => {
+  const stats = (prefix, startedAt, cpuFrom) => {
     const delays = [];
     let last = 0;
     for (const [address, times] of receipts) {
@@ -194,22 +304,26 @@ async function run(adminUrl, N, LIVE, processes) {
       p50_ms: quantile(delays, 0.5),
       p99_ms: quantile(delays, 0.99),
       max_ms: delays[delays.length - 1],
+      cpu: cpuPerEmail(cpuFrom, cpuSnapshot(workerPids, dbName), delays.length),
     };
   };
 
   const rss = watchRss(workers.map((w) => w.pid)); // peak RSS of each dispatcher, backlog and live
+  const workerPids = workers.map((w) => w.pid);
+  const backlogCpu = cpuSnapshot(workerPids, dbName);
   const startedAt = Date.now();
   for (const w of workers) w.stdin.write('start\n');
   await waitFor(N);
-  const backlog = stats('backlog', startedAt);
+  const backlog = stats('backlog', startedAt, backlogCpu);
   console.error(`[${processes}p] backlog of ${N} delivered in ${backlog.seconds.toFixed(1)} s`);
 
   let live = null;
   if (LIVE > 0) {
+    const liveCpu = cpuSnapshot(workerPids, dbName);
     const liveStart = Date.now();
     await create('live', LIVE, 4);
     await waitFor(N + LIVE);
-    live = stats('live', liveStart);
+    live = stats('live', liveStart, liveCpu);
   }
 
   // Exactly once: at the SMTP server and in the database (outcomes are recorded just after receipt).

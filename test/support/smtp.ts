@@ -24,7 +24,14 @@ export type GreetingPolicy = (connection: number) => { code: number; message: st
  * `port` listens on a given port, e.g. to come back where a closed server was.
  */
 export async function startSmtpServer(
-  options: { policy?: RcptPolicy; parse?: boolean; greeting?: GreetingPolicy; port?: number } = {},
+  options: {
+    policy?: RcptPolicy;
+    parse?: boolean;
+    greeting?: GreetingPolicy;
+    port?: number;
+    /** Offer no PIPELINING in the EHLO answer (Invitekit's lean client then leaves sending to nodemailer). */
+    hidePipelining?: boolean;
+  } = {},
 ) {
   const received: ReceivedMail[] = [];
   const attempts = new Map<string, number>();
@@ -40,6 +47,7 @@ export async function startSmtpServer(
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     size: 1024 * 1024,
+    hidePIPELINING: options.hidePipelining ?? false,
     onRcptTo(address, _session, callback) {
       const n = (attempts.get(address.address) ?? 0) + 1;
       attempts.set(address.address, n);

@@ -147,6 +147,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
   const background = createBackground(config, {
     db: database.db,
     run: database.run,
+    listen: database.listen,
     lifecycle,
     roles,
     now,

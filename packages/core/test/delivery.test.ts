@@ -595,6 +595,47 @@ describe.each(testDatabases())('delivery on $name', (kind) => {
   );
 
   itOnPostgres(
+    'a write in a process that runs no dispatcher wakes another process at once (NOTIFY), also after its LISTEN connection was lost',
+    async () => {
+      const created = await kind.create();
+      cleanups.push(created.drop);
+      const inA = recordingMailer();
+      // A polls once a minute: within this test only a notification can wake it.
+      const a = await open({ mailer: inA.mailer, delivery: { pollIntervalMs: 60_000 } }, created.config);
+      const writer = await open({ mailer: recordingMailer().mailer }, created.config); // never started
+      const { orgId } = await seed(writer);
+      const listeners = () =>
+        rows(
+          writer,
+          sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'`,
+        );
+      a.start();
+      const [first] = await waitFor(
+        'A to listen',
+        async () => (await listeners()).length === 1 && listeners(),
+      );
+      await writer.services.organizationInvitations.create(orgId, {
+        emailAddress: 'woken@example.com',
+        role: 'org:member',
+      });
+      await waitFor('A to send the email', () => inA.sent.length === 1, { timeoutMs: 10_000 });
+
+      // The listening connection is lost: A connects again and listens on.
+      await rows(writer, sql`SELECT pg_terminate_backend(${first!.pid}::int)`);
+      await waitFor('A to listen again', async () => {
+        const now = await listeners();
+        return now.length === 1 && now[0]!.pid !== first!.pid;
+      });
+      await writer.services.organizationInvitations.create(orgId, {
+        emailAddress: 'woken-again@example.com',
+        role: 'org:member',
+      });
+      await waitFor('A to send the second email', () => inA.sent.length === 2, { timeoutMs: 10_000 });
+      expect(inA.sent).toEqual(['woken@example.com', 'woken-again@example.com']);
+    },
+  );
+
+  itOnPostgres(
     'two instances on one database deliver 200 emails exactly once in total',
     async () => {
       const smtp = await startSmtpServer({ parse: false });

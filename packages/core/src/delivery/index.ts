@@ -2,6 +2,7 @@ import { redactTokens, redactValue } from '../domain/redact.js';
 import type { Roles } from '../domain/roles.js';
 import type { Lifecycle } from '../services/lifecycle-config.js';
 import type { Database, OpenDatabase } from '../storage/database.js';
+import { type Listener, OUTBOX_CHANNEL } from '../storage/outbox-listen.js';
 import { Dispatcher } from './dispatcher.js';
 import { Messages } from './locale.js';
 import type { Catalogs } from './locale-catalogs.js';
@@ -15,6 +16,7 @@ import {
   resolveSweeper,
   type SweeperOptions,
 } from './options.js';
+import { OutboxAnnouncer } from './outbox-wake.js';
 import { ReminderSweeper } from './reminders.js';
 import { Sweeper } from './sweeper.js';
 import {
@@ -74,7 +76,10 @@ export interface Background {
   /** Null when reminders are off (`reminders` unset). */
   reminders: ReminderSweeper | null;
   start(): void;
-  /** Tells the dispatcher the outbox has new rows. Cheap; does nothing before start(). */
+  /**
+   * Tells the dispatchers the outbox has new rows: this process's (once started), and on PostgreSQL every
+   * other process's too (NOTIFY), started or not. Cheap: one wake-up and one NOTIFY per `wakeDelayMs`.
+   */
   wake(): void;
   stop(): Promise<void>;
 }
@@ -84,6 +89,8 @@ export function createBackground(
   deps: {
     db: Database;
     run: OpenDatabase['run'];
+    /** PostgreSQL's LISTEN, for wake-ups from other processes; absent on PGlite (one process). */
+    listen?: OpenDatabase['listen'];
     lifecycle: Lifecycle;
     roles: Roles;
     now: () => number;
@@ -154,6 +161,9 @@ export function createBackground(
   const reminders = schedule
     ? new ReminderSweeper({ ...deps, schedule, log, wake: () => dispatcher.soon() })
     : null;
+  // Only where another process can listen: PostgreSQL.
+  const announcer = deps.listen ? new OutboxAnnouncer(deps.run, options.wakeDelayMs) : null;
+  let listener: Listener | null = null;
   let started = false;
   return {
     mailer,
@@ -166,14 +176,30 @@ export function createBackground(
       if (started) return;
       started = true;
       dispatcher.start();
+      // Writes of other processes wake this dispatcher at once; the poll stays as the fallback.
+      listener =
+        deps.listen?.(
+          OUTBOX_CHANNEL,
+          (from) => {
+            // At once: the announcing process already gathered its writes (OutboxAnnouncer).
+            if (from !== announcer?.id) dispatcher.wake();
+          },
+          (err) => {
+            if (!deps.outage(err))
+              log('warn', 'delivery: listening for outbox writes failed; retrying', { err });
+          },
+        ) ?? null;
       sweeper.start();
       reminders?.start();
     },
-    wake: () => dispatcher.soon(),
+    wake: () => {
+      dispatcher.soon();
+      announcer?.soon();
+    },
     async stop() {
       // Reminders first: a batch they commit while stopping is still handed to the dispatcher.
       await reminders?.stop();
-      await Promise.all([dispatcher.stop(), sweeper.stop()]);
+      await Promise.all([dispatcher.stop(), sweeper.stop(), listener?.close(), announcer?.close()]);
       await ownSmtp?.close?.();
     },
   };

@@ -1,3 +1,6 @@
+import { buildRawMessage, type Sender, senderOf } from './mime.js';
+import { SmtpPipeline } from './smtp-pipeline.js';
+
 /** One email, rendered and ready to send. */
 export interface EmailMessage {
   from: string;
@@ -57,7 +60,9 @@ export function isPermanent(err: unknown): boolean {
 
 /**
  * SMTP through nodemailer, from a connection URL: `smtp://user:pass@host:587`, `smtps://…:465`.
- * Connections are pooled. nodemailer is loaded on first use.
+ * Connections are pooled and kept (not closed after nodemailer's default of 100 messages each). Messages
+ * are composed here (mime.ts) when they are plain, by nodemailer otherwise. nodemailer is loaded on first
+ * use.
  */
 export function smtpMailer(
   url: string,
@@ -65,14 +70,22 @@ export function smtpMailer(
 ): Mailer {
   type Transport = { sendMail(message: object): Promise<unknown>; close(): void };
   let transport: Promise<Transport> | undefined;
+  const senders = new Map<string, Promise<Sender>>();
   const timeout = options.timeoutMs ?? 30_000;
+  const maxConnections = options.maxConnections ?? DEFAULT_SMTP_CONNECTIONS;
+  // Loaded now rather than by the first send, which every message claimed with it would wait for: every
+  // message's From header is formatted by nodemailer once (senderOf).
+  const loading = import('nodemailer/lib/mail-composer/index.js').catch(() => {});
+  const relay = plainRelay(url);
+  const pipeline = relay && new SmtpPipeline(relay.host, relay.port, maxConnections, timeout);
   const open = async (): Promise<Transport> => {
     const nodemailer = await import('nodemailer');
     const createTransport = (nodemailer.default ?? nodemailer).createTransport;
     return createTransport({
       url,
       pool: true,
-      maxConnections: options.maxConnections ?? 10,
+      maxConnections,
+      maxMessages: Number.POSITIVE_INFINITY,
       connectionTimeout: timeout,
       greetingTimeout: timeout,
       socketTimeout: timeout,
@@ -80,15 +93,50 @@ export function smtpMailer(
   };
   return {
     async send(message) {
-      transport ??= open();
       const { link: _link, ...mail } = message;
-      await (await transport).sendMail(mail);
+      let sender = senders.get(mail.from);
+      if (!sender) {
+        sender = loading.then(() => senderOf(mail.from));
+        senders.set(mail.from, sender);
+      }
+      // A `from` nodemailer cannot parse is left to nodemailer, to fail as it did before.
+      const from = await sender.catch(() => null);
+      const raw = from && buildRawMessage(mail, from, Date.now());
+      if (raw && pipeline && !pipeline.unsupported) {
+        try {
+          return await pipeline.send(raw);
+        } catch (err) {
+          if (!(err as { unsupported?: boolean }).unsupported) throw err;
+        }
+      }
+      transport ??= open();
+      await (await transport).sendMail(raw ?? mail);
     },
     async close() {
+      pipeline?.close();
       if (transport) (await transport).close();
     },
   };
 }
+
+/**
+ * An `smtp://host:port` URL with no credentials and no options: a relay the lean client (smtp-pipeline.ts)
+ * may serve. nodemailer's defaults apply: port 587.
+ */
+function plainRelay(url: string): { host: string; port: number } | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  if (u.protocol !== 'smtp:' || u.username || u.password || u.search || u.hash) return null;
+  if (u.pathname !== '' && u.pathname !== '/') return null;
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port) || 587 };
+}
+
+/** SMTP connections one process keeps open by default. */
+export const DEFAULT_SMTP_CONNECTIONS = 10;
 
 /** A message the development mailer kept. */
 export interface KeptMessage extends EmailMessage {

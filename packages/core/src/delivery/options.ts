@@ -21,7 +21,10 @@ export interface DeliveryOptions {
    * Keep it above the send timeouts.
    */
   leaseMs?: number;
-  /** Messages sent at once by one process (default 32). */
+  /**
+   * Messages sent at once by one process (default 128); also how many one claim takes at most. Larger
+   * claims cost the database less per message.
+   */
   concurrency?: number;
   /**
    * SMTP connection, greeting and socket timeout in ms, for the mailer made from `smtpUrl` (default
@@ -61,7 +64,7 @@ export const resolveDelivery = (o: DeliveryOptions = {}): ResolvedDeliveryOption
   retryBaseMs: o.retryBaseMs ?? 15_000,
   retryMaxMs: o.retryMaxMs ?? 3_600_000,
   leaseMs: o.leaseMs ?? 120_000,
-  concurrency: Math.max(1, o.concurrency ?? 32),
+  concurrency: Math.max(1, o.concurrency ?? 128),
   smtpTimeoutMs: o.smtpTimeoutMs ?? 30_000,
   webhookTimeoutMs: o.webhookTimeoutMs ?? 10_000,
   sendTimeoutMs: o.sendTimeoutMs ?? 30_000,

@@ -8,6 +8,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { initPgliteInChild, pgliteStartParams } from './pglite-memory.js';
+import { type Listener, listenPostgres } from './outbox-listen.js';
 import { limitPgliteWait } from './pglite-turns.js';
 import * as schema from './schema.js';
 
@@ -48,6 +49,8 @@ export interface DatabaseConfig {
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+/** How long a lost LISTEN connection waits before reconnecting, in ms. */
+const LISTEN_RETRY_MS = 1_000;
 /** How much longer than statement_timeout the client waits for a server that does not answer at all. */
 const CLIENT_TIMEOUT_GRACE_MS = 250;
 
@@ -68,6 +71,15 @@ export interface OpenDatabase {
   run<R>(statement: Statement, params: unknown[]): Promise<R[]>;
   /** Round trip to the database, for readiness checks. */
   ping(): Promise<void>;
+  /**
+   * PostgreSQL only: a dedicated connection that LISTENs on `channel`, reconnecting after `onError`
+   * (storage/outbox-listen.ts). PGlite has one process, whose writes wake its dispatcher directly.
+   */
+  listen?(
+    channel: string,
+    onNotify: (payload: string | null) => void,
+    onError: (err: unknown) => void,
+  ): Listener;
   close(): Promise<void>;
 }
 
@@ -257,6 +269,8 @@ async function openPostgres(
     ping: async () => {
       await pool.query('SELECT 1');
     },
+    listen: (channel, onNotify, onError) =>
+      listenPostgres(url, channel, onNotify, { connectTimeoutMs, retryMs: LISTEN_RETRY_MS, onError }),
     close: async () => {
       await Promise.all([pool.end(), prepared.end()]);
     },
