@@ -13,6 +13,7 @@
 # BENCH_DEBUG=1 (wrk prints the first non-2xx bodies), BENCH_STRICT=1 (exit 1 when a target is missed),
 # BENCH_QUIET_WAIT (s to wait for an idle machine before each stage, default 60), BENCH_CPU_PROF=1 (write
 # V8 CPU profiles of the server to the run dir; summarise with lib/cpuprof-top.mjs; skews the numbers).
+# BENCH_DB, BENCH_REF_DB (the two databases it drops and recreates; default invitekit_bench, bench_pglimit).
 #
 # Everything runs inside main(), which bash parses in full before running: editing or reformatting this
 # file while a run is in progress cannot change what the run executes.
@@ -26,8 +27,8 @@ SERVER_DIR=$ROOT/apps/server
 HOST=127.0.0.1
 export PGHOST=$HOST PGPORT=5432 PGUSER=${PGUSER:-root}
 export PGOPTIONS="-c client_min_messages=warning" # quiet the DROP ... IF EXISTS notices
-BENCH_DB=invitekit_bench # the server's database, dropped and recreated every run
-REF_DB=bench_pglimit     # the pgbench reference's database, likewise
+BENCH_DB=${BENCH_DB:-invitekit_bench} # the server's database, dropped and recreated every run
+REF_DB=${BENCH_REF_DB:-bench_pglimit} # the pgbench reference's database, likewise
 DURATION=${BENCH_DURATION:-15}
 WARMUP=${BENCH_WARMUP:-3}
 THREADS=2

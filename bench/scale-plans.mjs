@@ -25,7 +25,7 @@ const { createInvitekit } = await import('@invitekit/core');
 
 const adminUrl =
   process.env.BENCH_PG_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DB = 'invitekit_scale';
+const DB = process.env.BENCH_SCALE_DB ?? 'invitekit_scale';
 const KEY = 'sk_scale_plans';
 const BIG = 'org_0';
 const USER = 'user_4242'; // invited to 91 organizations (bench/scale-seed.mjs)

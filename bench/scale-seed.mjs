@@ -34,7 +34,7 @@ const { createInvitekit } = await import('@invitekit/core');
 
 const adminUrl =
   process.env.BENCH_PG_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DB = 'invitekit_scale';
+const DB = process.env.BENCH_SCALE_DB ?? 'invitekit_scale';
 const ORGS = 10_000;
 const USERS = 100_000;
 const BIG = 100_000; // invitations in org_0
@@ -136,10 +136,13 @@ await db.query(
    WHERE i.status = 'accepted'
    ON CONFLICT DO NOTHING`,
 );
-// Exact counts, as migration 0003 starts them from existing rows.
+// Exact counts, in all and by stored status, as migrations 0003 and 0017 start them from existing rows.
 await db.query(
-  `INSERT INTO organization_invitation_counts (organization_id, shard, total)
-   SELECT organization_id, 0, count(*) FROM organization_invitations GROUP BY organization_id`,
+  `INSERT INTO organization_invitation_counts (organization_id, shard, total, pending, accepted, revoked, expired)
+   SELECT organization_id, 0, count(*), count(*) FILTER (WHERE status = 'pending'),
+     count(*) FILTER (WHERE status = 'accepted'), count(*) FILTER (WHERE status = 'revoked'),
+     count(*) FILTER (WHERE status = 'expired')
+   FROM organization_invitations WHERE organization_domain_id IS NULL GROUP BY organization_id`,
 );
 await db.query(`SET session_replication_role = DEFAULT`);
 step('memberships and invitation counts');
@@ -154,10 +157,14 @@ const { rows: check } = await db.query(`
     (SELECT count(*) FROM organization_invitations)::int AS invitations,
     (SELECT count(*) FROM organization_invitations WHERE organization_id = 'org_0')::int AS org_0,
     (SELECT count(*) FROM (
-       SELECT organization_id, count(*) AS n FROM organization_invitations GROUP BY organization_id) r
-     FULL JOIN (SELECT organization_id, sum(total) AS n FROM organization_invitation_counts GROUP BY organization_id) c
+       SELECT organization_id, count(*) AS n, count(*) FILTER (WHERE status = 'pending') AS p,
+         count(*) FILTER (WHERE status = 'accepted') AS a, count(*) FILTER (WHERE status = 'revoked') AS r,
+         count(*) FILTER (WHERE status = 'expired') AS e
+       FROM organization_invitations WHERE organization_domain_id IS NULL GROUP BY organization_id) r
+     FULL JOIN (SELECT organization_id, sum(total) AS n, sum(pending) AS p, sum(accepted) AS a, sum(revoked) AS r,
+         sum(expired) AS e FROM organization_invitation_counts GROUP BY organization_id) c
        USING (organization_id)
-     WHERE r.n IS DISTINCT FROM c.n)::int AS counts_off,
+     WHERE (r.n, r.p, r.a, r.r, r.e) IS DISTINCT FROM (c.n, c.p, c.a, c.r, c.e))::int AS counts_off,
     (SELECT count(*) FROM organization_invitations WHERE status = 'pending' AND expires_at > ${now})::int AS pending,
     (SELECT count(*) FROM organization_invitations WHERE status = 'pending' AND expires_at <= ${now})::int AS expired_by_date,
     (SELECT count(*) FROM organization_invitations WHERE status = 'accepted')::int AS accepted,
