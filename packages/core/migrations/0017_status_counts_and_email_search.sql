@@ -4,7 +4,7 @@ ALTER TABLE "organization_invitation_counts" ADD COLUMN "accepted" integer DEFAU
 ALTER TABLE "organization_invitation_counts" ADD COLUMN "revoked" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "organization_invitation_counts" ADD COLUMN "expired" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 CREATE INDEX "organization_invitations_email_trgm_idx" ON "organization_invitations" USING gin ("email_address" gin_trgm_ops);--> statement-breakpoint
-CREATE INDEX "organization_invitations_pending_expiry_idx" ON "organization_invitations" USING btree ("expires_at","organization_id","organization_domain_id") WHERE "organization_invitations"."status" = 'pending';--> statement-breakpoint
+CREATE INDEX "organization_invitations_pending_expiry_idx" ON "organization_invitations" USING btree ("expires_at",("organization_id" || ''),"organization_domain_id") WHERE "organization_invitations"."status" = 'pending';--> statement-breakpoint
 -- organization_invitation_counts also counts by stored status, so a status filter's total_count is read
 -- from it (plus or minus the organization's pending rows past expiry, which turn expired by time without a
 -- write: counted index-only through organization_invitations_pending_expiry_idx, a short range while the

@@ -68,30 +68,48 @@ describe.each(testDatabases())('invitation counts on $name', (kind) => {
       ...extra,
     });
 
-  /** What each filter lists, counted over the rows with the reads' own rule for `expired`. */
-  async function realCount(organizationId: string, statuses: string[]): Promise<number> {
+  /** What a filter lists, from the rows with the reads' own rule for `expired`: its count and first page. */
+  async function real(organizationId: string, statuses: string[], email?: string) {
     const result = await ik.database.db.execute(sql`
-      SELECT count(*)::int AS n FROM organization_invitations
+      SELECT id, count(*) OVER ()::int AS n FROM organization_invitations
       WHERE organization_id = ${organizationId} AND organization_domain_id IS NULL
+        AND (${email ?? null}::text IS NULL OR email_address = ${email ?? null})
         AND (${statuses.length === 0} OR (CASE WHEN status = 'pending' AND expires_at <= ${clock} THEN 'expired'
-             ELSE status END) = ANY(${`{${statuses.join(',')}}`}::text[]))`);
-    return (result as unknown as { rows: { n: number }[] }).rows[0]!.n;
+             ELSE status END) = ANY(${`{${statuses.join(',')}}`}::text[]))
+      ORDER BY created_at DESC, id DESC`);
+    const rows = (result as unknown as { rows: { id: string; n: number }[] }).rows;
+    return { n: rows[0]?.n ?? 0, ids: rows.slice(0, 3).map((r) => r.id) };
   }
 
   async function expectExact(step: string) {
+    const filters: { statuses: string[]; email?: string }[] = [
+      ...FILTERS.map((statuses) => ({ statuses })),
+      { statuses: [], email: 'short@example.com' },
+      { statuses: [], email: 'B@example.com' },
+      { statuses: ['pending'], email: 'short@example.com' },
+    ];
     for (const organizationId of [orgId, otherOrgId]) {
-      for (const statuses of FILTERS) {
-        const query = statuses.length ? { status: statuses } : {};
-        const [listed, byOrderEmail] = await Promise.all([
+      for (const { statuses, email } of filters) {
+        const label = `${step}: ${statuses.join('|') || 'all'}${email ? ` ${email}` : ''}`;
+        const query = {
+          limit: '3',
+          ...(statuses.length ? { status: statuses } : {}),
+          ...(email ? { email_address: email } : {}),
+        };
+        const [listed, byEmail] = await Promise.all([
           call('GET', `/v1/organizations/${organizationId}/invitations`, undefined, query),
           call('GET', `/v1/organizations/${organizationId}/invitations`, undefined, {
             ...query,
             order_by: 'email_address',
           }),
         ]);
-        const real = await realCount(organizationId, statuses);
-        expect(listed.total_count, `${step}: ${statuses.join('|') || 'all'}`).toBe(real);
-        expect(byOrderEmail.total_count, `${step}: ${statuses.join('|') || 'all'} by email`).toBe(real);
+        const expected = await real(organizationId, statuses, email?.toLowerCase());
+        expect(listed.total_count, label).toBe(expected.n);
+        expect(
+          listed.data.map((i: Body) => i.id),
+          label,
+        ).toEqual(expected.ids);
+        expect(byEmail.total_count, `${label} by email`).toBe(expected.n);
       }
     }
   }

@@ -22,7 +22,8 @@ export async function countOrganizationInvitations(
   const lapsed = sql`(SELECT count(*) FROM ${oi} WHERE ${and(
     eq(oi.status, 'pending'),
     lte(oi.expiresAt, now),
-    eq(oi.organizationId, organizationId),
+    // As organization_invitations_pending_expiry_idx holds it (see schema.ts).
+    sql`(${oi.organizationId} || '') = ${organizationId}`,
     isNull(oi.organizationDomainId),
   )})`;
   const total = lapsedSign === 0 ? stored : sql`${stored} ${sql.raw(lapsedSign > 0 ? '+' : '-')} ${lapsed}`;

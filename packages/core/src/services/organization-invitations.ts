@@ -15,6 +15,10 @@ import { effectiveStatus, expiresAtFrom, type InvitationStatus } from '../domain
 import { issueToken } from '../domain/tokens.js';
 import { Batcher } from '../storage/batcher.js';
 import {
+  type FilteredPageItem,
+  listFilteredOrganizationInvitationPages,
+} from '../storage/filtered-list-statements.js';
+import {
   emailAddresses,
   memberships,
   type OrganizationInvitationRow,
@@ -115,6 +119,9 @@ export class OrganizationInvitationsService {
     ListOrganizationInvitationsRow[]
   >;
 
+  /** First pages filtered by one status or one address, several in one statement under load. */
+  private readonly filteredPages: Batcher<FilteredPageItem, ListOrganizationInvitationsRow[]>;
+
   constructor(private readonly ctx: ServiceContext) {
     this.creates = new Batcher(
       (calls) =>
@@ -129,6 +136,14 @@ export class OrganizationInvitationsService {
     );
     this.firstPages = new Batcher(async (pages) => {
       const rows = await ctx.run<ListOrganizationInvitationsRow>(listOrganizationInvitationPages, [
+        JSON.stringify(pages),
+      ]);
+      const byPage = pages.map((): ListOrganizationInvitationsRow[] => []);
+      for (const r of rows) byPage[Number(r.n) - 1]!.push(r);
+      return byPage;
+    }, LIST_BATCHING);
+    this.filteredPages = new Batcher(async (pages) => {
+      const rows = await ctx.run<ListOrganizationInvitationsRow>(listFilteredOrganizationInvitationPages, [
         JSON.stringify(pages),
       ]);
       const byPage = pages.map((): ListOrganizationInvitationsRow[] => []);
@@ -245,30 +260,33 @@ export class OrganizationInvitationsService {
   ): Promise<Paginated<OrganizationInvitation>> {
     const now = this.ctx.now();
     const order = input.orderBy ?? DEFAULT_ORDER;
-    const defaultShape =
-      !input.statuses?.length &&
-      !input.emailAddress &&
-      order.field === 'created_at' &&
-      order.direction === 'desc';
-    if (defaultShape) {
-      const rows = await this.firstPages.run({
-        organization_id: organizationId,
-        limit: input.limit ?? 10,
-        offset: input.offset ?? 0,
+    const statuses = [...new Set(input.statuses ?? [])];
+    const email = input.emailAddress ? normalizeEmail(input.emailAddress) : null;
+    const defaultOrder = order.field === 'created_at' && order.direction === 'desc';
+    const page = { organization_id: organizationId, limit: input.limit ?? 10, offset: input.offset ?? 0 };
+    // The common shapes in one prepared statement each, batched; the rest (and empty pages) below.
+    let first: ListOrganizationInvitationsRow[] = [];
+    if (defaultOrder && statuses.length === 0 && !email) first = await this.firstPages.run(page);
+    else if (defaultOrder && statuses.length + (email ? 1 : 0) === 1) {
+      first = await this.filteredPages.run({
+        ...page,
+        status: statuses[0] ?? null,
+        email_address: email,
+        now,
       });
-      if (rows.length > 0) {
-        return {
-          data: rows.map((r) => organizationInvitationFromSql(r, inviterFromSql(r), now)),
-          totalCount: rows[0]!.total_count,
-        };
-      }
+    }
+    if (first.length > 0) {
+      return {
+        data: first.map((r) => organizationInvitationFromSql(r, inviterFromSql(r), now)),
+        totalCount: first[0]!.total_count,
+      };
     }
     const where = and(
       eq(oi.organizationId, organizationId),
       // Automatic invitations (verified domains) stay out of the organization's list, as in Clerk.
       isNull(oi.organizationDomainId),
       statusFilter(oi, input.statuses ?? [], now),
-      input.emailAddress ? eq(oi.emailAddress, normalizeEmail(input.emailAddress)) : undefined,
+      email ? eq(oi.emailAddress, email) : undefined,
     );
     const [rows, total] = await Promise.all([
       this.selectWithInviter()
@@ -278,7 +296,7 @@ export class OrganizationInvitationsService {
         .offset(input.offset ?? 0),
       // Without an email filter the counters answer (an organization-wide status count reads every
       // matching row); with one, the index on (organization_id, email_address) holds a few rows.
-      input.emailAddress
+      email
         ? this.count(where)
         : countOrganizationInvitations(this.ctx.db, organizationId, input.statuses ?? [], now),
     ]);

@@ -165,10 +165,13 @@ export const organizationInvitations = pgTable(
       .where(sql`${t.organizationDomainId} IS NOT NULL`),
     // An accept token names its invitation by id alone (the token's selector part).
     uniqueIndex('organization_invitations_id_uidx').on(t.id),
-    // The sweeper's scan of pending invitations past expiry, and (index-only) one organization's count of
-    // them: a status filter's total_count is the counters below corrected by these (services/listing.ts).
+    // The sweeper's scan of pending invitations past expiry, and one organization's of them (index-only for
+    // a count): a status filter's total_count is the counters below corrected by these (invitation-counts.ts).
+    // The organization is the expression `organization_id || ''`, which only this index holds: a generic
+    // plan (the prepared list statements) that matched `organization_id` itself would take another index
+    // and read all of a large organization's pending rows to find the few past expiry.
     index('organization_invitations_pending_expiry_idx')
-      .on(t.expiresAt, t.organizationId, t.organizationDomainId)
+      .on(t.expiresAt, sql`(${t.organizationId} || '')`, t.organizationDomainId)
       .where(sql`${t.status} = 'pending'`),
     // One pending invitation per organization and address, enforced here rather than by read-then-write.
     uniqueIndex('organization_invitations_pending_uidx')
