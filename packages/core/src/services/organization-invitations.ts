@@ -37,16 +37,10 @@ import {
 import { atItem, checkBulkSize, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
 import { effectRows, type InvitationEventSpec, type OutboxRowJson, recordEvents } from './effects.js';
+import { EmailSearch } from './email-search.js';
 import { countOrganizationInvitations } from './invitation-counts.js';
 import { checkInvitationLimits, invitationLimitsApply } from './limits.js';
-import {
-  containsPattern,
-  type OrderBy,
-  orderClause,
-  type Page,
-  type Paginated,
-  statusFilter,
-} from './listing.js';
+import { type OrderBy, orderClause, type Page, type Paginated, statusFilter } from './listing.js';
 import { checkMembershipQuota } from './membership-quota.js';
 import { requireOrganization } from './organizations.js';
 import { insertPendingInvitations } from './pending-insert.js';
@@ -122,7 +116,10 @@ export class OrganizationInvitationsService {
   /** First pages filtered by one status or one address, several in one statement under load. */
   private readonly filteredPages: Batcher<FilteredPageItem, ListOrganizationInvitationsRow[]>;
 
+  private readonly emailSearch: EmailSearch;
+
   constructor(private readonly ctx: ServiceContext) {
+    this.emailSearch = new EmailSearch(ctx.db, 'organization_invitations');
     this.creates = new Batcher(
       (calls) =>
         ctx.run<CreateOrganizationInvitationRow>(createOrganizationInvitations, [
@@ -313,7 +310,9 @@ export class OrganizationInvitationsService {
       and(
         isNull(oi.organizationDomainId),
         statusFilter(oi, input.statuses ?? [], this.ctx.now()),
-        input.query?.trim() ? containsPattern(oi.emailAddress, input.query.trim()) : undefined,
+        input.query?.trim()
+          ? await this.emailSearch.contains(oi.emailAddress, input.query.trim())
+          : undefined,
       ),
       input,
     );
