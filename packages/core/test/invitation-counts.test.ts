@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../test/support/databases.js';
 import { waitFor } from '../../../test/support/smtp.js';
 import { createInvitekit, type Invitekit } from '../src/index.js';
+import { uncommonStretch } from '../src/services/email-search.js';
 
 // An organization's list total_count comes from counters kept by triggers (migration 0017) instead of a
 // count over the rows. After every kind of write, on both databases, each filter's total_count through the
@@ -29,6 +30,7 @@ describe.each(testDatabases())('invitation counts on $name', (kind) => {
   let adminId: string;
   let orgId: string;
   let otherOrgId: string;
+  let bobId: string;
 
   beforeAll(async () => {
     const db = await kind.create();
@@ -130,6 +132,7 @@ describe.each(testDatabases())('invitation counts on $name', (kind) => {
     await expectExact('bulk');
 
     const bob = await ik.services.users.create({ emailAddresses: ['a@example.com'] });
+    bobId = bob.id;
     await ik.services.acceptance.acceptOrganizationInvitation(a.id, {
       id: bob.id,
       emailAddresses: [{ emailAddress: 'a@example.com', verified: true }],
@@ -211,5 +214,71 @@ describe.each(testDatabases())('invitation counts on $name', (kind) => {
           WHERE organization_id = ${orgId} AND email_address = 'd@example.com'`,
     );
     await expectExact('updates by hand');
+  });
+
+  it("answers the instance-wide search and a person's invitations with exact totals, past the end too", async () => {
+    // A sample of the addresses (pg_stats), so that searches take the index with uncommon trigrams only.
+    await ik.database.db.execute(sql`ANALYZE organization_invitations`);
+    for (const query of [
+      'example',
+      'short@',
+      'ort@exa',
+      'hort',
+      'i2@example',
+      'nobody',
+      'E@EXAMPLE.COM',
+      '%',
+      '_',
+    ]) {
+      for (const offset of ['0', '1', '50']) {
+        const listed = await call('GET', '/v1/organization_invitations', undefined, {
+          query,
+          limit: '2',
+          offset,
+        });
+        const result = await ik.database.db.execute(sql`
+          SELECT id, count(*) OVER ()::int AS n FROM organization_invitations
+          WHERE organization_domain_id IS NULL AND strpos(email_address, ${query.toLowerCase()}) > 0
+          ORDER BY created_at DESC, id DESC LIMIT 2 OFFSET ${Number(offset)}`);
+        const rows = (result as unknown as { rows: { id: string; n: number }[] }).rows;
+        const [{ n }] = (
+          (await ik.database.db.execute(sql`SELECT count(*)::int AS n FROM organization_invitations
+            WHERE organization_domain_id IS NULL AND strpos(email_address, ${query.toLowerCase()}) > 0`)) as unknown as {
+            rows: { n: number }[];
+          }
+        ).rows as [{ n: number }];
+        expect(listed.total_count, `${query} +${offset}`).toBe(n);
+        expect(
+          listed.data.map((i: Body) => i.id),
+          `${query} +${offset}`,
+        ).toEqual(rows.map((r) => r.id));
+      }
+    }
+    for (const status of [undefined, 'pending', 'accepted']) {
+      const query = status ? { status } : {};
+      const listed = await call('GET', `/v1/users/${bobId}/organization_invitations`, undefined, query);
+      const past = await call('GET', `/v1/users/${bobId}/organization_invitations`, undefined, {
+        ...query,
+        offset: '9',
+      });
+      const result = await ik.database.db.execute(sql`
+        SELECT count(*)::int AS n FROM organization_invitations WHERE email_address = 'a@example.com'
+          AND (${status ?? null}::text IS NULL OR status = ${status ?? null})`);
+      const { n } = (result as unknown as { rows: { n: number }[] }).rows[0]!;
+      expect(listed.total_count, String(status)).toBe(n);
+      expect(past.total_count, `${status} past the end`).toBe(n);
+    }
+  });
+});
+
+describe('uncommonStretch', () => {
+  const sample = Array.from({ length: 100 }, (_, i) => `user${i * 997}-mail@example.com`);
+  it('keeps the longest run of uncommon trigrams, of 4 characters or more', () => {
+    expect(uncommonStretch('user4242-', sample)).toBe('r4242');
+    expect(uncommonStretch('jane.doe@acme.io', sample)).toBe('jane');
+    // Every trigram common, or too short a stretch: the whole query is the pattern.
+    expect(uncommonStretch('user-mail@example.com', sample)).toBeNull();
+    expect(uncommonStretch('xyz', sample)).toBeNull();
+    expect(uncommonStretch('user4242', [])).toBeNull();
   });
 });

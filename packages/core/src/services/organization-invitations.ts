@@ -306,15 +306,15 @@ export class OrganizationInvitationsService {
 
   /** Every organization's invitations, with each organization's public data. */
   async listAll(input: ListInstanceOrganizationInvitationsInput = {}) {
+    const query = input.query?.trim();
     return this.listWithOrganization(
       and(
         isNull(oi.organizationDomainId),
         statusFilter(oi, input.statuses ?? [], this.ctx.now()),
-        input.query?.trim()
-          ? await this.emailSearch.contains(oi.emailAddress, input.query.trim())
-          : undefined,
+        query ? await this.emailSearch.contains(oi.emailAddress, query) : undefined,
       ),
       input,
+      Boolean(query),
     );
   }
 
@@ -327,6 +327,7 @@ export class OrganizationInvitationsService {
     const page = await this.listWithOrganization(
       and(inArray(oi.emailAddress, addresses), statusFilter(oi, input.statuses ?? [], this.ctx.now())),
       input,
+      true,
     );
     if (page.totalCount === 0) {
       const [user] = await this.ctx.db.select({ id: users.id }).from(users).where(eq(users.id, userId));
@@ -341,6 +342,7 @@ export class OrganizationInvitationsService {
     return this.listWithOrganization(
       and(inArray(oi.emailAddress, emails), statusFilter(oi, input.statuses ?? [], this.ctx.now())),
       input,
+      true,
     );
   }
 
@@ -619,12 +621,13 @@ export class OrganizationInvitationsService {
   }
 
   /** As selectWithInviter, with the organization's public data. */
-  private selectWithOrganization() {
+  private selectWithOrganization(total: SQL.Aliased<number> | SQL<number> = sql<number>`0`) {
     return this.ctx.db
       .select({
         invitation: oi,
         inviter: publicUserColumns(),
         organization: { id: organizations.id, name: organizations.name, slug: organizations.slug },
+        total,
       })
       .from(oi)
       .innerJoin(organizations, eq(organizations.id, oi.organizationId))
@@ -636,20 +639,33 @@ export class OrganizationInvitationsService {
     return row?.total ?? 0;
   }
 
+  /**
+   * A page and its total. `selective`: `where` keeps few rows (a person's addresses, a search), so the total
+   * is counted in the page's own statement (a window over the matching rows) instead of a second one; only
+   * a page past the end needs the second.
+   */
   private async listWithOrganization(
     where: SQL | undefined,
     input: Partial<Page> & { orderBy?: OrganizationInvitationOrder },
+    selective = false,
   ): Promise<Paginated<OrganizationInvitationWithOrganization>> {
     const now = this.ctx.now();
     const order = input.orderBy ?? DEFAULT_ORDER;
-    const [rows, total] = await Promise.all([
-      this.selectWithOrganization()
+    const page = (query: ReturnType<typeof this.selectWithOrganization>) =>
+      query
         .where(where)
         .orderBy(...orderClause(orderColumn[order.field], order.direction, oi.createdAt, oi.id))
         .limit(input.limit ?? 10)
-        .offset(input.offset ?? 0),
-      this.count(where),
-    ]);
+        .offset(input.offset ?? 0);
+    let rows: Awaited<ReturnType<typeof page>>;
+    let total: number;
+    if (selective) {
+      const counted = await page(this.selectWithOrganization(sql<number>`count(*) over ()`.mapWith(Number)));
+      rows = counted;
+      total = counted[0]?.total ?? (await this.count(where));
+    } else {
+      [rows, total] = await Promise.all([page(this.selectWithOrganization()), this.count(where)]);
+    }
     return {
       data: rows.map((r) => ({
         ...this.toDomain(r.invitation, toPublicUser(r.inviter), now),
