@@ -17,6 +17,10 @@ import { Batcher } from '../storage/batcher.js';
 import {
   type FilteredPageItem,
   listFilteredOrganizationInvitationPages,
+  listPersonOrganizationInvitationPages,
+  PERSON_PAGES_MAX,
+  type PersonPageItem,
+  type PersonPageRow,
 } from '../storage/filtered-list-statements.js';
 import {
   emailAddresses,
@@ -118,6 +122,9 @@ export class OrganizationInvitationsService {
 
   private readonly emailSearch: EmailSearch;
 
+  /** A person's first pages (Backend API by user, Frontend API by verified addresses), batched. */
+  private readonly personPages: Batcher<PersonPageItem, PersonPageRow[]>;
+
   constructor(private readonly ctx: ServiceContext) {
     this.emailSearch = new EmailSearch(ctx.db, 'organization_invitations');
     this.creates = new Batcher(
@@ -139,6 +146,17 @@ export class OrganizationInvitationsService {
       for (const r of rows) byPage[Number(r.n) - 1]!.push(r);
       return byPage;
     }, LIST_BATCHING);
+    this.personPages = new Batcher(
+      async (pages) => {
+        const rows = await ctx.run<PersonPageRow>(listPersonOrganizationInvitationPages, [
+          JSON.stringify(pages),
+        ]);
+        const byPage = pages.map((): PersonPageRow[] => []);
+        for (const r of rows) byPage[Number(r.n) - 1]!.push(r);
+        return byPage;
+      },
+      { ...LIST_BATCHING, maxBatch: Math.min(LIST_BATCHING.maxBatch, PERSON_PAGES_MAX) },
+    );
     this.filteredPages = new Batcher(async (pages) => {
       const rows = await ctx.run<ListOrganizationInvitationsRow>(listFilteredOrganizationInvitationPages, [
         JSON.stringify(pages),
@@ -320,6 +338,8 @@ export class OrganizationInvitationsService {
 
   /** Invitations sent to any of a user's verified email addresses (an unverified one owns nothing). */
   async listForUser(userId: string, input: ListUserOrganizationInvitationsInput = {}) {
+    const first = await this.personPage({ user_id: userId, emails: [] }, input);
+    if (first) return first;
     const addresses = this.ctx.db
       .select({ email: emailAddresses.emailAddress })
       .from(emailAddresses)
@@ -339,11 +359,39 @@ export class OrganizationInvitationsService {
   /** Invitations sent to any of these (normalised) addresses: a signed-in person's verified addresses. */
   async listForEmails(emails: string[], input: ListUserOrganizationInvitationsInput = {}) {
     if (emails.length === 0) return { data: [], totalCount: 0 };
+    const first = await this.personPage({ user_id: null, emails }, input);
+    if (first) return first;
     return this.listWithOrganization(
       and(inArray(oi.emailAddress, emails), statusFilter(oi, input.statuses ?? [], this.ctx.now())),
       input,
       true,
     );
+  }
+
+  /**
+   * A person's page (newest first, the only order) through the batched statement; null when it has no rows (none,
+   * a page past the end, or no such user), which the general path answers.
+   */
+  private async personPage(
+    who: Pick<PersonPageItem, 'user_id' | 'emails'>,
+    input: ListUserOrganizationInvitationsInput,
+  ): Promise<Paginated<OrganizationInvitationWithOrganization> | null> {
+    const now = this.ctx.now();
+    const rows = await this.personPages.run({
+      ...who,
+      statuses: [...new Set(input.statuses ?? [])],
+      limit: input.limit ?? 10,
+      offset: input.offset ?? 0,
+      now,
+    });
+    if (rows.length === 0) return null;
+    return {
+      data: rows.map((r) => ({
+        ...organizationInvitationFromSql(r, inviterFromSql(r), now),
+        organization: { id: r.organization_id, name: r.organization_name, slug: r.organization_slug },
+      })),
+      totalCount: Number(rows[0]!.total_count),
+    };
   }
 
   /**

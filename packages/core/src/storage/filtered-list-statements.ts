@@ -1,4 +1,5 @@
 import type { Statement } from './database.js';
+import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows.js';
 
 const COLUMNS = `oi.organization_id, oi.id, oi.email_address, oi.role, oi.status, oi.inviter_id, oi.public_metadata,
   oi.private_metadata, oi.redirect_url, oi.notify, oi.locale, oi.expires_at, oi.created_at, oi.updated_at`;
@@ -93,4 +94,71 @@ export interface FilteredPageItem {
   limit: number;
   offset: number;
   now: number;
+}
+
+/**
+ * At most this many items per execution of listPersonOrganizationInvitationPages. The planner takes a
+ * set-returning function for 100 rows; bounded by a LIMIT, the plan's estimated cost stays under
+ * jit_above_cost, whose compilation would otherwise cost each execution tens of milliseconds.
+ */
+export const PERSON_PAGES_MAX = 16;
+
+/**
+ * Pages of a person's organization invitations (sent to any of their verified addresses, or to the
+ * addresses given), newest first, optionally filtered by statuses, with the inviter's and the
+ * organization's public data and the exact total: one page per item of $1, batched under load. The
+ * person's addresses lead (email_addresses_user_idx, then (email_address, created_at)): the rows read are
+ * that person's invitations, whatever the table holds, so the total is a window over them in the same scan.
+ * An item with no rows (none, or a page past the end) is answered by the general path.
+ *
+ * $1 the pages (jsonb array: user_id (or null), emails (normalised; [] with user_id), statuses ([]: all;
+ * `expired` includes pending past expiry, `pending` excludes it), limit, offset, now (ms)).
+ */
+export const listPersonOrganizationInvitationPages: Statement = {
+  name: 'invitekit_list_person_organization_invitation_pages_v1',
+  text: `
+WITH q AS MATERIALIZED (
+  SELECT j.n, r.*
+  FROM (SELECT * FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY LIMIT ${PERSON_PAGES_MAX}) AS j(item, n)
+  CROSS JOIN LATERAL jsonb_to_record(j.item) AS r(user_id text, emails text[], statuses text[],
+    "limit" int, "offset" int, now bigint)
+)
+SELECT q.n, x.*
+FROM q
+CROSS JOIN LATERAL (
+  SELECT p.*, o.name AS organization_name, o.slug AS organization_slug,
+         u.id AS inviter_user_id, u.first_name AS inviter_first_name, u.last_name AS inviter_last_name,
+         (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS inviter_identifier
+  FROM (
+    SELECT ${COLUMNS}, count(*) OVER () AS total_count
+    FROM organization_invitations oi
+    WHERE oi.email_address IN (
+        SELECT a.email_address FROM email_addresses a WHERE a.user_id = q.user_id AND a.verified
+        UNION ALL SELECT unnest(q.emails))
+      AND (cardinality(q.statuses) = 0
+        OR (CASE WHEN oi.status = 'pending' AND oi.expires_at <= q.now THEN 'expired' ELSE oi.status END)
+           = ANY (q.statuses))
+    ORDER BY oi.created_at DESC, oi.id DESC
+    LIMIT q."limit" OFFSET q."offset"
+  ) p
+  JOIN organizations o ON o.id = p.organization_id
+  LEFT JOIN users u ON u.id = p.inviter_id
+) x
+ORDER BY q.n, x.created_at DESC, x.id DESC`,
+};
+
+export interface PersonPageItem {
+  user_id: string | null;
+  emails: string[];
+  statuses: string[];
+  limit: number;
+  offset: number;
+  now: number;
+}
+
+export interface PersonPageRow extends OrganizationInvitationSqlRow, InviterSqlColumns {
+  n: number | string;
+  total_count: number | string;
+  organization_name: string;
+  organization_slug: string;
 }
