@@ -55,18 +55,25 @@ if (!existsSync(join(SERVER_DIR, 'dist', 'main.js'))) die('apps/server/dist/main
 const db = new pg.Client({ connectionString: dbUrl.toString() });
 await db.connect();
 const one = async (text, params = []) => (await db.query(text, params)).rows[0];
-if ((await one(`SELECT count(*)::int AS n FROM organization_invitations WHERE organization_id = $1`, [BIG])).n === 0)
+if (
+  (await one(`SELECT count(*)::int AS n FROM organization_invitations WHERE organization_id = $1`, [BIG]))
+    .n === 0
+)
   die(`${DB} is empty: run bench/scale-seed.mjs first`);
 
 // ---- the reads, each with the SQL count its total_count must equal -------------------------------------
 // The reads' rule for a status: pending past expires_at is expired (domain/status.ts, listing.ts).
-const effective = (now) => `(CASE WHEN status = 'pending' AND expires_at <= ${now} THEN 'expired' ELSE status END)`;
+const effective = (now) =>
+  `(CASE WHEN status = 'pending' AND expires_at <= ${now} THEN 'expired' ELSE status END)`;
 const listed = `organization_domain_id IS NULL`;
 const reads = [
   {
     name: 'org_0 first page',
     path: `/v1/organizations/${BIG}/invitations?limit=10`,
-    count: () => [`SELECT count(*) FROM organization_invitations WHERE organization_id = $1 AND ${listed}`, [BIG]],
+    count: () => [
+      `SELECT count(*) FROM organization_invitations WHERE organization_id = $1 AND ${listed}`,
+      [BIG],
+    ],
   },
   ...['pending', 'accepted', 'revoked', 'expired'].map((status) => ({
     name: `org_0 status=${status}`,
@@ -95,7 +102,10 @@ const reads = [
   {
     name: 'instance query=nobody- (no match)',
     path: `/v1/organization_invitations?limit=10&query=nobody-`,
-    count: () => [`SELECT count(*) FROM organization_invitations WHERE strpos(email_address, $1) > 0`, ['nobody-']],
+    count: () => [
+      `SELECT count(*) FROM organization_invitations WHERE strpos(email_address, $1) > 0`,
+      ['nobody-'],
+    ],
   },
   {
     name: `${USER} status=pending (91 orgs)`,
@@ -176,7 +186,8 @@ try {
       [Date.now()],
     );
     if (n === 0) break;
-    if (performance.now() - sweepStart > 300_000) die(`the sweeper left ${n} pending rows past expiry after 300 s`);
+    if (performance.now() - sweepStart > 300_000)
+      die(`the sweeper left ${n} pending rows past expiry after 300 s`);
     await new Promise((r) => setTimeout(r, 500));
   }
   results.sweep_seconds = Number(((performance.now() - sweepStart) / 1000).toFixed(1));
@@ -202,21 +213,25 @@ try {
   const script = join(BENCH_DIR, 'sql', 'pg-reference-pk-select.sql');
   const pgb = spawnSync(
     'pgbench',
-    ['-n', '-M', 'prepared', '-c', String(CONNECTIONS), '-j', String(THREADS), '-T', String(DURATION)]
-      .concat(['-f', script, dbUrl.toString()]),
+    ['-n', '-M', 'prepared', '-c', String(CONNECTIONS), '-j', String(THREADS), '-T', String(DURATION)].concat(
+      ['-f', script, dbUrl.toString()],
+    ),
     { encoding: 'utf8' },
   );
   const tps = Number(/tps = ([\d.]+)/.exec(pgb.stdout)?.[1]);
   const pgLat = Number(/latency average = ([\d.]+) ms/.exec(pgb.stdout)?.[1]);
   if (!tps) die(`pgbench failed: ${pgb.stderr || pgb.stdout}`);
   results.reference = { pgbench_pk_select_tps: tps, pgbench_latency_avg_ms: pgLat };
-  console.log(`reference: pgbench primary-key SELECT, ${CONNECTIONS} clients: ${tps.toFixed(0)} tps, avg ${pgLat} ms`);
+  console.log(
+    `reference: pgbench primary-key SELECT, ${CONNECTIONS} clients: ${tps.toFixed(0)} tps, avg ${pgLat} ms`,
+  );
 
   for (const read of reads) {
     const out = spawnSync(
       'wrk',
-      [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${WARMUP + DURATION}s`, '--timeout', '10s', '--latency']
-        .concat(['-s', join(BENCH_DIR, 'wrk', 'list-invitations.lua'), base]),
+      [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${WARMUP + DURATION}s`, '--timeout', '10s', '--latency'].concat(
+        ['-s', join(BENCH_DIR, 'wrk', 'list-invitations.lua'), base],
+      ),
       { encoding: 'utf8', env: { ...process.env, BENCH_PATH: read.path, BENCH_KEY: KEY } },
     );
     const line = out.stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT'));
@@ -258,7 +273,9 @@ for (const r of results.reads) {
   r.p99_target_met = r.p99_ms < P99_TARGET_MS;
 }
 const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim();
-const dirty = spawnSync('git', ['status', '--porcelain', '--', 'packages', 'apps'], { encoding: 'utf8' }).stdout.trim();
+const dirty = spawnSync('git', ['status', '--porcelain', '--', 'packages', 'apps'], {
+  encoding: 'utf8',
+}).stdout.trim();
 Object.assign(results, {
   at: new Date().toISOString(),
   commit: dirty ? `${commit}+changes` : commit,
@@ -280,4 +297,5 @@ mkdirSync(join(BENCH_DIR, 'results'), { recursive: true });
 writeFileSync(join(BENCH_DIR, 'results', 'scale-load-latest.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\nSCALE_LOAD ${JSON.stringify(results)}`);
 if (failed) die('non-2xx answers or errors under load');
-if (process.env.BENCH_STRICT === '1' && results.reads.some((r) => !r.p99_target_met)) die('a p99 is at or over 15 ms');
+if (process.env.BENCH_STRICT === '1' && results.reads.some((r) => !r.p99_target_met))
+  die('a p99 is at or over 15 ms');

@@ -1,10 +1,11 @@
-// Seeds a scratch database at scale for the list reads (groundwork for a performance pass; bench/README.md,
+// Seeds a scratch database at scale for the list reads (bench/README.md,
 // "At scale: 1,000,000 invitations").
 //
 //   node --conditions=invitekit-source --import tsx bench/scale-seed.mjs     (from the repository root)
 //
-// 1. Drops and recreates `invitekit_scale` and applies core's migrations by starting createInvitekit on it
-//    (so the tables, indexes and triggers are exactly what a server runs on), then closes it.
+// 1. Drops and recreates `invitekit_scale` (or BENCH_SCALE_DB) and applies core's migrations by starting
+//    createInvitekit on it (so the tables, indexes and triggers are exactly what a server runs on), then
+//    closes it.
 // 2. Seeds with INSERT … SELECT generate_series (no API):
 //    - 10,000 organizations `org_0` … `org_9999`;
 //    - 100,000 users `user_<n>`, each with one verified address `user<n>-mail@example.com` (the `-` makes the
@@ -22,11 +23,12 @@
 //      accepted invitation (role org:member), about 160,000.
 // 3. While seeding, the invitations table's secondary indexes are dropped and rebuilt afterwards, and
 //    triggers are off for the session (foreign-key checks and the counter): organization_invitation_counts
-//    is then filled from the rows in the same way migration 0003 does, and checked exact against count(*).
+//    is then filled from the rows (total and per stored status) as migrations 0003 and 0017 do, and checked
+//    exact against count(*).
 // 4. VACUUM ANALYZE.
 //
 // Environment: BENCH_PG_URL (admin connection; default TEST_DATABASE_URL, else
-// postgres://postgres@127.0.0.1:5432/postgres).
+// postgres://postgres@127.0.0.1:5432/postgres), BENCH_SCALE_DB (default invitekit_scale).
 
 import pg from 'pg';
 
