@@ -27,12 +27,14 @@ export class EmailSearch {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The condition that `column` holds `query` (lower-cased, taken literally). */
-  async contains(column: PgColumn, query: string): Promise<SQL> {
-    const q = query.toLowerCase();
-    const stretch = uncommonStretch(q, await this.addresses());
-    if (!stretch || stretch === q) return containsPattern(column, q);
-    return and(sql`${column} LIKE ${likePattern(stretch)}`, containsText(column, q))!;
+  /**
+   * The LIKE pattern the index is asked for, the lower-cased query every row must contain, and whether the
+   * pattern is made of uncommon trigrams only (so that it matches few rows).
+   */
+  async patterns(query: string): Promise<EmailPatterns> {
+    const text = query.toLowerCase();
+    const stretch = uncommonStretch(text, await this.addresses());
+    return { pattern: likePattern(stretch ?? text), text, selective: stretch !== null };
   }
 
   private addresses(): Promise<string[]> {
@@ -49,6 +51,18 @@ export class EmailSearch {
     return this.sample;
   }
 }
+
+export interface EmailPatterns {
+  pattern: string;
+  text: string;
+  selective: boolean;
+}
+
+/** The condition that `column` holds the query of `search`, the index asked for its pattern. */
+export const searchCondition = (column: PgColumn, search: EmailPatterns): SQL =>
+  search.selective
+    ? and(sql`${column} LIKE ${search.pattern}`, containsText(column, search.text))!
+    : containsPattern(column, search.text);
 
 /**
  * The longest part of `query` whose trigrams, as pg_trgm takes them from a LIKE pattern (three characters

@@ -18,9 +18,10 @@ import {
   type FilteredPageItem,
   listFilteredOrganizationInvitationPages,
   listPersonOrganizationInvitationPages,
+  type OrganizationInvitationWithOrganizationRow,
   PERSON_PAGES_MAX,
   type PersonPageItem,
-  type PersonPageRow,
+  searchOrganizationInvitations,
 } from '../storage/filtered-list-statements.js';
 import {
   emailAddresses,
@@ -41,7 +42,7 @@ import {
 import { atItem, checkBulkSize, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
 import { effectRows, type InvitationEventSpec, type OutboxRowJson, recordEvents } from './effects.js';
-import { EmailSearch } from './email-search.js';
+import { EmailSearch, searchCondition } from './email-search.js';
 import { countOrganizationInvitations } from './invitation-counts.js';
 import { checkInvitationLimits, invitationLimitsApply } from './limits.js';
 import { type OrderBy, orderClause, type Page, type Paginated, statusFilter } from './listing.js';
@@ -123,7 +124,7 @@ export class OrganizationInvitationsService {
   private readonly emailSearch: EmailSearch;
 
   /** A person's first pages (Backend API by user, Frontend API by verified addresses), batched. */
-  private readonly personPages: Batcher<PersonPageItem, PersonPageRow[]>;
+  private readonly personPages: Batcher<PersonPageItem, OrganizationInvitationWithOrganizationRow[]>;
 
   constructor(private readonly ctx: ServiceContext) {
     this.emailSearch = new EmailSearch(ctx.db, 'organization_invitations');
@@ -148,10 +149,11 @@ export class OrganizationInvitationsService {
     }, LIST_BATCHING);
     this.personPages = new Batcher(
       async (pages) => {
-        const rows = await ctx.run<PersonPageRow>(listPersonOrganizationInvitationPages, [
-          JSON.stringify(pages),
-        ]);
-        const byPage = pages.map((): PersonPageRow[] => []);
+        const rows = await ctx.run<OrganizationInvitationWithOrganizationRow>(
+          listPersonOrganizationInvitationPages,
+          [JSON.stringify(pages)],
+        );
+        const byPage = pages.map((): OrganizationInvitationWithOrganizationRow[] => []);
         for (const r of rows) byPage[Number(r.n) - 1]!.push(r);
         return byPage;
       },
@@ -324,15 +326,31 @@ export class OrganizationInvitationsService {
 
   /** Every organization's invitations, with each organization's public data. */
   async listAll(input: ListInstanceOrganizationInvitationsInput = {}) {
-    const query = input.query?.trim();
+    const now = this.ctx.now();
+    const order = input.orderBy ?? DEFAULT_ORDER;
+    const search = input.query?.trim() ? await this.emailSearch.patterns(input.query.trim()) : null;
+    // A search for uncommon trigrams (few matches) in the default order: one prepared statement.
+    if (search?.selective && order.field === 'created_at' && order.direction === 'desc') {
+      const rows = await this.ctx.run<OrganizationInvitationWithOrganizationRow>(
+        searchOrganizationInvitations,
+        [
+          search.pattern,
+          search.text,
+          [...new Set(input.statuses ?? [])],
+          now,
+          input.limit ?? 10,
+          input.offset ?? 0,
+        ],
+      );
+      if (rows.length > 0) return this.pageWithOrganization(rows, now);
+    }
     return this.listWithOrganization(
       and(
         isNull(oi.organizationDomainId),
-        statusFilter(oi, input.statuses ?? [], this.ctx.now()),
-        query ? await this.emailSearch.contains(oi.emailAddress, query) : undefined,
+        statusFilter(oi, input.statuses ?? [], now),
+        search ? searchCondition(oi.emailAddress, search) : undefined,
       ),
       input,
-      Boolean(query),
     );
   }
 
@@ -384,7 +402,13 @@ export class OrganizationInvitationsService {
       offset: input.offset ?? 0,
       now,
     });
-    if (rows.length === 0) return null;
+    return rows.length === 0 ? null : this.pageWithOrganization(rows, now);
+  }
+
+  private pageWithOrganization(
+    rows: OrganizationInvitationWithOrganizationRow[],
+    now: number,
+  ): Paginated<OrganizationInvitationWithOrganization> {
     return {
       data: rows.map((r) => ({
         ...organizationInvitationFromSql(r, inviterFromSql(r), now),

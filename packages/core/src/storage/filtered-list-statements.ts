@@ -156,9 +156,45 @@ export interface PersonPageItem {
   now: number;
 }
 
-export interface PersonPageRow extends OrganizationInvitationSqlRow, InviterSqlColumns {
-  n: number | string;
+/** A row of listPersonOrganizationInvitationPages or searchOrganizationInvitations. */
+export interface OrganizationInvitationWithOrganizationRow
+  extends OrganizationInvitationSqlRow,
+    InviterSqlColumns {
+  /** The position of the page's item in $1 (batched statements only). */
+  n?: number | string;
   total_count: number | string;
   organization_name: string;
   organization_slug: string;
 }
+
+/**
+ * The instance-wide search of organization invitations by address (`query`), newest first, with the
+ * inviter's and the organization's public data and the exact total, in one prepared statement. The matches
+ * are a MATERIALIZED CTE: its only fast way in is the trigram index on $1, so no generic plan can walk
+ * `created_idx` newest first hoping to meet 10 matches soon (all 1,000,000 rows when nothing matches). The
+ * page is sorted before the organizations and inviters are joined. No rows (no match, or a page past the
+ * end) is answered by the general path.
+ *
+ * $1 the LIKE pattern for the trigram index (services/email-search.ts), $2 the lower-cased query every
+ * row must contain, $3 statuses ([]: all), $4 now (ms), $5 limit, $6 offset.
+ */
+export const searchOrganizationInvitations: Statement = {
+  name: 'invitekit_search_organization_invitations_v1',
+  text: `
+WITH m AS MATERIALIZED (
+  SELECT ${COLUMNS} FROM organization_invitations oi
+  WHERE oi.email_address LIKE $1 AND strpos(oi.email_address, $2) > 0 AND oi.organization_domain_id IS NULL
+    AND (cardinality($3::text[]) = 0
+      OR (CASE WHEN oi.status = 'pending' AND oi.expires_at <= $4::bigint THEN 'expired' ELSE oi.status END)
+         = ANY ($3::text[]))
+), p AS (
+  SELECT * FROM m ORDER BY created_at DESC, id DESC LIMIT $5::int OFFSET $6::int
+)
+SELECT p.*, (SELECT count(*) FROM m) AS total_count, o.name AS organization_name, o.slug AS organization_slug,
+       u.id AS inviter_user_id, u.first_name AS inviter_first_name, u.last_name AS inviter_last_name,
+       (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS inviter_identifier
+FROM p
+JOIN organizations o ON o.id = p.organization_id
+LEFT JOIN users u ON u.id = p.inviter_id
+ORDER BY p.created_at DESC, p.id DESC`,
+};
