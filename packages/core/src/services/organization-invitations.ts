@@ -343,6 +343,8 @@ export class OrganizationInvitationsService {
         ],
       );
       if (rows.length > 0) return this.pageWithOrganization(rows, now);
+      // No row at offset 0: nothing matches. Past the end, the general path counts.
+      if (!input.offset) return { data: [], totalCount: 0 };
     }
     return this.listWithOrganization(
       and(
