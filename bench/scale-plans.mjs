@@ -1,4 +1,4 @@
-// The plans of the list reads at 1,000,000 invitations, as the server runs them today (bench/README.md,
+// The plans of the list reads at 1,000,000 invitations, as the server runs them (bench/README.md,
 // "At scale: 1,000,000 invitations"). Run bench/scale-seed.mjs first.
 //
 //   node --conditions=invitekit-source --import tsx bench/scale-plans.mjs     (from the repository root)
@@ -14,7 +14,7 @@
 //    and plan. Resets the database's settings at the end.
 //
 // Environment: BENCH_PG_URL (admin connection; default TEST_DATABASE_URL, else
-// postgres://postgres@127.0.0.1:5432/postgres), BENCH_PG_LOG (the server's log file; default
+// postgres://postgres@127.0.0.1:5432/postgres), BENCH_SCALE_DB (default invitekit_scale), BENCH_PG_LOG (the server's log file; default
 // /var/log/postgresql/postgresql-<major>-main.log, Debian's; it must be readable by this process).
 
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
@@ -25,7 +25,7 @@ const { createInvitekit } = await import('@invitekit/core');
 
 const adminUrl =
   process.env.BENCH_PG_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DB = 'invitekit_scale';
+const DB = process.env.BENCH_SCALE_DB ?? 'invitekit_scale';
 const KEY = 'sk_scale_plans';
 const BIG = 'org_0';
 const USER = 'user_4242'; // invited to 91 organizations (bench/scale-seed.mjs)

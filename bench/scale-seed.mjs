@@ -1,10 +1,11 @@
-// Seeds a scratch database at scale for the list reads (groundwork for a performance pass; bench/README.md,
+// Seeds a scratch database at scale for the list reads (bench/README.md,
 // "At scale: 1,000,000 invitations").
 //
 //   node --conditions=invitekit-source --import tsx bench/scale-seed.mjs     (from the repository root)
 //
-// 1. Drops and recreates `invitekit_scale` and applies core's migrations by starting createInvitekit on it
-//    (so the tables, indexes and triggers are exactly what a server runs on), then closes it.
+// 1. Drops and recreates `invitekit_scale` (or BENCH_SCALE_DB) and applies core's migrations by starting
+//    createInvitekit on it (so the tables, indexes and triggers are exactly what a server runs on), then
+//    closes it.
 // 2. Seeds with INSERT … SELECT generate_series (no API):
 //    - 10,000 organizations `org_0` … `org_9999`;
 //    - 100,000 users `user_<n>`, each with one verified address `user<n>-mail@example.com` (the `-` makes the
@@ -22,11 +23,12 @@
 //      accepted invitation (role org:member), about 160,000.
 // 3. While seeding, the invitations table's secondary indexes are dropped and rebuilt afterwards, and
 //    triggers are off for the session (foreign-key checks and the counter): organization_invitation_counts
-//    is then filled from the rows in the same way migration 0003 does, and checked exact against count(*).
+//    is then filled from the rows (total and per stored status) as migrations 0003 and 0017 do, and checked
+//    exact against count(*).
 // 4. VACUUM ANALYZE.
 //
 // Environment: BENCH_PG_URL (admin connection; default TEST_DATABASE_URL, else
-// postgres://postgres@127.0.0.1:5432/postgres).
+// postgres://postgres@127.0.0.1:5432/postgres), BENCH_SCALE_DB (default invitekit_scale).
 
 import pg from 'pg';
 
@@ -34,7 +36,7 @@ const { createInvitekit } = await import('@invitekit/core');
 
 const adminUrl =
   process.env.BENCH_PG_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const DB = 'invitekit_scale';
+const DB = process.env.BENCH_SCALE_DB ?? 'invitekit_scale';
 const ORGS = 10_000;
 const USERS = 100_000;
 const BIG = 100_000; // invitations in org_0
@@ -136,10 +138,13 @@ await db.query(
    WHERE i.status = 'accepted'
    ON CONFLICT DO NOTHING`,
 );
-// Exact counts, as migration 0003 starts them from existing rows.
+// Exact counts, in all and by stored status, as migrations 0003 and 0017 start them from existing rows.
 await db.query(
-  `INSERT INTO organization_invitation_counts (organization_id, shard, total)
-   SELECT organization_id, 0, count(*) FROM organization_invitations GROUP BY organization_id`,
+  `INSERT INTO organization_invitation_counts (organization_id, shard, total, pending, accepted, revoked, expired)
+   SELECT organization_id, 0, count(*), count(*) FILTER (WHERE status = 'pending'),
+     count(*) FILTER (WHERE status = 'accepted'), count(*) FILTER (WHERE status = 'revoked'),
+     count(*) FILTER (WHERE status = 'expired')
+   FROM organization_invitations WHERE organization_domain_id IS NULL GROUP BY organization_id`,
 );
 await db.query(`SET session_replication_role = DEFAULT`);
 step('memberships and invitation counts');
@@ -154,10 +159,14 @@ const { rows: check } = await db.query(`
     (SELECT count(*) FROM organization_invitations)::int AS invitations,
     (SELECT count(*) FROM organization_invitations WHERE organization_id = 'org_0')::int AS org_0,
     (SELECT count(*) FROM (
-       SELECT organization_id, count(*) AS n FROM organization_invitations GROUP BY organization_id) r
-     FULL JOIN (SELECT organization_id, sum(total) AS n FROM organization_invitation_counts GROUP BY organization_id) c
+       SELECT organization_id, count(*) AS n, count(*) FILTER (WHERE status = 'pending') AS p,
+         count(*) FILTER (WHERE status = 'accepted') AS a, count(*) FILTER (WHERE status = 'revoked') AS r,
+         count(*) FILTER (WHERE status = 'expired') AS e
+       FROM organization_invitations WHERE organization_domain_id IS NULL GROUP BY organization_id) r
+     FULL JOIN (SELECT organization_id, sum(total) AS n, sum(pending) AS p, sum(accepted) AS a, sum(revoked) AS r,
+         sum(expired) AS e FROM organization_invitation_counts GROUP BY organization_id) c
        USING (organization_id)
-     WHERE r.n IS DISTINCT FROM c.n)::int AS counts_off,
+     WHERE (r.n, r.p, r.a, r.r, r.e) IS DISTINCT FROM (c.n, c.p, c.a, c.r, c.e))::int AS counts_off,
     (SELECT count(*) FROM organization_invitations WHERE status = 'pending' AND expires_at > ${now})::int AS pending,
     (SELECT count(*) FROM organization_invitations WHERE status = 'pending' AND expires_at <= ${now})::int AS expired_by_date,
     (SELECT count(*) FROM organization_invitations WHERE status = 'accepted')::int AS accepted,

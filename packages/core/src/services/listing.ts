@@ -68,6 +68,14 @@ export const likePattern = (query: string) => `%${query.replace(/[\\%_]/g, (c) =
 export const containsText = (column: PgColumn, query: string): SQL =>
   sql`strpos(${column}, ${query.toLowerCase()}) > 0`;
 
+/**
+ * The same substring search as containsText, written as LIKE so that a trigram index can answer it
+ * (organization_invitations_email_trgm_idx; strpos cannot use one). Queries under 3 characters have no
+ * trigrams and read every row, as strpos does.
+ */
+export const containsPattern = (column: PgColumn, query: string): SQL =>
+  sql`${column} LIKE ${likePattern(query.toLowerCase())}`;
+
 /** Clerk's signed id lists (`organization_id`, `user_id` filters): `-id` excludes, `+id` or a bare id includes. */
 export function signedIds(ids: string[] | undefined): { include: string[]; exclude: string[] } {
   const include: string[] = [];

@@ -15,6 +15,15 @@ import { effectiveStatus, expiresAtFrom, type InvitationStatus } from '../domain
 import { issueToken } from '../domain/tokens.js';
 import { Batcher } from '../storage/batcher.js';
 import {
+  type FilteredPageItem,
+  listFilteredOrganizationInvitationPages,
+  listPersonOrganizationInvitationPages,
+  type OrganizationInvitationWithOrganizationRow,
+  PERSON_PAGES_MAX,
+  type PersonPageItem,
+  searchOrganizationInvitations,
+} from '../storage/filtered-list-statements.js';
+import {
   emailAddresses,
   memberships,
   type OrganizationInvitationRow,
@@ -34,15 +43,10 @@ import {
 import { atItem, checkBulkSize, rejectRepeatedEmails } from './bulk.js';
 import type { ServiceContext } from './context.js';
 import { effectRows, type InvitationEventSpec, type OutboxRowJson, recordEvents } from './effects.js';
+import { EmailSearch, searchCondition } from './email-search.js';
+import { countOrganizationInvitations } from './invitation-counts.js';
 import { checkInvitationLimits, invitationLimitsApply } from './limits.js';
-import {
-  containsText,
-  type OrderBy,
-  orderClause,
-  type Page,
-  type Paginated,
-  statusFilter,
-} from './listing.js';
+import { type OrderBy, orderClause, type Page, type Paginated, statusFilter } from './listing.js';
 import { checkMembershipQuota } from './membership-quota.js';
 import { requireOrganization } from './organizations.js';
 import { insertPendingInvitations } from './pending-insert.js';
@@ -115,7 +119,16 @@ export class OrganizationInvitationsService {
     ListOrganizationInvitationsRow[]
   >;
 
+  /** First pages filtered by one status or one address, several in one statement under load. */
+  private readonly filteredPages: Batcher<FilteredPageItem, ListOrganizationInvitationsRow[]>;
+
+  private readonly emailSearch: EmailSearch;
+
+  /** A person's first pages (Backend API by user, Frontend API by verified addresses), batched. */
+  private readonly personPages: Batcher<PersonPageItem, OrganizationInvitationWithOrganizationRow[]>;
+
   constructor(private readonly ctx: ServiceContext) {
+    this.emailSearch = new EmailSearch(ctx.db, 'organization_invitations');
     this.creates = new Batcher(
       (calls) =>
         ctx.run<CreateOrganizationInvitationRow>(createOrganizationInvitations, [
@@ -133,6 +146,26 @@ export class OrganizationInvitationsService {
       ]);
       const byPage = pages.map((): ListOrganizationInvitationsRow[] => []);
       for (const r of rows) byPage[Number(r.n) - 1]!.push(r.page_row);
+      return byPage;
+    }, LIST_BATCHING);
+    this.personPages = new Batcher(
+      async (pages) => {
+        const rows = await ctx.run<OrganizationInvitationWithOrganizationRow>(
+          listPersonOrganizationInvitationPages,
+          [JSON.stringify(pages)],
+        );
+        const byPage = pages.map((): OrganizationInvitationWithOrganizationRow[] => []);
+        for (const r of rows) byPage[Number(r.n) - 1]!.push(r);
+        return byPage;
+      },
+      { ...LIST_BATCHING, maxBatch: Math.min(LIST_BATCHING.maxBatch, PERSON_PAGES_MAX) },
+    );
+    this.filteredPages = new Batcher(async (pages) => {
+      const rows = await ctx.run<ListOrganizationInvitationsRow>(listFilteredOrganizationInvitationPages, [
+        JSON.stringify(pages),
+      ]);
+      const byPage = pages.map((): ListOrganizationInvitationsRow[] => []);
+      for (const r of rows) byPage[Number(r.n) - 1]!.push(r);
       return byPage;
     }, LIST_BATCHING);
   }
@@ -245,30 +278,33 @@ export class OrganizationInvitationsService {
   ): Promise<Paginated<OrganizationInvitation>> {
     const now = this.ctx.now();
     const order = input.orderBy ?? DEFAULT_ORDER;
-    const defaultShape =
-      !input.statuses?.length &&
-      !input.emailAddress &&
-      order.field === 'created_at' &&
-      order.direction === 'desc';
-    if (defaultShape) {
-      const rows = await this.firstPages.run({
-        organization_id: organizationId,
-        limit: input.limit ?? 10,
-        offset: input.offset ?? 0,
+    const statuses = [...new Set(input.statuses ?? [])];
+    const email = input.emailAddress ? normalizeEmail(input.emailAddress) : null;
+    const defaultOrder = order.field === 'created_at' && order.direction === 'desc';
+    const page = { organization_id: organizationId, limit: input.limit ?? 10, offset: input.offset ?? 0 };
+    // The common shapes in one prepared statement each, batched; the rest (and empty pages) below.
+    let first: ListOrganizationInvitationsRow[] = [];
+    if (defaultOrder && statuses.length === 0 && !email) first = await this.firstPages.run(page);
+    else if (defaultOrder && statuses.length + (email ? 1 : 0) === 1) {
+      first = await this.filteredPages.run({
+        ...page,
+        status: statuses[0] ?? null,
+        email_address: email,
+        now,
       });
-      if (rows.length > 0) {
-        return {
-          data: rows.map((r) => organizationInvitationFromSql(r, inviterFromSql(r), now)),
-          totalCount: rows[0]!.total_count,
-        };
-      }
+    }
+    if (first.length > 0) {
+      return {
+        data: first.map((r) => organizationInvitationFromSql(r, inviterFromSql(r), now)),
+        totalCount: first[0]!.total_count,
+      };
     }
     const where = and(
       eq(oi.organizationId, organizationId),
       // Automatic invitations (verified domains) stay out of the organization's list, as in Clerk.
       isNull(oi.organizationDomainId),
       statusFilter(oi, input.statuses ?? [], now),
-      input.emailAddress ? eq(oi.emailAddress, normalizeEmail(input.emailAddress)) : undefined,
+      email ? eq(oi.emailAddress, email) : undefined,
     );
     const [rows, total] = await Promise.all([
       this.selectWithInviter()
@@ -276,7 +312,11 @@ export class OrganizationInvitationsService {
         .orderBy(...orderClause(orderColumn[order.field], order.direction, oi.createdAt, oi.id))
         .limit(input.limit ?? 10)
         .offset(input.offset ?? 0),
-      this.count(where),
+      // Without an email filter the counters answer (an organization-wide status count reads every
+      // matching row); with one, the index on (organization_id, email_address) holds a few rows.
+      email
+        ? this.count(where)
+        : countOrganizationInvitations(this.ctx.db, organizationId, input.statuses ?? [], now),
     ]);
     if (total === 0) await requireOrganization(this.ctx.db, organizationId);
     return {
@@ -287,11 +327,31 @@ export class OrganizationInvitationsService {
 
   /** Every organization's invitations, with each organization's public data. */
   async listAll(input: ListInstanceOrganizationInvitationsInput = {}) {
+    const now = this.ctx.now();
+    const order = input.orderBy ?? DEFAULT_ORDER;
+    const search = input.query?.trim() ? await this.emailSearch.patterns(input.query.trim()) : null;
+    // A search for uncommon trigrams (few matches) in the default order: one prepared statement.
+    if (search?.selective && order.field === 'created_at' && order.direction === 'desc') {
+      const rows = await this.ctx.run<OrganizationInvitationWithOrganizationRow>(
+        searchOrganizationInvitations,
+        [
+          search.pattern,
+          search.text,
+          [...new Set(input.statuses ?? [])],
+          now,
+          input.limit ?? 10,
+          input.offset ?? 0,
+        ],
+      );
+      if (rows.length > 0) return this.pageWithOrganization(rows, now);
+      // No row at offset 0: nothing matches. Past the end, the general path counts.
+      if (!input.offset) return { data: [], totalCount: 0 };
+    }
     return this.listWithOrganization(
       and(
         isNull(oi.organizationDomainId),
-        statusFilter(oi, input.statuses ?? [], this.ctx.now()),
-        input.query?.trim() ? containsText(oi.emailAddress, input.query.trim()) : undefined,
+        statusFilter(oi, input.statuses ?? [], now),
+        search ? searchCondition(oi.emailAddress, search) : undefined,
       ),
       input,
     );
@@ -299,6 +359,8 @@ export class OrganizationInvitationsService {
 
   /** Invitations sent to any of a user's verified email addresses (an unverified one owns nothing). */
   async listForUser(userId: string, input: ListUserOrganizationInvitationsInput = {}) {
+    const first = await this.personPage({ user_id: userId, emails: [] }, input);
+    if (first) return first;
     const addresses = this.ctx.db
       .select({ email: emailAddresses.emailAddress })
       .from(emailAddresses)
@@ -306,6 +368,7 @@ export class OrganizationInvitationsService {
     const page = await this.listWithOrganization(
       and(inArray(oi.emailAddress, addresses), statusFilter(oi, input.statuses ?? [], this.ctx.now())),
       input,
+      true,
     );
     if (page.totalCount === 0) {
       const [user] = await this.ctx.db.select({ id: users.id }).from(users).where(eq(users.id, userId));
@@ -317,10 +380,45 @@ export class OrganizationInvitationsService {
   /** Invitations sent to any of these (normalised) addresses: a signed-in person's verified addresses. */
   async listForEmails(emails: string[], input: ListUserOrganizationInvitationsInput = {}) {
     if (emails.length === 0) return { data: [], totalCount: 0 };
+    const first = await this.personPage({ user_id: null, emails }, input);
+    if (first) return first;
     return this.listWithOrganization(
       and(inArray(oi.emailAddress, emails), statusFilter(oi, input.statuses ?? [], this.ctx.now())),
       input,
+      true,
     );
+  }
+
+  /**
+   * A person's page (newest first, the only order) through the batched statement; null when it has no rows (none,
+   * a page past the end, or no such user), which the general path answers.
+   */
+  private async personPage(
+    who: Pick<PersonPageItem, 'user_id' | 'emails'>,
+    input: ListUserOrganizationInvitationsInput,
+  ): Promise<Paginated<OrganizationInvitationWithOrganization> | null> {
+    const now = this.ctx.now();
+    const rows = await this.personPages.run({
+      ...who,
+      statuses: [...new Set(input.statuses ?? [])],
+      limit: input.limit ?? 10,
+      offset: input.offset ?? 0,
+      now,
+    });
+    return rows.length === 0 ? null : this.pageWithOrganization(rows, now);
+  }
+
+  private pageWithOrganization(
+    rows: OrganizationInvitationWithOrganizationRow[],
+    now: number,
+  ): Paginated<OrganizationInvitationWithOrganization> {
+    return {
+      data: rows.map((r) => ({
+        ...organizationInvitationFromSql(r, inviterFromSql(r), now),
+        organization: { id: r.organization_id, name: r.organization_name, slug: r.organization_slug },
+      })),
+      totalCount: Number(rows[0]!.total_count),
+    };
   }
 
   /**
@@ -598,12 +696,13 @@ export class OrganizationInvitationsService {
   }
 
   /** As selectWithInviter, with the organization's public data. */
-  private selectWithOrganization() {
+  private selectWithOrganization(total: SQL.Aliased<number> | SQL<number> = sql<number>`0`) {
     return this.ctx.db
       .select({
         invitation: oi,
         inviter: publicUserColumns(),
         organization: { id: organizations.id, name: organizations.name, slug: organizations.slug },
+        total,
       })
       .from(oi)
       .innerJoin(organizations, eq(organizations.id, oi.organizationId))
@@ -615,20 +714,33 @@ export class OrganizationInvitationsService {
     return row?.total ?? 0;
   }
 
+  /**
+   * A page and its total. `selective`: `where` keeps few rows (a person's addresses, a search), so the total
+   * is counted in the page's own statement (a window over the matching rows) instead of a second one; only
+   * a page past the end needs the second.
+   */
   private async listWithOrganization(
     where: SQL | undefined,
     input: Partial<Page> & { orderBy?: OrganizationInvitationOrder },
+    selective = false,
   ): Promise<Paginated<OrganizationInvitationWithOrganization>> {
     const now = this.ctx.now();
     const order = input.orderBy ?? DEFAULT_ORDER;
-    const [rows, total] = await Promise.all([
-      this.selectWithOrganization()
+    const page = (query: ReturnType<typeof this.selectWithOrganization>) =>
+      query
         .where(where)
         .orderBy(...orderClause(orderColumn[order.field], order.direction, oi.createdAt, oi.id))
         .limit(input.limit ?? 10)
-        .offset(input.offset ?? 0),
-      this.count(where),
-    ]);
+        .offset(input.offset ?? 0);
+    let rows: Awaited<ReturnType<typeof page>>;
+    let total: number;
+    if (selective) {
+      const counted = await page(this.selectWithOrganization(sql<number>`count(*) over ()`.mapWith(Number)));
+      rows = counted;
+      total = counted[0]?.total ?? (await this.count(where));
+    } else {
+      [rows, total] = await Promise.all([page(this.selectWithOrganization()), this.count(where)]);
+    }
     return {
       data: rows.map((r) => ({
         ...this.toDomain(r.invitation, toPublicUser(r.inviter), now),

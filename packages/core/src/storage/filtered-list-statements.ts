@@ -1,0 +1,200 @@
+import type { Statement } from './database.js';
+import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows.js';
+
+const COLUMNS = `oi.organization_id, oi.id, oi.email_address, oi.role, oi.status, oi.inviter_id, oi.public_metadata,
+  oi.private_metadata, oi.redirect_url, oi.notify, oi.locale, oi.expires_at, oi.created_at, oi.updated_at`;
+
+/**
+ * `expires_at <= now` as a range with an always-true lower bound: a generic plan estimates an open range on a
+ * parameter at a third of the index, which priced these arms so high (×100 jsonb items) that every execution
+ * paid over a second of JIT compilation; a closed range is estimated at 0.5%.
+ */
+const PAST_EXPIRY = (q: string) => `oi.expires_at <= ${q}.now AND oi.expires_at >= -9223372036854775808`;
+
+/**
+ * The first pages of organizations' invitations filtered by one status or by one exact address, newest
+ * first, with the inviter's public data and the exact total: one page per item of $1, several list requests
+ * in one round trip under load (storage/batcher.ts), as listOrganizationInvitationPages does for the
+ * unfiltered list. Automatic invitations (verified domains) are not listed.
+ *
+ * Each filter is its own arm, switched on and off by the item (one-time filters), so that the one generic
+ * plan reads an index in order for each: (organization_id, status, created_at) for a stored status; for
+ * `expired`, the stored `expired` rows in order plus the pending rows past `expires_at` (not yet swept: few
+ * while the sweeper keeps up) through organization_invitations_pending_expiry_idx; (organization_id,
+ * email_address, created_at) for an address. The total of a status comes from organization_invitation_counts
+ * by stored status (migration 0017), corrected by the pending rows past `expires_at`; the total of an
+ * address is a count of its few rows. An item with no rows (an empty result, a page past the end, or no such
+ * organization) is answered by the general path.
+ *
+ * $1 the pages (jsonb array: organization_id, status (null with email_address), email_address (normalised,
+ * null with status), limit, offset, now (ms)).
+ */
+export const listFilteredOrganizationInvitationPages: Statement = {
+  name: 'invitekit_list_filtered_organization_invitation_pages_v1',
+  text: `
+WITH q AS MATERIALIZED (
+  SELECT j.n, r.*, (CASE
+    WHEN r.email_address IS NOT NULL THEN
+      (SELECT count(*) FROM organization_invitations oi WHERE oi.organization_id = r.organization_id
+         AND oi.email_address = r.email_address AND oi.organization_domain_id IS NULL)
+    ELSE
+      (SELECT coalesce(sum(CASE r.status WHEN 'pending' THEN c.pending WHEN 'accepted' THEN c.accepted
+                                         WHEN 'revoked' THEN c.revoked WHEN 'expired' THEN c.expired END), 0)
+       FROM organization_invitation_counts c WHERE c.organization_id = r.organization_id)
+      + CASE WHEN r.status IN ('pending', 'expired') THEN
+          (CASE r.status WHEN 'pending' THEN -1 ELSE 1 END) *
+          (SELECT count(*) FROM organization_invitations oi WHERE oi.status = 'pending' AND ${PAST_EXPIRY('r')}
+             AND (oi.organization_id || '') = r.organization_id AND oi.organization_domain_id IS NULL)
+        ELSE 0 END
+  END)::int AS total_count
+  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(item, n)
+  CROSS JOIN LATERAL jsonb_to_record(j.item) AS r(organization_id text, status text, email_address text,
+    "limit" int, "offset" int, now bigint)
+)
+SELECT q.n, x.*, q.total_count
+FROM q
+CROSS JOIN LATERAL (
+  SELECT p.*, u.id AS inviter_user_id, u.first_name AS inviter_first_name, u.last_name AS inviter_last_name,
+         (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS inviter_identifier
+  FROM (
+    (SELECT ${COLUMNS} FROM organization_invitations oi
+     WHERE q.email_address IS NULL AND q.status IN ('pending', 'accepted', 'revoked')
+       AND oi.organization_id = q.organization_id AND oi.status = q.status AND oi.organization_domain_id IS NULL
+       AND (q.status <> 'pending' OR oi.expires_at > q.now)
+     ORDER BY oi.created_at DESC, oi.id DESC LIMIT q."limit" + q."offset")
+    UNION ALL
+    (SELECT ${COLUMNS} FROM organization_invitations oi
+     WHERE q.email_address IS NULL AND q.status = 'expired'
+       AND oi.organization_id = q.organization_id AND oi.status = 'expired' AND oi.organization_domain_id IS NULL
+     ORDER BY oi.created_at DESC, oi.id DESC LIMIT q."limit" + q."offset")
+    UNION ALL
+    (SELECT ${COLUMNS} FROM organization_invitations oi
+     WHERE q.email_address IS NULL AND q.status = 'expired'
+       AND oi.status = 'pending' AND ${PAST_EXPIRY('q')} AND (oi.organization_id || '') = q.organization_id
+       AND oi.organization_domain_id IS NULL)
+    UNION ALL
+    (SELECT ${COLUMNS} FROM organization_invitations oi
+     WHERE q.email_address IS NOT NULL AND q.status IS NULL
+       AND oi.organization_id = q.organization_id AND oi.email_address = q.email_address
+       AND oi.organization_domain_id IS NULL
+     ORDER BY oi.created_at DESC, oi.id DESC LIMIT q."limit" + q."offset")
+  ) p
+  LEFT JOIN users u ON u.id = p.inviter_id
+  ORDER BY p.created_at DESC, p.id DESC
+  LIMIT q."limit" OFFSET q."offset"
+) x
+ORDER BY q.n, x.created_at DESC, x.id DESC`,
+};
+
+/** One item of listFilteredOrganizationInvitationPages: exactly one of `status` and `email_address`. */
+export interface FilteredPageItem {
+  organization_id: string;
+  status: 'pending' | 'accepted' | 'revoked' | 'expired' | null;
+  email_address: string | null;
+  limit: number;
+  offset: number;
+  now: number;
+}
+
+/**
+ * At most this many items per execution of listPersonOrganizationInvitationPages. The planner takes a
+ * set-returning function for 100 rows; bounded by a LIMIT, the plan's estimated cost stays under
+ * jit_above_cost, whose compilation would otherwise cost each execution tens of milliseconds.
+ */
+export const PERSON_PAGES_MAX = 16;
+
+/**
+ * Pages of a person's organization invitations (sent to any of their verified addresses, or to the
+ * addresses given), newest first, optionally filtered by statuses, with the inviter's and the
+ * organization's public data and the exact total: one page per item of $1, batched under load. The
+ * person's addresses lead (email_addresses_user_idx, then (email_address, created_at)): the rows read are
+ * that person's invitations, whatever the table holds, so the total is a window over them in the same scan.
+ * An item with no rows (none, or a page past the end) is answered by the general path.
+ *
+ * $1 the pages (jsonb array: user_id (or null), emails (normalised; [] with user_id), statuses ([]: all;
+ * `expired` includes pending past expiry, `pending` excludes it), limit, offset, now (ms)).
+ */
+export const listPersonOrganizationInvitationPages: Statement = {
+  name: 'invitekit_list_person_organization_invitation_pages_v1',
+  text: `
+WITH q AS MATERIALIZED (
+  SELECT j.n, r.*
+  FROM (SELECT * FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY LIMIT ${PERSON_PAGES_MAX}) AS j(item, n)
+  CROSS JOIN LATERAL jsonb_to_record(j.item) AS r(user_id text, emails text[], statuses text[],
+    "limit" int, "offset" int, now bigint)
+)
+SELECT q.n, x.*
+FROM q
+CROSS JOIN LATERAL (
+  SELECT p.*, o.name AS organization_name, o.slug AS organization_slug,
+         u.id AS inviter_user_id, u.first_name AS inviter_first_name, u.last_name AS inviter_last_name,
+         (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS inviter_identifier
+  FROM (
+    SELECT ${COLUMNS}, count(*) OVER () AS total_count
+    FROM organization_invitations oi
+    WHERE oi.email_address IN (
+        SELECT a.email_address FROM email_addresses a WHERE a.user_id = q.user_id AND a.verified
+        UNION ALL SELECT unnest(q.emails))
+      AND (cardinality(q.statuses) = 0
+        OR (CASE WHEN oi.status = 'pending' AND oi.expires_at <= q.now THEN 'expired' ELSE oi.status END)
+           = ANY (q.statuses))
+    ORDER BY oi.created_at DESC, oi.id DESC
+    LIMIT q."limit" OFFSET q."offset"
+  ) p
+  JOIN organizations o ON o.id = p.organization_id
+  LEFT JOIN users u ON u.id = p.inviter_id
+) x
+ORDER BY q.n, x.created_at DESC, x.id DESC`,
+};
+
+export interface PersonPageItem {
+  user_id: string | null;
+  emails: string[];
+  statuses: string[];
+  limit: number;
+  offset: number;
+  now: number;
+}
+
+/** A row of listPersonOrganizationInvitationPages or searchOrganizationInvitations. */
+export interface OrganizationInvitationWithOrganizationRow
+  extends OrganizationInvitationSqlRow,
+    InviterSqlColumns {
+  /** The position of the page's item in $1 (batched statements only). */
+  n?: number | string;
+  total_count: number | string;
+  organization_name: string;
+  organization_slug: string;
+}
+
+/**
+ * The instance-wide search of organization invitations by address (`query`), newest first, with the
+ * inviter's and the organization's public data and the exact total, in one prepared statement. The matches
+ * are a MATERIALIZED CTE: its only fast way in is the trigram index on $1, so no generic plan can walk
+ * `created_idx` newest first hoping to meet 10 matches soon (all 1,000,000 rows when nothing matches). The
+ * page is sorted before the organizations and inviters are joined. No rows (no match, or a page past the
+ * end) is answered by the general path.
+ *
+ * $1 the LIKE pattern for the trigram index (services/email-search.ts), $2 the lower-cased query every
+ * row must contain, $3 statuses ([]: all), $4 now (ms), $5 limit, $6 offset.
+ */
+export const searchOrganizationInvitations: Statement = {
+  name: 'invitekit_search_organization_invitations_v1',
+  text: `
+WITH m AS MATERIALIZED (
+  SELECT ${COLUMNS} FROM organization_invitations oi
+  WHERE oi.email_address LIKE $1 AND strpos(oi.email_address, $2) > 0 AND oi.organization_domain_id IS NULL
+    AND (cardinality($3::text[]) = 0
+      OR (CASE WHEN oi.status = 'pending' AND oi.expires_at <= $4::bigint THEN 'expired' ELSE oi.status END)
+         = ANY ($3::text[]))
+), p AS (
+  SELECT * FROM m ORDER BY created_at DESC, id DESC LIMIT $5::int OFFSET $6::int
+)
+SELECT p.*, (SELECT count(*) FROM m) AS total_count, o.name AS organization_name, o.slug AS organization_slug,
+       u.id AS inviter_user_id, u.first_name AS inviter_first_name, u.last_name AS inviter_last_name,
+       (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS inviter_identifier
+FROM p
+JOIN organizations o ON o.id = p.organization_id
+LEFT JOIN users u ON u.id = p.inviter_id
+ORDER BY p.created_at DESC, p.id DESC`,
+};
