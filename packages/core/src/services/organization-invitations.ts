@@ -161,9 +161,10 @@ export class OrganizationInvitationsService {
       { ...LIST_BATCHING, maxBatch: Math.min(LIST_BATCHING.maxBatch, PERSON_PAGES_MAX) },
     );
     this.filteredPages = new Batcher(async (pages) => {
-      const rows = await ctx.run<ListOrganizationInvitationsRow>(listFilteredOrganizationInvitationPages, [
-        JSON.stringify(pages),
-      ]);
+      const rows = await ctx.run<ListOrganizationInvitationsRow & { n: number | string }>(
+        listFilteredOrganizationInvitationPages,
+        [JSON.stringify(pages)],
+      );
       const byPage = pages.map((): ListOrganizationInvitationsRow[] => []);
       for (const r of rows) byPage[Number(r.n) - 1]!.push(r);
       return byPage;

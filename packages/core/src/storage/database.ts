@@ -7,8 +7,8 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { initPgliteInChild, pgliteStartParams } from './pglite-memory.js';
 import { type Listener, listenPostgres } from './outbox-listen.js';
+import { initPgliteInChild, pgliteStartParams } from './pglite-memory.js';
 import { limitPgliteWait } from './pglite-turns.js';
 import * as schema from './schema.js';
 
