@@ -73,9 +73,15 @@ export interface MembershipRequest {
 // The lists are maintained on npm (DESIGN.md); both packages ship plain JSON arrays, loaded with require
 // because ESM cannot import JSON without an attribute. `email-providers` rather than `free-email-domains`:
 // the latter downloads its list in a postinstall script, which fails wherever installs run offline.
+// Loaded on first use: the 130,000 names take about 23 MB of a process that may never add a domain
+// (bench/README.md, "Memory").
 const require = createRequire(import.meta.url);
-const FREE: ReadonlySet<string> = new Set(require('email-providers/all.json') as string[]);
-const DISPOSABLE: ReadonlySet<string> = new Set(require('disposable-email-domains') as string[]);
+let blocked: { free: ReadonlySet<string>; disposable: ReadonlySet<string> } | undefined;
+const blockedDomains = () =>
+  (blocked ??= {
+    free: new Set(require('email-providers/all.json') as string[]),
+    disposable: new Set(require('disposable-email-domains') as string[]),
+  });
 
 /** The domain part of a normalised address. */
 export const emailDomain = (email: string) => email.slice(email.lastIndexOf('@') + 1);
@@ -91,7 +97,7 @@ export function normalizeDomainName(raw: string, param = 'name'): string {
   if (!name) {
     throw invalidParam(param, `${JSON.stringify(raw)} is not a domain name`, 'form_param_format_invalid');
   }
-  if (DISPOSABLE.has(name)) {
+  if (blockedDomains().disposable.has(name)) {
     throw new InvitekitError({
       code: 'organization_domain_blocked',
       message: 'is a disposable email domain',
@@ -99,7 +105,7 @@ export function normalizeDomainName(raw: string, param = 'name'): string {
       meta: { param_name: param, name },
     });
   }
-  if (FREE.has(name)) {
+  if (blockedDomains().free.has(name)) {
     throw new InvitekitError({
       code: 'organization_domain_common',
       message: 'is a common email provider domain',

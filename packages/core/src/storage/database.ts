@@ -8,6 +8,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { type Listener, listenPostgres } from './outbox-listen.js';
+import { analyzeChangedTables, analyzePeriodically } from './pglite-analyze.js';
 import { initPgliteInChild, pgliteStartParams } from './pglite-memory.js';
 import { limitPgliteWait } from './pglite-turns.js';
 import * as schema from './schema.js';
@@ -306,6 +307,9 @@ async function openPglite(
   });
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: migrationsFolder() });
+  // No autovacuum runs inside PGlite: statistics are kept here instead (storage/pglite-analyze.ts).
+  await analyzeChangedTables(client);
+  const stopAnalyzing = analyzePeriodically(client);
   limitPgliteWait(client, waitTimeoutMs);
   // Hand-written statements are prepared once and then only bound and executed, in one protocol message:
   // PGlite runs in this thread, and query() parses, describes and plans the statement on every call
@@ -355,7 +359,10 @@ async function openPglite(
     ping: async () => {
       await db.execute(sql`SELECT 1`);
     },
-    close: () => client.close(),
+    close: () => {
+      stopAnalyzing();
+      return client.close();
+    },
   };
 }
 

@@ -1,0 +1,41 @@
+/** What `analyzeChangedTables` needs of PGlite: its plain query. */
+interface Queryable {
+  query<R>(sql: string): Promise<{ rows: R[] }>;
+}
+
+/** How often the embedded database looks for tables to analyze, in ms. */
+export const PGLITE_ANALYZE_INTERVAL_MS = 10_000;
+
+/**
+ * PGlite runs PostgreSQL without its autovacuum daemon, so nothing ever analyzes its tables and the planner
+ * guesses from their size alone. The prepared statements' generic plans are then made for a table that
+ * looks empty: a first page sorted an organization's every invitation (30 ms for 10,000, against 0.2 ms
+ * with statistics; bench/README.md, "Memory"). This is autovacuum's analyze step, with its default
+ * thresholds: tables changed by more than 50 rows plus a tenth of their rows since they were last analyzed.
+ * ANALYZE invalidates the cached plans that read a table, so the next execution plans again.
+ */
+export async function analyzeChangedTables(client: Queryable): Promise<string[]> {
+  // Counts of this session's last statements are flushed at the next statement's end.
+  await client.query('SELECT pg_stat_force_next_flush()');
+  const { rows } = await client.query<{ name: string }>(
+    `SELECT quote_ident(s.schemaname) || '.' || quote_ident(s.relname) AS name
+     FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+     WHERE s.n_mod_since_analyze > 50 + 0.1 * greatest(s.n_live_tup, c.reltuples)`,
+  );
+  for (const { name } of rows) await client.query(`ANALYZE ${name}`);
+  return rows.map((r) => r.name);
+}
+
+/** Runs analyzeChangedTables every `intervalMs` until stopped; errors (a closed database) are ignored. */
+export function analyzePeriodically(client: Queryable, intervalMs = PGLITE_ANALYZE_INTERVAL_MS): () => void {
+  let running: Promise<unknown> | null = null;
+  const timer = setInterval(() => {
+    running ??= analyzeChangedTables(client)
+      .catch(() => {})
+      .finally(() => {
+        running = null;
+      });
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
