@@ -1,6 +1,7 @@
 /** What `analyzeChangedTables` needs of PGlite: its plain query. */
 interface Queryable {
   query<R>(sql: string): Promise<{ rows: R[] }>;
+  exec(sql: string): Promise<unknown>;
 }
 
 /** How often the embedded database looks for tables to analyze, in ms. */
@@ -24,7 +25,11 @@ export async function analyzeChangedTables(client: Queryable): Promise<string[]>
      FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
      WHERE s.n_mod_since_analyze > 50 + greatest(c.reltuples, 0)`,
   );
-  for (const { name } of rows) await client.query(`ANALYZE ${name}`);
+  // A sample of 3,000 rows rather than 30,000 (statistics target 10, not 100): a tenth of the pause, and
+  // enough for an embedded database's plans.
+  for (const { name } of rows) {
+    await client.exec(`BEGIN; SET LOCAL default_statistics_target = 10; ANALYZE ${name}; COMMIT`);
+  }
   return rows.map((r) => r.name);
 }
 
