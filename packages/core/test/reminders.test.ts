@@ -657,6 +657,10 @@ describe.each(testDatabases())('reminders on $name', (kind) => {
     });
     expect((await invitationRow(ik, invitation.id)).next_reminder_at).toBeNull();
     ik.start();
+    // The invitation email is sent and recorded before the clock moves: a jump past its lease while the
+    // outcome was still unrecorded would let a second claim send it again (the lease follows this clock).
+    await waitFor('the invitation email', () => sent.length === 1);
+    await outboxSettled(ik);
     clock += 29 * DAY;
     await new Promise((r) => setTimeout(r, 300));
     expect(sent).toHaveLength(1);
