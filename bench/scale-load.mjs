@@ -16,13 +16,17 @@
 //    p50, p99, non-2xx (must be 0). Writes bench/results/scale-load-latest.json and exits 1 on any non-2xx,
 //    any wrong total_count, or (BENCH_STRICT=1) any p99 at or over 15 ms.
 //
+//    Each read's CPU, from /proc, in ms per request: the server process, the database's backends (those of
+//    BENCH_SCALE_DB when wrk ends), and wrk: steadier than req/s on a shared machine.
+//
 // Environment: BENCH_PG_URL (admin connection; default TEST_DATABASE_URL, else
 // postgres://postgres@127.0.0.1:5432/postgres), BENCH_SCALE_DB (default invitekit_scale), BENCH_DURATION
-// (s, default 10), BENCH_WARMUP (s, default 2), BENCH_PORT (default: random), BENCH_STRICT.
+// (s, default 10), BENCH_WARMUP (s, default 2), BENCH_PORT (default: random), BENCH_STRICT, BENCH_READS
+// (comma-separated parts of read names: only those reads are checked and loaded, the first page always).
 
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +70,7 @@ if (
 const effective = (now) =>
   `(CASE WHEN status = 'pending' AND expires_at <= ${now} THEN 'expired' ELSE status END)`;
 const listed = `organization_domain_id IS NULL`;
-const reads = [
+const allReads = [
   {
     name: 'org_0 first page',
     path: `/v1/organizations/${BIG}/invitations?limit=10`,
@@ -117,6 +121,30 @@ const reads = [
     ],
   },
 ];
+
+const only = process.env.BENCH_READS?.split(',').filter(Boolean);
+const reads = allReads.filter((r, i) => i === 0 || !only || only.some((part) => r.name.includes(part)));
+
+// ---- CPU per request (Linux /proc) ---------------------------------------------------------------------
+/** utime + stime of a process in ticks (USER_HZ, 100), or of its waited-for children (`children`). */
+const ticks = (pid, children = false) => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return children ? +f[13] + +f[14] : +f[11] + +f[12];
+  } catch {
+    return 0;
+  }
+};
+const postgresTicks = () => {
+  const out = new Map();
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') out.set(pid, ticks(pid));
+    } catch {}
+  }
+  return out;
+};
 
 // ---- the server --------------------------------------------------------------------------------------------
 const startDist = JSON.parse(readFileSync(join(SERVER_DIR, 'package.json'), 'utf8')).scripts['start:dist'];
@@ -227,6 +255,7 @@ try {
   );
 
   for (const read of reads) {
+    const before = { server: ticks(server.pid), wrk: ticks(process.pid, true), pg: postgresTicks() };
     const out = spawnSync(
       'wrk',
       [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${WARMUP + DURATION}s`, '--timeout', '10s', '--latency'].concat(
@@ -244,6 +273,21 @@ try {
         .map(([k, v]) => [k, Number(v)]),
     );
     const errors = f.non2xx + f.connect_err + f.read_err + f.write_err + f.timeout_err;
+    // The server's connections to the database (this script's own excluded); a backend that ended during
+    // the run is missed, one that started counts from 0.
+    const { rows: backends } = await db.query(
+      `SELECT pid::text FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+      [DB],
+    );
+    const requests = f.requests;
+    const msPerRequest = (t) => Number(((t * 10) / requests).toFixed(3));
+    const cpu = {
+      server_ms: msPerRequest(ticks(server.pid) - before.server),
+      postgres_ms: msPerRequest(
+        backends.reduce((a, { pid }) => a + ticks(pid) - (before.pg.get(pid) ?? 0), 0),
+      ),
+      wrk_ms: msPerRequest(ticks(process.pid, true) - before.wrk),
+    };
     const row = {
       read: read.name,
       path: read.path,
@@ -254,12 +298,14 @@ try {
       non2xx: f.non2xx,
       errors,
       ratio_to_pgbench: Number((f.rps / tps).toFixed(3)),
+      cpu_ms_per_request: cpu,
     };
     results.reads.push(row);
     if (errors > 0) failed = true;
     console.log(
       `${read.name.padEnd(36)} ${String(row.rps).padStart(6)} req/s  p50 ${f.p50_ms.toFixed(2).padStart(6)} ms  ` +
-        `p99 ${f.p99_ms.toFixed(2).padStart(7)} ms  non-2xx ${f.non2xx}  errors ${errors}  load ${loadavg()[0].toFixed(1)}`,
+        `p99 ${f.p99_ms.toFixed(2).padStart(7)} ms  non-2xx ${f.non2xx}  errors ${errors}  load ${loadavg()[0].toFixed(1)}  ` +
+        `CPU ms/request: server ${cpu.server_ms}, postgres ${cpu.postgres_ms}, wrk ${cpu.wrk_ms}`,
     );
   }
 } finally {

@@ -254,6 +254,41 @@ describe.each(testDatabases())('invitation counts on $name', (kind) => {
         ).toEqual(rows.map((r) => r.id));
       }
     }
+    // Concurrent searches with status filters go together in one statement: each is answered on its own.
+    const searches: [string, string[], string][] = [
+      ['hort', ['pending'], '0'],
+      ['hort', ['expired'], '0'],
+      ['hort', [], '1'],
+      ['i2@example', ['pending', 'expired'], '0'],
+      ['exa', ['revoked'], '0'],
+      ['nobody', [], '0'],
+      ['b@exam', ['accepted', 'revoked'], '5'],
+    ];
+    const answers = await Promise.all(
+      searches.map(([query, statuses, offset]) =>
+        call('GET', '/v1/organization_invitations', undefined, {
+          query,
+          limit: '2',
+          offset,
+          ...(statuses.length ? { status: statuses } : {}),
+        }),
+      ),
+    );
+    for (const [i, [query, statuses, offset]] of searches.entries()) {
+      const result = await ik.database.db.execute(sql`
+        SELECT id, count(*) OVER ()::int AS n FROM organization_invitations
+        WHERE organization_domain_id IS NULL AND strpos(email_address, ${query}) > 0
+          AND (${statuses.length === 0} OR (CASE WHEN status = 'pending' AND expires_at <= ${clock} THEN 'expired'
+               ELSE status END) = ANY(${`{${statuses.join(',')}}`}::text[]))
+        ORDER BY created_at DESC, id DESC`);
+      const rows = (result as unknown as { rows: { id: string; n: number }[] }).rows;
+      const label = `${query} ${statuses.join('|')} +${offset}`;
+      expect(answers[i]!.total_count, label).toBe(rows[0]?.n ?? 0);
+      expect(
+        answers[i]!.data.map((r: Body) => r.id),
+        label,
+      ).toEqual(rows.slice(Number(offset), Number(offset) + 2).map((r) => r.id));
+    }
     for (const status of [undefined, 'pending', 'accepted']) {
       const query = status ? { status } : {};
       const listed = await call('GET', `/v1/users/${bobId}/organization_invitations`, undefined, query);

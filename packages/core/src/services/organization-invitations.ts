@@ -21,7 +21,10 @@ import {
   type OrganizationInvitationWithOrganizationRow,
   PERSON_PAGES_MAX,
   type PersonPageItem,
-  searchOrganizationInvitations,
+  SEARCH_PAGES_MAX,
+  type SearchPageItem,
+  type SearchPageRow,
+  searchOrganizationInvitationPages,
 } from '../storage/filtered-list-statements.js';
 import {
   emailAddresses,
@@ -127,6 +130,9 @@ export class OrganizationInvitationsService {
   /** A person's first pages (Backend API by user, Frontend API by verified addresses), batched. */
   private readonly personPages: Batcher<PersonPageItem, OrganizationInvitationWithOrganizationRow[]>;
 
+  /** Instance-wide searches by address for uncommon trigrams, several in one statement under load. */
+  private readonly searchPages: Batcher<SearchPageItem, SearchPageRow[]>;
+
   constructor(private readonly ctx: ServiceContext) {
     this.emailSearch = new EmailSearch(ctx.db, 'organization_invitations');
     this.creates = new Batcher(
@@ -159,6 +165,15 @@ export class OrganizationInvitationsService {
         return byPage;
       },
       { ...LIST_BATCHING, maxBatch: Math.min(LIST_BATCHING.maxBatch, PERSON_PAGES_MAX) },
+    );
+    this.searchPages = new Batcher(
+      async (pages) => {
+        const rows = await ctx.run<SearchPageRow>(searchOrganizationInvitationPages, [JSON.stringify(pages)]);
+        const byPage = pages.map((): SearchPageRow[] => []);
+        for (const r of rows) byPage[Number(r.n) - 1]!.push(r);
+        return byPage;
+      },
+      { ...LIST_BATCHING, maxBatch: Math.min(LIST_BATCHING.maxBatch, SEARCH_PAGES_MAX) },
     );
     this.filteredPages = new Batcher(async (pages) => {
       const rows = await ctx.run<ListOrganizationInvitationsRow & { n: number | string }>(
@@ -331,22 +346,22 @@ export class OrganizationInvitationsService {
     const now = this.ctx.now();
     const order = input.orderBy ?? DEFAULT_ORDER;
     const search = input.query?.trim() ? await this.emailSearch.patterns(input.query.trim()) : null;
-    // A search for uncommon trigrams (few matches) in the default order: one prepared statement.
+    // A search for uncommon trigrams (few matches) in the default order: one prepared statement, batched.
     if (search?.selective && order.field === 'created_at' && order.direction === 'desc') {
-      const rows = await this.ctx.run<OrganizationInvitationWithOrganizationRow>(
-        searchOrganizationInvitations,
-        [
-          search.pattern,
-          search.text,
-          [...new Set(input.statuses ?? [])],
-          now,
-          input.limit ?? 10,
-          input.offset ?? 0,
-        ],
-      );
-      if (rows.length > 0) return this.pageWithOrganization(rows, now);
-      // No row at offset 0: nothing matches. Past the end, the general path counts.
-      if (!input.offset) return { data: [], totalCount: 0 };
+      const rows = await this.searchPages.run({
+        pattern: search.pattern,
+        text: search.text,
+        statuses: [...new Set(input.statuses ?? [])],
+        now,
+        limit: input.limit ?? 10,
+        offset: input.offset ?? 0,
+      });
+      // One row per page at least: the total, with no invitation when the page is empty.
+      const page = rows.filter((r): r is OrganizationInvitationWithOrganizationRow => r.id !== null);
+      return {
+        data: page.map((r) => this.withOrganization(r, now)),
+        totalCount: Number(rows[0]!.total_count),
+      };
     }
     return this.listWithOrganization(
       and(
@@ -414,11 +429,18 @@ export class OrganizationInvitationsService {
     now: number,
   ): Paginated<OrganizationInvitationWithOrganization> {
     return {
-      data: rows.map((r) => ({
-        ...organizationInvitationFromSql(r, inviterFromSql(r), now),
-        organization: { id: r.organization_id, name: r.organization_name, slug: r.organization_slug },
-      })),
+      data: rows.map((r) => this.withOrganization(r, now)),
       totalCount: Number(rows[0]!.total_count),
+    };
+  }
+
+  private withOrganization(
+    r: OrganizationInvitationWithOrganizationRow,
+    now: number,
+  ): OrganizationInvitationWithOrganization {
+    return {
+      ...organizationInvitationFromSql(r, inviterFromSql(r), now),
+      organization: { id: r.organization_id, name: r.organization_name, slug: r.organization_slug },
     };
   }
 

@@ -156,7 +156,7 @@ export interface PersonPageItem {
   now: number;
 }
 
-/** A row of listPersonOrganizationInvitationPages or searchOrganizationInvitations. */
+/** A row of listPersonOrganizationInvitationPages or searchOrganizationInvitationPages. */
 export interface OrganizationInvitationWithOrganizationRow
   extends OrganizationInvitationSqlRow,
     InviterSqlColumns {
@@ -167,34 +167,67 @@ export interface OrganizationInvitationWithOrganizationRow
   organization_slug: string;
 }
 
+/** At most this many items per execution of searchOrganizationInvitationPages (see PERSON_PAGES_MAX). */
+export const SEARCH_PAGES_MAX = 16;
+
 /**
- * The instance-wide search of organization invitations by address (`query`), newest first, with the
- * inviter's and the organization's public data and the exact total, in one prepared statement. The matches
- * are a MATERIALIZED CTE: its only fast way in is the trigram index on $1, so no generic plan can walk
- * `created_idx` newest first hoping to meet 10 matches soon (all 1,000,000 rows when nothing matches). The
- * page is sorted before the organizations and inviters are joined. No rows (no match, or a page past the
- * end) is answered by the general path.
+ * Pages of the instance-wide search of organization invitations by address (`query`), newest first, with
+ * the inviter's and the organization's public data and the exact total: one page per item of $1, batched
+ * under load. Each item's matches are one aggregate, so every plan reads all of them, and its only fast way
+ * in is the trigram index on the item's pattern: no plan can walk `created_idx` newest first hoping to meet
+ * `limit` matches soon (all 1,000,000 rows when nothing matches). The aggregate carries only what the
+ * count and the order need (the row's ctid, sorted by created_at and id); the page's rows are then read by
+ * ctid (a Tid Scan, one buffer each; the same snapshot, so the same row versions) and joined to their
+ * organizations and inviters. Every item yields at least one row: its total, with null columns when the
+ * page is empty (no match, or a page past the end).
  *
- * $1 the LIKE pattern for the trigram index (services/email-search.ts), $2 the lower-cased query every
- * row must contain, $3 statuses ([]: all), $4 now (ms), $5 limit, $6 offset.
+ * $1 the pages (jsonb array: pattern (the LIKE pattern for the trigram index, services/email-search.ts),
+ * text (the lower-cased query every row must contain), statuses ([]: all), now (ms), limit, offset).
  */
-export const searchOrganizationInvitations: Statement = {
-  name: 'invitekit_search_organization_invitations_v1',
+export const searchOrganizationInvitationPages: Statement = {
+  name: 'invitekit_search_organization_invitation_pages_v1',
   text: `
-WITH m AS MATERIALIZED (
-  SELECT ${COLUMNS} FROM organization_invitations oi
-  WHERE oi.email_address LIKE $1 AND strpos(oi.email_address, $2) > 0 AND oi.organization_domain_id IS NULL
-    AND (cardinality($3::text[]) = 0
-      OR (CASE WHEN oi.status = 'pending' AND oi.expires_at <= $4::bigint THEN 'expired' ELSE oi.status END)
-         = ANY ($3::text[]))
-), p AS (
-  SELECT * FROM m ORDER BY created_at DESC, id DESC LIMIT $5::int OFFSET $6::int
+WITH q AS MATERIALIZED (
+  SELECT j.n, r.*
+  FROM (SELECT * FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY LIMIT ${SEARCH_PAGES_MAX}) AS j(item, n)
+  CROSS JOIN LATERAL jsonb_to_record(j.item) AS r(pattern text, text text, statuses text[], now bigint,
+    "limit" int, "offset" int)
+), m AS MATERIALIZED (
+  SELECT q.n, s.total_count, s.page
+  FROM q
+  CROSS JOIN LATERAL (
+    SELECT count(*) AS total_count,
+           (array_agg(oi.ctid ORDER BY oi.created_at DESC, oi.id DESC))[q."offset" + 1 : q."offset" + q."limit"] AS page
+    FROM organization_invitations oi
+    WHERE oi.email_address LIKE q.pattern AND strpos(oi.email_address, q.text) > 0
+      AND oi.organization_domain_id IS NULL
+      AND (cardinality(q.statuses) = 0
+        OR (CASE WHEN oi.status = 'pending' AND oi.expires_at <= q.now THEN 'expired' ELSE oi.status END)
+           = ANY (q.statuses))
+  ) s
 )
-SELECT p.*, (SELECT count(*) FROM m) AS total_count, o.name AS organization_name, o.slug AS organization_slug,
-       u.id AS inviter_user_id, u.first_name AS inviter_first_name, u.last_name AS inviter_last_name,
-       (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS inviter_identifier
-FROM p
-JOIN organizations o ON o.id = p.organization_id
-LEFT JOIN users u ON u.id = p.inviter_id
-ORDER BY p.created_at DESC, p.id DESC`,
+SELECT m.n, m.total_count, x.*
+FROM m
+LEFT JOIN LATERAL (
+  SELECT k.ord, ${COLUMNS}, o.name AS organization_name, o.slug AS organization_slug,
+         u.id AS inviter_user_id, u.first_name AS inviter_first_name, u.last_name AS inviter_last_name,
+         (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS inviter_identifier
+  FROM unnest(m.page) WITH ORDINALITY AS k(tid, ord)
+  JOIN organization_invitations oi ON oi.ctid = k.tid
+  JOIN organizations o ON o.id = oi.organization_id
+  LEFT JOIN users u ON u.id = oi.inviter_id
+) x ON true
+ORDER BY m.n, x.ord`,
 };
+
+export interface SearchPageItem {
+  pattern: string;
+  text: string;
+  statuses: string[];
+  now: number;
+  limit: number;
+  offset: number;
+}
+
+/** A row of searchOrganizationInvitationPages: the item's total, and a page row unless `id` is null. */
+export type SearchPageRow = Omit<OrganizationInvitationWithOrganizationRow, 'id'> & { id: string | null };
