@@ -303,6 +303,70 @@ describe.each(testDatabases())('invitation counts on $name', (kind) => {
       expect(listed.total_count, String(status)).toBe(n);
       expect(past.total_count, `${status} past the end`).toBe(n);
     }
+
+    // A person's pages, several at once (one batched statement), against the rows: every status, one
+    // expired by time and not swept, newest first.
+    const third = (await ik.services.organizations.create({ name: 'Third', createdBy: adminId })).id;
+    const fourth = (await ik.services.organizations.create({ name: 'Fourth', createdBy: adminId })).id;
+    await invite('a@example.com', otherOrgId);
+    const revoked = await invite('a@example.com', third);
+    await call('POST', `/v1/organizations/${third}/invitations/${revoked.id}/revoke`, {});
+    await invite('a@example.com', third, { expires_in_days: 1 });
+    await invite('a@example.com', fourth);
+    clock += 1.5 * DAY;
+    const cases: [string[], string][] = [
+      [[], '0'],
+      [[], '2'],
+      [['pending'], '0'],
+      [['expired'], '0'],
+      [['pending', 'revoked'], '1'],
+      [['accepted'], '0'],
+      [[], '50'],
+    ];
+    const pages = await Promise.all(
+      cases.map(([statuses, offset]) =>
+        call('GET', `/v1/users/${bobId}/organization_invitations`, undefined, {
+          limit: '2',
+          offset,
+          ...(statuses.length ? { status: statuses } : {}),
+        }),
+      ),
+    );
+    for (const [i, [statuses, offset]] of cases.entries()) {
+      const result = await ik.database.db.execute(sql`
+        SELECT id, count(*) OVER ()::int AS n FROM organization_invitations
+        WHERE email_address = 'a@example.com'
+          AND (${statuses.length === 0} OR (CASE WHEN status = 'pending' AND expires_at <= ${clock} THEN 'expired'
+               ELSE status END) = ANY(${`{${statuses.join(',')}}`}::text[]))
+        ORDER BY created_at DESC, id DESC`);
+      const rows = (result as unknown as { rows: { id: string; n: number }[] }).rows;
+      const label = `${statuses.join('|') || 'all'} +${offset}`;
+      expect(pages[i]!.total_count, label).toBe(rows[0]?.n ?? 0);
+      expect(
+        pages[i]!.data.map((r: Body) => [r.id, r.status, r.public_organization_data.id]),
+        label,
+      ).toEqual(
+        await Promise.all(
+          rows.slice(Number(offset), Number(offset) + 2).map(async (r) => {
+            const [one] = (
+              (await ik.database.db.execute(
+                sql`SELECT organization_id, CASE WHEN status = 'pending' AND expires_at <= ${clock} THEN 'expired'
+                    ELSE status END AS status FROM organization_invitations WHERE id = ${r.id}`,
+              )) as unknown as { rows: { organization_id: string; status: string }[] }
+            ).rows;
+            return [r.id, one!.status, one!.organization_id];
+          }),
+        ),
+      );
+    }
+    expect(pages[0]!.total_count).toBeGreaterThanOrEqual(5);
+    const unknown = await ik.handle({
+      method: 'GET',
+      path: '/v1/users/user_unknown/organization_invitations',
+      query: {},
+      headers: { authorization: `Bearer ${KEY}` },
+    });
+    expect(unknown.status).toBe(404);
   });
 });
 

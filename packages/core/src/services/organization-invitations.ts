@@ -14,16 +14,17 @@ import { firstReminderAt } from '../domain/reminders.js';
 import { effectiveStatus, expiresAtFrom, type InvitationStatus } from '../domain/status.js';
 import { issueToken } from '../domain/tokens.js';
 import { Batcher } from '../storage/batcher.js';
+import type { Statement } from '../storage/database.js';
 import {
   type FilteredPageItem,
   listFilteredOrganizationInvitationPages,
   listPersonOrganizationInvitationPages,
   type OrganizationInvitationWithOrganizationRow,
+  type PageOrTotalRow,
   PERSON_PAGES_MAX,
   type PersonPageItem,
   SEARCH_PAGES_MAX,
   type SearchPageItem,
-  type SearchPageRow,
   searchOrganizationInvitationPages,
 } from '../storage/filtered-list-statements.js';
 import {
@@ -128,10 +129,10 @@ export class OrganizationInvitationsService {
   private readonly emailSearch: EmailSearch;
 
   /** A person's first pages (Backend API by user, Frontend API by verified addresses), batched. */
-  private readonly personPages: Batcher<PersonPageItem, OrganizationInvitationWithOrganizationRow[]>;
+  private readonly personPages: Batcher<PersonPageItem, PageOrTotalRow[]>;
 
   /** Instance-wide searches by address for uncommon trigrams, several in one statement under load. */
-  private readonly searchPages: Batcher<SearchPageItem, SearchPageRow[]>;
+  private readonly searchPages: Batcher<SearchPageItem, PageOrTotalRow[]>;
 
   constructor(private readonly ctx: ServiceContext) {
     this.emailSearch = new EmailSearch(ctx.db, 'organization_invitations');
@@ -154,27 +155,23 @@ export class OrganizationInvitationsService {
       for (const r of rows) byPage[Number(r.n) - 1]!.push(r.page_row);
       return byPage;
     }, LIST_BATCHING);
-    this.personPages = new Batcher(
-      async (pages) => {
-        const rows = await ctx.run<OrganizationInvitationWithOrganizationRow>(
-          listPersonOrganizationInvitationPages,
-          [JSON.stringify(pages)],
-        );
-        const byPage = pages.map((): OrganizationInvitationWithOrganizationRow[] => []);
+    // A page's rows, or its total alone when it is empty, per item.
+    const pagesOrTotals =
+      (statement: Statement) =>
+      async <I>(pages: I[]) => {
+        const rows = await ctx.run<PageOrTotalRow>(statement, [JSON.stringify(pages)]);
+        const byPage = pages.map((): PageOrTotalRow[] => []);
         for (const r of rows) byPage[Number(r.n) - 1]!.push(r);
         return byPage;
-      },
-      { ...LIST_BATCHING, maxBatch: Math.min(LIST_BATCHING.maxBatch, PERSON_PAGES_MAX) },
-    );
-    this.searchPages = new Batcher(
-      async (pages) => {
-        const rows = await ctx.run<SearchPageRow>(searchOrganizationInvitationPages, [JSON.stringify(pages)]);
-        const byPage = pages.map((): SearchPageRow[] => []);
-        for (const r of rows) byPage[Number(r.n) - 1]!.push(r);
-        return byPage;
-      },
-      { ...LIST_BATCHING, maxBatch: Math.min(LIST_BATCHING.maxBatch, SEARCH_PAGES_MAX) },
-    );
+      };
+    this.personPages = new Batcher(pagesOrTotals(listPersonOrganizationInvitationPages), {
+      ...LIST_BATCHING,
+      maxBatch: Math.min(LIST_BATCHING.maxBatch, PERSON_PAGES_MAX),
+    });
+    this.searchPages = new Batcher(pagesOrTotals(searchOrganizationInvitationPages), {
+      ...LIST_BATCHING,
+      maxBatch: Math.min(LIST_BATCHING.maxBatch, SEARCH_PAGES_MAX),
+    });
     this.filteredPages = new Batcher(async (pages) => {
       const rows = await ctx.run<ListOrganizationInvitationsRow & { n: number | string }>(
         listFilteredOrganizationInvitationPages,
@@ -356,12 +353,7 @@ export class OrganizationInvitationsService {
         limit: input.limit ?? 10,
         offset: input.offset ?? 0,
       });
-      // One row per page at least: the total, with no invitation when the page is empty.
-      const page = rows.filter((r): r is OrganizationInvitationWithOrganizationRow => r.id !== null);
-      return {
-        data: page.map((r) => this.withOrganization(r, now)),
-        totalCount: Number(rows[0]!.total_count),
-      };
+      return this.pageWithOrganization(rows, now);
     }
     return this.listWithOrganization(
       and(
@@ -375,17 +367,7 @@ export class OrganizationInvitationsService {
 
   /** Invitations sent to any of a user's verified email addresses (an unverified one owns nothing). */
   async listForUser(userId: string, input: ListUserOrganizationInvitationsInput = {}) {
-    const first = await this.personPage({ user_id: userId, emails: [] }, input);
-    if (first) return first;
-    const addresses = this.ctx.db
-      .select({ email: emailAddresses.emailAddress })
-      .from(emailAddresses)
-      .where(and(eq(emailAddresses.userId, userId), eq(emailAddresses.verified, true)));
-    const page = await this.listWithOrganization(
-      and(inArray(oi.emailAddress, addresses), statusFilter(oi, input.statuses ?? [], this.ctx.now())),
-      input,
-      true,
-    );
+    const page = await this.personPage({ user_id: userId, emails: [] }, input);
     if (page.totalCount === 0) {
       const [user] = await this.ctx.db.select({ id: users.id }).from(users).where(eq(users.id, userId));
       if (!user) throw notFound('user', userId);
@@ -396,23 +378,14 @@ export class OrganizationInvitationsService {
   /** Invitations sent to any of these (normalised) addresses: a signed-in person's verified addresses. */
   async listForEmails(emails: string[], input: ListUserOrganizationInvitationsInput = {}) {
     if (emails.length === 0) return { data: [], totalCount: 0 };
-    const first = await this.personPage({ user_id: null, emails }, input);
-    if (first) return first;
-    return this.listWithOrganization(
-      and(inArray(oi.emailAddress, emails), statusFilter(oi, input.statuses ?? [], this.ctx.now())),
-      input,
-      true,
-    );
+    return this.personPage({ user_id: null, emails }, input);
   }
 
-  /**
-   * A person's page (newest first, the only order) through the batched statement; null when it has no rows (none,
-   * a page past the end, or no such user), which the general path answers.
-   */
+  /** A person's page (newest first, the only order) and its total, through the batched statement. */
   private async personPage(
     who: Pick<PersonPageItem, 'user_id' | 'emails'>,
     input: ListUserOrganizationInvitationsInput,
-  ): Promise<Paginated<OrganizationInvitationWithOrganization> | null> {
+  ): Promise<Paginated<OrganizationInvitationWithOrganization>> {
     const now = this.ctx.now();
     const rows = await this.personPages.run({
       ...who,
@@ -421,15 +394,17 @@ export class OrganizationInvitationsService {
       offset: input.offset ?? 0,
       now,
     });
-    return rows.length === 0 ? null : this.pageWithOrganization(rows, now);
+    return this.pageWithOrganization(rows, now);
   }
 
+  /** A batched statement's answer for one page: at least one row, the total, with no invitation when empty. */
   private pageWithOrganization(
-    rows: OrganizationInvitationWithOrganizationRow[],
+    rows: PageOrTotalRow[],
     now: number,
   ): Paginated<OrganizationInvitationWithOrganization> {
+    const page = rows.filter((r): r is OrganizationInvitationWithOrganizationRow => r.id !== null);
     return {
-      data: rows.map((r) => this.withOrganization(r, now)),
+      data: page.map((r) => this.withOrganization(r, now)),
       totalCount: Number(rows[0]!.total_count),
     };
   }
@@ -719,13 +694,12 @@ export class OrganizationInvitationsService {
   }
 
   /** As selectWithInviter, with the organization's public data. */
-  private selectWithOrganization(total: SQL.Aliased<number> | SQL<number> = sql<number>`0`) {
+  private selectWithOrganization() {
     return this.ctx.db
       .select({
         invitation: oi,
         inviter: publicUserColumns(),
         organization: { id: organizations.id, name: organizations.name, slug: organizations.slug },
-        total,
       })
       .from(oi)
       .innerJoin(organizations, eq(organizations.id, oi.organizationId))
@@ -738,32 +712,23 @@ export class OrganizationInvitationsService {
   }
 
   /**
-   * A page and its total. `selective`: `where` keeps few rows (a person's addresses, a search), so the total
-   * is counted in the page's own statement (a window over the matching rows) instead of a second one; only
-   * a page past the end needs the second.
+   * A page and its total (the instance-wide list, other than a search for uncommon trigrams in the default
+   * order), in two statements.
    */
   private async listWithOrganization(
     where: SQL | undefined,
     input: Partial<Page> & { orderBy?: OrganizationInvitationOrder },
-    selective = false,
   ): Promise<Paginated<OrganizationInvitationWithOrganization>> {
     const now = this.ctx.now();
     const order = input.orderBy ?? DEFAULT_ORDER;
-    const page = (query: ReturnType<typeof this.selectWithOrganization>) =>
-      query
+    const [rows, total] = await Promise.all([
+      this.selectWithOrganization()
         .where(where)
         .orderBy(...orderClause(orderColumn[order.field], order.direction, oi.createdAt, oi.id))
         .limit(input.limit ?? 10)
-        .offset(input.offset ?? 0);
-    let rows: Awaited<ReturnType<typeof page>>;
-    let total: number;
-    if (selective) {
-      const counted = await page(this.selectWithOrganization(sql<number>`count(*) over ()`.mapWith(Number)));
-      rows = counted;
-      total = counted[0]?.total ?? (await this.count(where));
-    } else {
-      [rows, total] = await Promise.all([page(this.selectWithOrganization()), this.count(where)]);
-    }
+        .offset(input.offset ?? 0),
+      this.count(where),
+    ]);
     return {
       data: rows.map((r) => ({
         ...this.toDomain(r.invitation, toPublicUser(r.inviter), now),

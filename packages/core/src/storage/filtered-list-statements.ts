@@ -107,30 +107,29 @@ export const PERSON_PAGES_MAX = 16;
  * Pages of a person's organization invitations (sent to any of their verified addresses, or to the
  * addresses given), newest first, optionally filtered by statuses, with the inviter's and the
  * organization's public data and the exact total: one page per item of $1, batched under load. The
- * person's addresses lead (email_addresses_user_idx, then (email_address, created_at)): the rows read are
- * that person's invitations, whatever the table holds, so the total is a window over them in the same scan.
- * An item with no rows (none, or a page past the end) is answered by the general path.
+ * person's addresses lead (email_addresses_user_idx), then organization_invitations_email_idx, which holds
+ * the order, the id and every column a filter reads: the total and the page's ids are one aggregate over an
+ * index-only scan of that person's entries, whatever the table holds, and only the page's rows are read
+ * from the table (by id). Every item yields at least one row: its total, with null columns when the page is
+ * empty (none, or a page past the end).
  *
  * $1 the pages (jsonb array: user_id (or null), emails (normalised; [] with user_id), statuses ([]: all;
  * `expired` includes pending past expiry, `pending` excludes it), limit, offset, now (ms)).
  */
 export const listPersonOrganizationInvitationPages: Statement = {
-  name: 'invitekit_list_person_organization_invitation_pages_v1',
+  name: 'invitekit_list_person_organization_invitation_pages_v2',
   text: `
 WITH q AS MATERIALIZED (
   SELECT j.n, r.*
   FROM (SELECT * FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY LIMIT ${PERSON_PAGES_MAX}) AS j(item, n)
   CROSS JOIN LATERAL jsonb_to_record(j.item) AS r(user_id text, emails text[], statuses text[],
     "limit" int, "offset" int, now bigint)
-)
-SELECT q.n, x.*
-FROM q
-CROSS JOIN LATERAL (
-  SELECT p.*, o.name AS organization_name, o.slug AS organization_slug,
-         u.id AS inviter_user_id, u.first_name AS inviter_first_name, u.last_name AS inviter_last_name,
-         (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS inviter_identifier
-  FROM (
-    SELECT ${COLUMNS}, count(*) OVER () AS total_count
+), m AS MATERIALIZED (
+  SELECT q.n, s.total_count, s.page
+  FROM q
+  CROSS JOIN LATERAL (
+    SELECT count(*) AS total_count,
+           (array_agg(oi.id ORDER BY oi.created_at DESC, oi.id DESC))[q."offset" + 1 : q."offset" + q."limit"] AS page
     FROM organization_invitations oi
     WHERE oi.email_address IN (
         SELECT a.email_address FROM email_addresses a WHERE a.user_id = q.user_id AND a.verified
@@ -138,13 +137,20 @@ CROSS JOIN LATERAL (
       AND (cardinality(q.statuses) = 0
         OR (CASE WHEN oi.status = 'pending' AND oi.expires_at <= q.now THEN 'expired' ELSE oi.status END)
            = ANY (q.statuses))
-    ORDER BY oi.created_at DESC, oi.id DESC
-    LIMIT q."limit" OFFSET q."offset"
-  ) p
-  JOIN organizations o ON o.id = p.organization_id
-  LEFT JOIN users u ON u.id = p.inviter_id
-) x
-ORDER BY q.n, x.created_at DESC, x.id DESC`,
+  ) s
+)
+SELECT m.n, m.total_count, x.*
+FROM m
+LEFT JOIN LATERAL (
+  SELECT k.ord, ${COLUMNS}, o.name AS organization_name, o.slug AS organization_slug,
+         u.id AS inviter_user_id, u.first_name AS inviter_first_name, u.last_name AS inviter_last_name,
+         (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS inviter_identifier
+  FROM unnest(m.page) WITH ORDINALITY AS k(id, ord)
+  JOIN organization_invitations oi ON oi.id = k.id
+  JOIN organizations o ON o.id = oi.organization_id
+  LEFT JOIN users u ON u.id = oi.inviter_id
+) x ON true
+ORDER BY m.n, x.ord`,
 };
 
 export interface PersonPageItem {
@@ -229,5 +235,8 @@ export interface SearchPageItem {
   offset: number;
 }
 
-/** A row of searchOrganizationInvitationPages: the item's total, and a page row unless `id` is null. */
-export type SearchPageRow = Omit<OrganizationInvitationWithOrganizationRow, 'id'> & { id: string | null };
+/**
+ * A row of listPersonOrganizationInvitationPages or searchOrganizationInvitationPages: the item's total, and
+ * a page row unless `id` is null.
+ */
+export type PageOrTotalRow = Omit<OrganizationInvitationWithOrganizationRow, 'id'> & { id: string | null };

@@ -181,8 +181,18 @@ export const organizationInvitations = pgTable(
     index('organization_invitations_org_created_idx').on(t.organizationId, t.createdAt, t.id),
     index('organization_invitations_org_email_idx').on(t.organizationId, t.emailAddress, t.createdAt),
     index('organization_invitations_org_status_idx').on(t.organizationId, t.status, t.createdAt),
-    // A user's invitations (by their addresses), and the instance-wide list and its filters.
-    index('organization_invitations_email_idx').on(t.emailAddress, t.createdAt),
+    // A person's invitations (by their addresses): with the id, status, expiry and domain after the order, a
+    // page and its exact total are read from the index alone (index-only), and only the page's rows from the
+    // table (filtered-list-statements.ts, listPersonOrganizationInvitationPages; migration 0018).
+    index('organization_invitations_email_idx').on(
+      t.emailAddress,
+      t.createdAt,
+      t.id,
+      t.status,
+      t.expiresAt,
+      t.organizationDomainId,
+    ),
+    // The instance-wide list and its filters.
     index('organization_invitations_created_idx').on(t.createdAt, t.id),
     index('organization_invitations_status_idx').on(t.status, t.createdAt),
     // The instance-wide `query` substring search (listing.ts, containsPattern): without it, both the page
