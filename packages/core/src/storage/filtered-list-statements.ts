@@ -98,8 +98,8 @@ export interface FilteredPageItem {
 
 /**
  * At most this many items per execution of listPersonOrganizationInvitationPages. The planner takes a
- * set-returning function for 100 rows; bounded by a LIMIT, the plan's estimated cost stays under
- * jit_above_cost, whose compilation would otherwise cost each execution tens of milliseconds.
+ * set-returning function for 100 rows; bounded by a LIMIT, the generic plan is priced for the batch it
+ * runs (the prepared statements' connections also run without JIT, storage/database.ts).
  */
 export const PERSON_PAGES_MAX = 16;
 
