@@ -26,7 +26,7 @@
 
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -70,6 +70,61 @@ async function countWritten(databaseUrl, orgId) {
       [orgId],
     );
     return rows[0];
+  } finally {
+    await client.end();
+  }
+}
+
+/** utime + stime of a process in ms (Linux /proc, USER_HZ 100); 0 if it is gone. */
+function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU the server and the bench database's PostgreSQL backends spend on one measured run, per request:
+ * steadier evidence than req/s on a shared machine (GUIDE: server cores / req/s).
+ */
+async function cpuPerRequest(databaseUrl, serverPid, requests, work) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const backends = async () =>
+    (
+      await client.query(
+        'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      )
+    ).rows.map((r) => r.pid);
+  try {
+    const commits = async () => {
+      await client.query('SELECT pg_stat_clear_snapshot()');
+      const { rows } = await client.query(
+        'SELECT xact_commit::bigint AS c FROM pg_stat_database WHERE datname = current_database()',
+      );
+      return Number(rows[0].c);
+    };
+    const before = new Map((await backends()).map((pid) => [pid, cpuMs(pid)]));
+    const commitsBefore = await commits();
+    const serverBefore = cpuMs(serverPid);
+    const result = await work();
+    const serverMs = cpuMs(serverPid) - serverBefore;
+    let pgMs = 0;
+    for (const pid of await backends()) pgMs += cpuMs(pid) - (before.get(pid) ?? 0);
+    // Stats reach pg_stat_database when a backend goes idle: a moment after the last answer.
+    await new Promise((r) => setTimeout(r, 700));
+    const commitsAfter = await commits();
+    return {
+      result,
+      cpu: {
+        server_ms_per_request: Number((serverMs / requests).toFixed(3)),
+        postgres_ms_per_request: Number((pgMs / requests).toFixed(3)),
+        commits_per_request: Number(((commitsAfter - commitsBefore) / requests).toFixed(3)),
+      },
+    };
   } finally {
     await client.end();
   }
@@ -234,15 +289,19 @@ try {
     await run('/frontend/v1/tickets/accept', W, (i) => pairs[N + (i % W)]);
   }
   log(`reference: ${N} Backend API creates with ${CONNECTIONS} connections`);
-  const create = figures(
-    await run(`/v1/organizations/${refOrg.id}/invitations`, N, (i) => ({
+  const createRun = await cpuPerRequest(databaseUrl, server.pid, N, () =>
+    run(`/v1/organizations/${refOrg.id}/invitations`, N, (i) => ({
       body: createBody(i),
       authorization: `Bearer ${KEY}`,
     })),
   );
+  const create = { ...figures(createRun.result), ...createRun.cpu };
   log(`accepting ${N} invitations with ${CONNECTIONS} connections`);
   const rss = watchRss([server.pid]); // README, "Memory": the server's peak RSS during the accepts
-  const result = await run('/frontend/v1/tickets/accept', N, (i) => pairs[i % N]);
+  const acceptRun = await cpuPerRequest(databaseUrl, server.pid, N, () =>
+    run('/frontend/v1/tickets/accept', N, (i) => pairs[i % N]),
+  );
+  const result = acceptRun.result;
   const serverPeakRssMb = rss.stop()[0].peak_mb;
   const accept = figures(result);
   const members = await api('GET', `/v1/organizations/${orgId}/memberships?limit=1`);
@@ -259,6 +318,7 @@ try {
     status_2xx: accept.status_2xx,
     non_2xx: accept.non_2xx,
     errors: accept.errors,
+    ...acceptRun.cpu,
     members_after: members.total_count,
     members_expected: TOTAL + 1,
     // Straight from the database: each accepted once, one `accepted` event each, no pending left.
@@ -286,6 +346,7 @@ try {
       `exactly once: ${ok ? 'PASS' : 'FAIL'} (${summary.status_2xx} of ${N} answered 2xx, ${summary.members_after} members of ${TOTAL + 1}, ${written.accepted_invitations} accepted, ${written.accepted_events} accepted events)`,
       `accept / create: ${summary.accepts_per_second} / ${create.per_second} req/s = ${summary.accept_vs_create} (target >= ${TARGET_RATIO}): ${ratioOk ? 'PASS' : 'FAIL'}`,
       `accept p99: ${summary.p99_ms} ms (target < ${TARGET_P99_MS} ms): ${p99Ok ? 'PASS' : 'FAIL'}`,
+      `CPU per request, ms (server / PostgreSQL): accept ${acceptRun.cpu.server_ms_per_request} / ${acceptRun.cpu.postgres_ms_per_request}, create ${createRun.cpu.server_ms_per_request} / ${createRun.cpu.postgres_ms_per_request}; commits per request: accept ${acceptRun.cpu.commits_per_request}, create ${createRun.cpu.commits_per_request}`,
       `load average: ${summary.load_average.join(', ')} (2 cores: figures above ~3 are not a quiet machine's)`,
     ].join('\n'),
   );
