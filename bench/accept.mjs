@@ -16,7 +16,9 @@
 //    and, in the database, N + W invitations accepted, N + W `accepted` events, none pending (W: the
 //    unrecorded warm-up's accepts, made before both measured runs).
 // 6. Prints PASS/FAIL for exactly once and for the targets of issue 15: accept/create >= 0.5 in the same
-//    run, accept p99 < 25 ms. Exit code 1: not exactly once; 2: exactly once, a target missed.
+//    run, accept p99 < 25 ms; and, for both measured runs, CPU per request (the server process and the
+//    database's backends, from /proc) and commits per request. Exit code 1: not exactly once; 2: exactly
+//    once, a target missed.
 //
 // Environment: BENCH_ACCEPTS (N, default 4000), BENCH_WARMUP_ACCEPTS (W, default 1000), BENCH_CONNECTIONS (C, default 32), BENCH_PG_URL (default
 // postgres://postgres@127.0.0.1:5432/postgres, the server for the bench database), BENCH_PORT (default
