@@ -92,17 +92,14 @@ start_server() {
   local prof=()
   # Opt-in CPU profile of the server (slows it down: numbers from such a run are for diagnosis only).
   if [[ ${BENCH_CPU_PROF:-} == 1 ]]; then prof=(--cpu-prof --cpu-prof-dir="$RUN_DIR/cpuprof-$backend"); fi
-  # The node flags of apps/server's start:dist script (heap sizing, see apps/server/README.md), so the bench
-  # measures the server as it is started in production.
-  local flags
-  read -ra flags <<<"$(node -p 'require(process.argv[1]).scripts["start:dist"].replace(/^node\s+/, "").replace(/\s*dist\/main\.js$/, "")' \
-    "$SERVER_DIR/package.json")"
   # The abuse limits are off (0): the workloads create thousands of invitations a second in one organization
   # from one inviter, far past the defaults (bench/README.md, "Limits").
+  # Started through the start scripts' launcher (scripts/node-profile.sh), which picks the node flags by
+  # database and execs node, so the bench measures the server as it runs in production, and its pid.
   (cd "$SERVER_DIR" && exec env "$@" PORT="$PORT" HOST="$HOST" INVITEKIT_SECRET_KEY="$KEY" LOG_LEVEL=warn \
     INVITEKIT_LIMIT_PENDING_PER_ORGANIZATION=0 INVITEKIT_LIMIT_INVITATIONS_PER_INVITER_PER_HOUR=0 \
     INVITEKIT_LIMIT_TOKEN_REQUESTS_PER_CLIENT_PER_MINUTE=0 \
-    node "${flags[@]}" "${prof[@]}" dist/main.js) >"$RUN_DIR/$backend-server.log" 2>&1 &
+    sh scripts/node-profile.sh "${prof[@]}" dist/main.js) >"$RUN_DIR/$backend-server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 300); do
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$RUN_DIR/$backend-server.log" >&2; die "server exited"; }

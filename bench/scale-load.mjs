@@ -3,8 +3,8 @@
 //
 //   node bench/scale-load.mjs     (from the repository root)
 //
-// 1. Starts the built standalone server (apps/server/dist/main.js, with the node flags of its start:dist
-//    script and the abuse limits off, as bench/run.sh does) on the seeded database, with a secret key of its
+// 1. Starts the built standalone server (apps/server/dist/main.js, with its node flags on PostgreSQL (see
+//    bench/lib/rss.mjs) and the abuse limits off, as bench/run.sh does) on the seeded database, with a key of its
 //    own (INVITEKIT_SECRET_KEY). Its background work runs: the expiry sweeper first writes `expired` on the
 //    seed's pending rows past expiry (50,000), as it would on a live instance; the bench waits until none is
 //    left, then VACUUM ANALYZE, so the reads are measured on a table the sweeper keeps up with.
@@ -31,6 +31,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { serverNodeFlags } from './lib/rss.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const SERVER_DIR = join(BENCH_DIR, '..', 'apps', 'server');
@@ -147,12 +148,7 @@ const postgresTicks = () => {
 };
 
 // ---- the server --------------------------------------------------------------------------------------------
-const startDist = JSON.parse(readFileSync(join(SERVER_DIR, 'package.json'), 'utf8')).scripts['start:dist'];
-const nodeFlags = startDist
-  .replace(/^node\s+/, '')
-  .replace(/\s*dist\/main\.js$/, '')
-  .split(/\s+/)
-  .filter(Boolean);
+const nodeFlags = serverNodeFlags();
 const base = `http://${HOST}:${PORT}`;
 try {
   await fetch(`${base}/`);

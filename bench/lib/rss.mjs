@@ -8,6 +8,7 @@
 // peak covers only the workload; VmRSS is also polled every 100 ms, the fallback where the reset is not
 // permitted. Linux only: elsewhere the figures are null.
 
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,15 +56,19 @@ export function watchRss(pids) {
   };
 }
 
+/** The server's launcher: `sh LAUNCHER <node flags> dist/main.js` picks the profile by DATABASE_URL. */
+export const LAUNCHER = join(BENCH_DIR, '..', 'apps', 'server', 'scripts', 'node-profile.sh');
+
 /**
- * The node flags of apps/server's `start:dist` script (heap sizing, apps/server/README.md, "Node flags"), so
- * a bench measures the server's memory as it is started in production.
+ * The node flags the server runs with on PostgreSQL (apps/server/scripts/node-profile.sh, the start scripts'
+ * launcher; README "Node flags"), read from the launcher itself, so a bench measures the server's memory as
+ * it is started in production. The benches that use these start node themselves, always on PostgreSQL.
  */
 export function serverNodeFlags() {
-  const pkg = JSON.parse(readFileSync(join(BENCH_DIR, '..', 'apps', 'server', 'package.json'), 'utf8'));
-  return pkg.scripts['start:dist']
-    .replace(/^node\s+/, '')
-    .replace(/\s*dist\/main\.js$/, '')
-    .split(/\s+/)
-    .filter(Boolean);
+  const printed = execFileSync('sh', [LAUNCHER, '-p', 'JSON.stringify(process.execArgv)'], {
+    env: { ...process.env, DATABASE_URL: 'postgres://flags-only' },
+    encoding: 'utf8',
+  });
+  const argv = JSON.parse(printed);
+  return argv.slice(0, argv.indexOf('-p'));
 }

@@ -8,6 +8,14 @@ describe('email addresses', () => {
     expect(canonicalEmail('a@x.io')).toBe('a@x.io');
   });
 
+  it('answers the same when asked again (results are cached by the raw address), valid or not', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(canonicalEmail(' Repeat@Example.COM ')).toBe('repeat@example.com');
+      expect(canonicalEmail('Repeat <repeat@example.com>')).toBeNull();
+      expect(() => normalizeEmail('not an address')).toThrow();
+    }
+  });
+
   it('refuses address-list and mailbox syntax: the stored invitee must be the SMTP recipient', () => {
     for (const raw of [
       'foo<victim@x.com>',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../src/domain/ids.js';
+import { pooledRandomBytes } from '../src/domain/random.js';
 
 describe('newId', () => {
   it('prefixes by kind and is 26 Crockford base32 characters after the prefix', () => {
@@ -26,5 +27,17 @@ describe('newId', () => {
     expect(decode(newId('invitation', future))).toBe(future);
     // A clock that steps back keeps the last time, so order still holds.
     expect(decode(newId('invitation', 1_000))).toBe(future);
+  });
+});
+
+describe('pooledRandomBytes', () => {
+  it('hands out each byte of the pool once, as copies, across refills', () => {
+    const reads = Array.from({ length: 1000 }, () => pooledRandomBytes(16)); // 16,000 bytes: 3 refills
+    expect(reads.every((b) => b.length === 16)).toBe(true);
+    expect(new Set(reads.map((b) => b.toString('hex'))).size).toBe(1000);
+    const kept = Buffer.from(reads[0]!);
+    for (let i = 0; i < 300; i++) pooledRandomBytes(16); // past the next refill: the copy does not change
+    expect(reads[0]).toEqual(kept);
+    expect(() => pooledRandomBytes(4097)).toThrow(RangeError);
   });
 });

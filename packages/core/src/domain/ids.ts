@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from './random.js';
 
 /** Clerk-style id prefixes, one per kind of object. */
 export const idPrefix = {
@@ -34,7 +34,7 @@ const lastRandom = Buffer.alloc(10);
 export function newId(kind: IdKind, now = Date.now()): string {
   if (now > lastTime) {
     lastTime = now;
-    randomBytes(10).copy(lastRandom);
+    pooledRandomBytes(10).copy(lastRandom);
   } else {
     for (let i = 9; i >= 0 && ++lastRandom[i]! === 256; i--) lastRandom[i] = 0;
   }

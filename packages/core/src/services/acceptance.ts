@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { and, eq, or, sql } from 'drizzle-orm';
 import { alreadyMember, InvitekitError, invalidParam, notFound } from '../domain/errors.js';
 import { idPrefix, newId } from '../domain/ids.js';
@@ -8,6 +7,7 @@ import type {
   OrganizationInvitationWithOrganization,
 } from '../domain/models.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../domain/pg-errors.js';
+import { pooledRandomBytes } from '../domain/random.js';
 import { effectiveStatus, type InvitationStatus } from '../domain/status.js';
 import { matchingHash, parseToken, secretHash } from '../domain/tokens.js';
 import {
@@ -405,7 +405,7 @@ export class AcceptanceService {
             id: invitationId,
             now,
             token_hash: tokenHash?.toString('hex') ?? null,
-            nonce: tokenHash ? randomBytes(16).toString('hex') : null,
+            nonce: tokenHash ? pooledRandomBytes(16).toString('hex') : null,
             emails,
             user_id: user.id,
             membership_id: newId('membership', now),

@@ -18,12 +18,16 @@ import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows
  * on organization_memberships_user_uidx, a user missing from the directory with a foreign-key violation;
  * either way nothing is written, and the Batcher runs each item alone so only the one at fault fails.
  *
+ * The update looks its rows up by id (`oi.id = ANY(ARRAY(...))`, through the id index): joined to the items
+ * alone, the planner (which guesses 100 items) hashed every pending invitation for each batch, 9,000 rows in
+ * bench/accept.mjs, most of PostgreSQL's time per accept (bench/README.md, "Accept").
+ *
  * $1 the items (jsonb array of AcceptOrganizationInvitationItem), $2 keep invitations of former admins,
  * $3 admin role keys, $4 outbox rows of every item (the jsonb of services/effects.ts effectRows; only
  * those of events written are inserted).
  */
 export const acceptOrganizationInvitations: Statement = {
-  name: 'invitekit_accept_organization_invitations_v1',
+  name: 'invitekit_accept_organization_invitations_v2',
   text: `
 WITH items AS (
   SELECT j.n, r.*
@@ -34,7 +38,8 @@ WITH items AS (
   UPDATE organization_invitations AS oi
   SET status = 'accepted', token_hash = NULL, updated_at = i.now
   FROM items i
-  WHERE oi.id = i.id AND oi.organization_id = coalesce(i.organization_id, oi.organization_id)
+  WHERE oi.id = ANY(ARRAY(SELECT id FROM items)) AND oi.id = i.id
+    AND oi.organization_id = coalesce(i.organization_id, oi.organization_id)
     AND oi.status = 'pending' AND oi.expires_at > i.now
     AND (i.emails IS NULL OR oi.email_address IN (SELECT jsonb_array_elements_text(i.emails)))
     AND (i.token_hash IS NULL
