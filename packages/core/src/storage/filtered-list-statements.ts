@@ -97,6 +97,25 @@ export interface FilteredPageItem {
 }
 
 /**
+ * The end of the person and search statements: for each item of `m` (n, total_count, page: the page's keys
+ * in order), its total and its page's rows by key, with their organizations' and inviters' public data; an
+ * item whose page is empty yields one row of its total with null columns.
+ */
+const pageRowsWithOrganization = (key: 'id' | 'ctid') => `
+SELECT m.n, m.total_count, x.*
+FROM m
+LEFT JOIN LATERAL (
+  SELECT k.ord, ${COLUMNS}, o.name AS organization_name, o.slug AS organization_slug,
+         u.id AS inviter_user_id, u.first_name AS inviter_first_name, u.last_name AS inviter_last_name,
+         (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS inviter_identifier
+  FROM unnest(m.page) WITH ORDINALITY AS k(page_key, ord)
+  JOIN organization_invitations oi ON oi.${key} = k.page_key
+  JOIN organizations o ON o.id = oi.organization_id
+  LEFT JOIN users u ON u.id = oi.inviter_id
+) x ON true
+ORDER BY m.n, x.ord`;
+
+/**
  * At most this many items per execution of listPersonOrganizationInvitationPages. The planner takes a
  * set-returning function for 100 rows; bounded by a LIMIT, the generic plan is priced for the batch it
  * runs (the prepared statements' connections also run without JIT, storage/database.ts).
@@ -139,18 +158,7 @@ WITH q AS MATERIALIZED (
            = ANY (q.statuses))
   ) s
 )
-SELECT m.n, m.total_count, x.*
-FROM m
-LEFT JOIN LATERAL (
-  SELECT k.ord, ${COLUMNS}, o.name AS organization_name, o.slug AS organization_slug,
-         u.id AS inviter_user_id, u.first_name AS inviter_first_name, u.last_name AS inviter_last_name,
-         (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS inviter_identifier
-  FROM unnest(m.page) WITH ORDINALITY AS k(id, ord)
-  JOIN organization_invitations oi ON oi.id = k.id
-  JOIN organizations o ON o.id = oi.organization_id
-  LEFT JOIN users u ON u.id = oi.inviter_id
-) x ON true
-ORDER BY m.n, x.ord`,
+${pageRowsWithOrganization('id')}`,
 };
 
 export interface PersonPageItem {
@@ -212,18 +220,7 @@ WITH q AS MATERIALIZED (
            = ANY (q.statuses))
   ) s
 )
-SELECT m.n, m.total_count, x.*
-FROM m
-LEFT JOIN LATERAL (
-  SELECT k.ord, ${COLUMNS}, o.name AS organization_name, o.slug AS organization_slug,
-         u.id AS inviter_user_id, u.first_name AS inviter_first_name, u.last_name AS inviter_last_name,
-         (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS inviter_identifier
-  FROM unnest(m.page) WITH ORDINALITY AS k(tid, ord)
-  JOIN organization_invitations oi ON oi.ctid = k.tid
-  JOIN organizations o ON o.id = oi.organization_id
-  LEFT JOIN users u ON u.id = oi.inviter_id
-) x ON true
-ORDER BY m.n, x.ord`,
+${pageRowsWithOrganization('ctid')}`,
 };
 
 export interface SearchPageItem {
