@@ -193,7 +193,7 @@ export const organizationInvitations = pgTable(
 
 /**
  * Exact number of invitations per organization, in all and by stored status, kept by triggers in the same
- * transaction as each insert, delete or status change (migrations 0003, 0006, 0010, 0017 and 0018), so a list's
+ * transaction as each insert, delete or status change (migrations 0003, 0006, 0010 and 0017), so a list's
  * `total_count` without an email filter needs no count over every row. Spread over up to 64 shards, one per connection (by process id), so concurrent creates in one
  * organization do not queue on one row.
  */
