@@ -454,6 +454,8 @@ describe.each(testDatabases())('reminders on $name', (kind) => {
     ik.start();
     await waitFor('the invitation email', () => sent.length === 1);
     for (const day of [1, 2, 3, 4]) {
+      // Every send is recorded before the clock moves (see 'sends nothing when reminders are not configured').
+      await outboxSettled(ik);
       clock = created + day * DAY + MINUTE;
       await waitFor(`the sweep of day ${day}`, async () => {
         const r = await invitationRow(ik, invitation.id);
@@ -497,6 +499,7 @@ describe.each(testDatabases())('reminders on $name', (kind) => {
       emailAddresses: [{ emailAddress: 'accept@example.com', verified: true }],
     });
     await ik.services.organizationInvitations.revoke(orgId, toRevoke.id);
+    await outboxSettled(ik);
 
     clock = created + 4 * DAY;
     await waitFor('the control reminder', () => sent.length === 5);
@@ -619,6 +622,7 @@ describe.each(testDatabases())('reminders on $name', (kind) => {
     });
     ik.start();
     await waitFor('the invitation emails', () => sent.length === 4);
+    await outboxSettled(ik);
 
     clock = created + 3 * DAY + MINUTE;
     await waitFor('the other organization’s reminder', () => sent.length === 5);
@@ -632,6 +636,7 @@ describe.each(testDatabases())('reminders on $name', (kind) => {
 
     // Back on: the schedule's next step (1 day before expiry) is sent.
     await call('PATCH', `/v1/organizations/${orgId}/reminder_settings`, { enabled: true });
+    await outboxSettled(ik);
     clock = created + 29 * DAY + MINUTE;
     await waitFor('the reminders of day 29', () => sent.length === 7);
     await outboxSettled(ik);
@@ -703,6 +708,7 @@ describe.each(testDatabases())('reminders on $name', (kind) => {
       a.start();
       b.start();
       await waitFor('the invitation emails', () => smtp.count() === N);
+      await outboxSettled(a);
       clock = created + 3 * DAY + MINUTE;
       await waitFor('the reminders', () => smtp.count() === 2 * N);
       await outboxSettled(a);
