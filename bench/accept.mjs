@@ -31,11 +31,12 @@
 
 import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { processTicks, TICKS_PER_SECOND } from './lib/proc.mjs';
 import { serverNodeFlags, watchRss } from './lib/rss.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -81,16 +82,8 @@ async function countWritten(databaseUrl, orgId) {
   }
 }
 
-/** utime + stime of a process in ms (Linux /proc, USER_HZ 100); 0 if it is gone. */
-function cpuMs(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(rest[11]) + Number(rest[12])) * 10;
-  } catch {
-    return 0;
-  }
-}
+/** utime + stime of a process in ms; 0 if it is gone. */
+const cpuMs = (pid) => (processTicks(pid) * 1000) / TICKS_PER_SECOND;
 
 /**
  * CPU the server and the bench database's PostgreSQL backends spend on one measured run, per request:

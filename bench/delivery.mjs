@@ -32,6 +32,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
+import { machineTicks, processTicks } from './lib/proc.mjs';
 import { serverNodeFlags, watchRss } from './lib/rss.mjs';
 
 const self = fileURLToPath(import.meta.url);
@@ -117,29 +118,6 @@ async function main() {
   if (!results.every((r) => r.exactly_once)) process.exitCode = 1;
 }
 
-/** utime + stime of a process in ticks (USER_HZ = 100), 0 if it is gone. */
-function ticksOf(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return +rest[11] + +rest[12];
-  } catch {
-    return 0;
-  }
-}
-
-/** Busy and total ticks of the whole machine. */
-function machineTicks() {
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
-    .split('\n')[0]
-    .trim()
-    .split(/\s+/)
-    .slice(1)
-    .map(Number);
-  const busy = user + nice + system + irq + softirq + steal;
-  return { busy, total: busy + idle + iowait };
-}
-
 /**
  * CPU of each part at one moment: the dispatcher processes, this process (the SMTP server, and during the
  * live phase the creates), the PostgreSQL backends of the bench database (found by their process title),
@@ -153,13 +131,13 @@ function cpuSnapshot(workerPids, dbName) {
       try {
         // A backend's title names its database (the dispatchers' command lines do too: not those).
         const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        if (title.startsWith('postgres:') && title.includes(dbName)) postgres[pid] = ticksOf(pid);
+        if (title.startsWith('postgres:') && title.includes(dbName)) postgres[pid] = processTicks(pid);
       } catch {}
     }
     return {
       at: Date.now(),
-      workers: workerPids.reduce((n, pid) => n + ticksOf(pid), 0),
-      self: ticksOf(process.pid),
+      workers: workerPids.reduce((n, pid) => n + processTicks(pid), 0),
+      self: processTicks(process.pid),
       postgres,
       machine: machineTicks(),
     };

@@ -26,11 +26,12 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { postgresTicks, processStat, TICKS_PER_SECOND } from './lib/proc.mjs';
 import { serverNodeFlags } from './lib/rss.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -127,24 +128,10 @@ const only = process.env.BENCH_READS?.split(',').filter(Boolean);
 const reads = allReads.filter((r, i) => i === 0 || !only || only.some((part) => r.name.includes(part)));
 
 // ---- CPU per request (Linux /proc) ---------------------------------------------------------------------
-/** utime + stime of a process in ticks (USER_HZ, 100), or of its waited-for children (`children`). */
+/** CPU ticks of a process, or of its waited-for children (`children`: wrk, run by spawnSync). */
 const ticks = (pid, children = false) => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return children ? +f[13] + +f[14] : +f[11] + +f[12];
-  } catch {
-    return 0;
-  }
-};
-const postgresTicks = () => {
-  const out = new Map();
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') out.set(pid, ticks(pid));
-    } catch {}
-  }
-  return out;
+  const p = processStat(pid);
+  return p ? (children ? p.childTicks : p.ticks) : 0;
 };
 
 // ---- the server --------------------------------------------------------------------------------------------
@@ -276,7 +263,7 @@ try {
       [DB],
     );
     const requests = f.requests;
-    const msPerRequest = (t) => Number(((t * 10) / requests).toFixed(3));
+    const msPerRequest = (t) => Number(((t * 1000) / TICKS_PER_SECOND / requests).toFixed(3));
     const cpu = {
       server_ms: msPerRequest(ticks(server.pid) - before.server),
       postgres_ms: msPerRequest(

@@ -30,6 +30,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { machineTicks, processTicks } from './lib/proc.mjs';
 import { serverNodeFlags, watchRss } from './lib/rss.mjs';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -65,27 +66,6 @@ const SERVER_ENV = {
 };
 
 // ---- processes and CPU ------------------------------------------------------------------------------------
-
-/** utime + stime of a process in ticks (USER_HZ = 100), 0 once it is gone. */
-function ticks(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(rest[11]) + Number(rest[12]);
-  } catch {
-    return 0;
-  }
-}
-
-function machineBusyTicks() {
-  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
-    .split('\n')[0]
-    .trim()
-    .split(/\s+/)
-    .slice(1)
-    .map(Number);
-  return user + nice + system + irq + softirq + steal;
-}
 
 /** PostgreSQL processes working for the bench: the database's backends and the cluster's background ones. */
 async function postgresPids(database) {
@@ -236,10 +216,10 @@ async function measure(name, script, env, servers, dispatcher) {
   const watched = [...servers.pids, ...(dispatcher ? [dispatcher.pid] : [])];
   const rss = watchRss(watched);
   const before = {
-    servers: serverPids.reduce((a, p) => a + ticks(p), 0),
-    dispatcher: dispatcher ? ticks(dispatcher.pid) : 0,
-    postgres: new Map(pgPids.map((p) => [p, ticks(p)])),
-    machine: machineBusyTicks(),
+    servers: serverPids.reduce((a, p) => a + processTicks(p), 0),
+    dispatcher: dispatcher ? processTicks(dispatcher.pid) : 0,
+    postgres: new Map(pgPids.map((p) => [p, processTicks(p)])),
+    machine: machineTicks().busy,
     at: performance.now(),
   };
   let wrkTicks = 0;
@@ -252,7 +232,7 @@ async function measure(name, script, env, servers, dispatcher) {
           readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'wrk' &&
           readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(URL_BASE)
         )
-          wrkTicks = Math.max(wrkTicks, ticks(d));
+          wrkTicks = Math.max(wrkTicks, processTicks(d));
       } catch {}
     }
   }, 250);
@@ -261,15 +241,15 @@ async function measure(name, script, env, servers, dispatcher) {
   const seconds = (performance.now() - before.at) / 1000;
   const cores = (t) => Number((t / 100 / seconds).toFixed(2));
   const after = {
-    servers: serverPids.reduce((a, p) => a + ticks(p), 0),
-    dispatcher: dispatcher ? ticks(dispatcher.pid) : 0,
+    servers: serverPids.reduce((a, p) => a + processTicks(p), 0),
+    dispatcher: dispatcher ? processTicks(dispatcher.pid) : 0,
     // Per process: backends that started during the run count from 0; one that ended (a pool closing an
     // idle connection) is lost, a slight undercount.
     postgres: [...new Set([...before.postgres.keys(), ...(await postgresPids(DB))])].reduce((a, p) => {
-      const now = ticks(p);
+      const now = processTicks(p);
       return a + (now ? now - (before.postgres.get(p) ?? 0) : 0);
     }, 0),
-    machine: machineBusyTicks(),
+    machine: machineTicks().busy,
   };
   const peaks = rss.stop();
   // Whether delivery kept up: emails not delivered yet when wrk stopped (each create queues one).

@@ -13,29 +13,9 @@
 //   cpu_machine_cores   everything (from /proc/stat)
 //   cpu_other_cores     machine - the above: other tenants of the machine, plus the bench's own samplers
 
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-
-const TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux architecture we run on
-
-/** utime + stime of a process, in ticks; null if it is gone. */
-function processTicks(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the ")" that closes the command name; utime and stime are fields 14 and 15.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ticks: +rest[11] + +rest[12] };
-  } catch {
-    return null;
-  }
-}
-
-function machineTicks() {
-  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = cpu;
-  const busy = user + nice + system + irq + softirq + steal;
-  return { busy, total: busy + idle + iowait };
-}
+import { machineTicks, postgresTicks, processTicks, TICKS_PER_SECOND } from './proc.mjs';
 
 const [command, ...args] = process.argv.slice(2);
 if (command === 'busy') {
@@ -45,14 +25,10 @@ if (command === 'busy') {
   console.log((((b.busy - a.busy) / (b.total - a.total)) * cpus().length).toFixed(2));
 } else if (command === 'snapshot') {
   const [serverPid, out] = args;
-  const postgres = {};
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    const p = processTicks(pid);
-    if (p?.comm === 'postgres') postgres[pid] = p.ticks;
-  }
+  const postgres = Object.fromEntries(postgresTicks());
   const snapshot = {
     time: performance.timeOrigin + performance.now(),
-    server: processTicks(serverPid)?.ticks ?? 0,
+    server: processTicks(serverPid),
     machine: machineTicks(),
     postgres,
   };
