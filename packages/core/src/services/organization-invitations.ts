@@ -155,32 +155,30 @@ export class OrganizationInvitationsService {
       for (const r of rows) byPage[Number(r.n) - 1]!.push(r.page_row);
       return byPage;
     }, LIST_BATCHING);
-    // A page's rows, or its total alone when it is empty, per item.
-    const pagesOrTotals =
-      (statement: Statement) =>
+    // A batched page statement's rows, grouped by the item (`n`, 1-based) they answer.
+    const rowsByItem =
+      <R extends { n?: number | string }>(statement: Statement) =>
       async <I>(pages: I[]) => {
-        const rows = await ctx.run<PageOrTotalRow>(statement, [JSON.stringify(pages)]);
-        const byPage = pages.map((): PageOrTotalRow[] => []);
+        const rows = await ctx.run<R>(statement, [JSON.stringify(pages)]);
+        const byPage = pages.map((): R[] => []);
         for (const r of rows) byPage[Number(r.n) - 1]!.push(r);
         return byPage;
       };
-    this.personPages = new Batcher(pagesOrTotals(listPersonOrganizationInvitationPages), {
+    // Each item yields its page's rows, or its total alone when the page is empty.
+    this.personPages = new Batcher(rowsByItem<PageOrTotalRow>(listPersonOrganizationInvitationPages), {
       ...LIST_BATCHING,
       maxBatch: Math.min(LIST_BATCHING.maxBatch, PERSON_PAGES_MAX),
     });
-    this.searchPages = new Batcher(pagesOrTotals(searchOrganizationInvitationPages), {
+    this.searchPages = new Batcher(rowsByItem<PageOrTotalRow>(searchOrganizationInvitationPages), {
       ...LIST_BATCHING,
       maxBatch: Math.min(LIST_BATCHING.maxBatch, SEARCH_PAGES_MAX),
     });
-    this.filteredPages = new Batcher(async (pages) => {
-      const rows = await ctx.run<ListOrganizationInvitationsRow & { n: number | string }>(
+    this.filteredPages = new Batcher<FilteredPageItem, ListOrganizationInvitationsRow[]>(
+      rowsByItem<ListOrganizationInvitationsRow & { n: number | string }>(
         listFilteredOrganizationInvitationPages,
-        [JSON.stringify(pages)],
-      );
-      const byPage = pages.map((): ListOrganizationInvitationsRow[] => []);
-      for (const r of rows) byPage[Number(r.n) - 1]!.push(r);
-      return byPage;
-    }, LIST_BATCHING);
+      ),
+      LIST_BATCHING,
+    );
   }
 
   async create(
