@@ -22,6 +22,7 @@ describe('PGlite memory settings', () => {
       expect(first.database.driver).toBe('pglite');
       expect(await show(first, 'shared_buffers')).toBe('16MB');
       expect(await show(first, 'maintenance_work_mem')).toBe('16MB');
+      expect(await show(first, 'wal_init_zero')).toBe('off');
       await first.services.organizations.create({ name: 'Kept' });
     } finally {
       await first.close();

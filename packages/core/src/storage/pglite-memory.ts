@@ -20,6 +20,10 @@ export const PGLITE_DEFAULT_SETTINGS: Readonly<Record<string, string>> = {
   temp_buffers: '2MB',
   // Index builds (migrations) need no more on an application's tables; PostgreSQL's default is 64MB.
   maintenance_work_mem: '16MB',
+  // A new 16 MB WAL segment is created without writing 16 MB of zeros into it (only its last byte), as
+  // PostgreSQL advises for copy-on-write file systems. Through PGlite, each zero-fill held another 16 MB of
+  // this process's memory while it ran: the create load's peak (bench/README.md, "Memory").
+  wal_init_zero: 'off',
 };
 
 /** PGlite's start parameters: its own defaults, then the settings (the defaults above, overridden by any given). */
