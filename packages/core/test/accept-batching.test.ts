@@ -207,7 +207,7 @@ describe.each(testDatabases())('accepts grouped in one statement on $name', (kin
     const res = await acceptByHttp(hana, token);
     const after = await nextXid();
     expect(res.status).toBe(200);
-    expect(statements).toEqual(['invitekit_accept_organization_invitations_v3']);
+    expect(statements).toEqual(['invitekit_accept_organization_invitations_with_people_v1']);
     // The shared cluster of the PostgreSQL tests assigns ids to others' transactions too.
     if (kind.name === 'pglite') expect(after - before).toBe(1);
     const user = await ik.services.users.get(hana.id);
@@ -227,6 +227,12 @@ describe.each(testDatabases())('accepts grouped in one statement on $name', (kin
     });
     expect(mine.status).toBe(200);
     expect(statements).not.toContain('invitekit_sync_people_v2');
+    // Their next accept writes no person: the statement without the directory write.
+    const other = await organization();
+    const next = await invite(other.id, hana.emailAddresses[0]!.emailAddress);
+    statements.length = 0;
+    expect((await acceptByHttp(hana, next.token)).status).toBe(200);
+    expect(statements).toEqual(['invitekit_accept_organization_invitations_v3']);
   });
 
   it('first-time accepts of many people at once: each written, each a member, no separate directory write', async () => {
@@ -236,7 +242,9 @@ describe.each(testDatabases())('accepts grouped in one statement on $name', (kin
     statements.length = 0;
     const results = await Promise.all(people.map((p, i) => acceptByHttp(p, tokens[i]!.token)));
     expect(results.map((r) => r.status)).toEqual(people.map(() => 200));
-    expect(statements.filter((n) => n !== 'invitekit_accept_organization_invitations_v3')).toEqual([]);
+    expect(
+      statements.filter((n) => n !== 'invitekit_accept_organization_invitations_with_people_v1'),
+    ).toEqual([]);
     for (const p of people) {
       expect((await ik.services.users.get(p.id)).emailAddresses).toHaveLength(1);
       expect(await members(org.id, p.id)).toBe(1);
@@ -253,7 +261,9 @@ describe.each(testDatabases())('accepts grouped in one statement on $name', (kin
     // Both in one statement would write the shared address twice: the batch fails, and each runs alone.
     const results = await Promise.all([acceptByHttp(ivy, toIvy.token), acceptByHttp(jon, toJon.token)]);
     expect(results.map((r) => r.status)).toEqual([200, 200]);
-    expect(statements.filter((n) => n === 'invitekit_accept_organization_invitations_v3')).toHaveLength(3);
+    expect(
+      statements.filter((n) => n === 'invitekit_accept_organization_invitations_with_people_v1'),
+    ).toHaveLength(3);
     expect(await members(org.id, ivy.id)).toBe(1);
     expect(await members(org.id, jon.id)).toBe(1);
     // As when the directory wrote them before: verified by both, the address stays with the first.

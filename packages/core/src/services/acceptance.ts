@@ -14,6 +14,7 @@ import {
   type AcceptOrganizationInvitationItem,
   type AcceptOrganizationInvitationRow,
   acceptOrganizationInvitations,
+  acceptOrganizationInvitationsWithPeople,
   findTokenTargets,
   type TokenTargetRow,
 } from '../storage/acceptance-statements.js';
@@ -148,17 +149,22 @@ export class AcceptanceService {
     },
   ) {
     this.accepts = new Batcher(async (calls) => {
-      const now = ctx.now();
-      const people = peopleJson(uniquePeople(calls.map((c) => c.person)), now);
-      const rows = await ctx.run<AcceptOrganizationInvitationRow>(acceptOrganizationInvitations, [
+      const params: unknown[] = [
         JSON.stringify(calls.map((c) => c.item)),
         ctx.lifecycle.keepInvitationsOfFormerAdmins,
         ctx.roles.adminKeys(),
         JSON.stringify(calls.flatMap((c) => c.outbox)),
-        people.people,
-        people.input,
-        now,
-      ]);
+      ];
+      const people = uniquePeople(calls.map((c) => c.person));
+      if (people.length > 0) {
+        const now = ctx.now();
+        const json = peopleJson(people, now);
+        params.push(json.people, json.input, now);
+      }
+      const rows = await ctx.run<AcceptOrganizationInvitationRow>(
+        people.length > 0 ? acceptOrganizationInvitationsWithPeople : acceptOrganizationInvitations,
+        params,
+      );
       const byItem = calls.map((): AcceptOrganizationInvitationRow | undefined => undefined);
       for (const r of rows) byItem[Number(r.n) - 1] = r;
       return byItem;
