@@ -223,9 +223,7 @@ export async function createInvitekit(config: InvitekitConfig = {}): Promise<Inv
     secretKeys: new SecretKeys(config.secretKeys ?? []),
     authenticate: config.authenticate,
     // A person written to the directory (first seen, or their addresses changed) is enrolled by domain.
-    identify: async (user) => {
-      if (await services.identities.remember(user)) await services.organizationDomains.enrollUser(user.id);
-    },
+    identify: (user) => services.identities.identify(user),
     // A failed statement's error holds its parameters, an outbox row's accept link among them.
     onUnexpectedError: config.onUnexpectedError
       ? logsAcceptLinks(config)

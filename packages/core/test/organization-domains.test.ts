@@ -414,6 +414,31 @@ describe.each(testDatabases())('verified domains on $name', (kind) => {
     });
   });
 
+  it('automatic_invitation: a person first seen through a token accept is enrolled too', async () => {
+    // Their first call is the accept, which writes them in its own statement; enrollment follows it.
+    const corp = `${unique('first')}.com`;
+    const { id } = await org();
+    await bapi('POST', `/v1/organizations/${id}/domains`, {
+      name: corp,
+      enrollment_mode: 'automatic_invitation',
+    });
+    const other = await org();
+    const created = await bapi('POST', `/v1/organizations/${other.id}/invitations`, {
+      email_address: `uma@${corp}`,
+      role: 'org:member',
+    });
+    const token = new URL(created.body.url).searchParams.get('invitation_token');
+    const uma = person(`uma@${corp}`);
+    const accepted = await fapi(uma, 'POST', '/tickets/accept', { token });
+    expect(accepted.status).toBe(200);
+    const mine = await fapi(uma, 'GET', '/me/organization_invitations');
+    expect(
+      mine.body.response.data
+        .filter((i: Json) => i.status === 'pending')
+        .map((i: Json) => i.public_organization_data.id),
+    ).toEqual([id]);
+  });
+
   it("automatic_invitation: the invitation is in the organization's locale, else the configured one, with no reminder", async () => {
     const plain = await org();
     const french = await org();

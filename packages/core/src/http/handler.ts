@@ -23,7 +23,10 @@ export interface HandlerOptions {
   secretKeys: SecretKeys;
   /** Resolves the signed-in person on `auth: 'user'` routes; without it those routes answer 401. */
   authenticate?: Authenticate;
-  /** Called with every person `authenticate` resolves, before the route runs (adds them to the directory). */
+  /**
+   * Called with every person `authenticate` resolves, before the route runs (adds them to the directory),
+   * unless the route does that itself (`identifiesUser`).
+   */
   identify?: (user: AuthenticatedUser) => Promise<void>;
   /** Called with errors that are bugs (they become a 500). */
   onUnexpectedError?: (err: unknown, request: InvitekitRequest) => void;
@@ -106,7 +109,7 @@ export function createHandler({
         user = authenticate ? await authenticate(request) : null;
         if (!user) throw notSignedIn();
         checkAuthenticatedUser(user);
-        await identify?.(user);
+        if (!route.identifiesUser) await identify?.(user);
       }
 
       // The key is checked once the caller is known, and claimed only once the input is valid: a request

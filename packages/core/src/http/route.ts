@@ -34,6 +34,12 @@ export interface Route<
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * `auth: 'user'` only: the route adds the signed-in person to the directory itself (as
+   * services.identities `identify` does), so the handler does not before it runs: the token accept
+   * writes a first-seen person in its own statement, one commit instead of two (bench/README.md, "Accept").
+   */
+  identifiesUser?: boolean;
   /** Counted against the per-client-address limit (token preview and accept), before anything else. */
   limitedPerClient?: boolean;
   /**

@@ -6,7 +6,7 @@ import type {
   AuthenticatedUser,
   OrganizationInvitationWithOrganization,
 } from '../domain/models.js';
-import { isForeignKeyViolation, isUniqueViolation } from '../domain/pg-errors.js';
+import { isDatabaseUnavailable, isForeignKeyViolation, isUniqueViolation } from '../domain/pg-errors.js';
 import { pooledRandomBytes } from '../domain/random.js';
 import { effectiveStatus, type InvitationStatus } from '../domain/status.js';
 import { matchingHash, parseToken, secretHash } from '../domain/tokens.js';
@@ -14,6 +14,7 @@ import {
   type AcceptOrganizationInvitationItem,
   type AcceptOrganizationInvitationRow,
   acceptOrganizationInvitations,
+  acceptOrganizationInvitationsWithPeople,
   findTokenTargets,
   type TokenTargetRow,
 } from '../storage/acceptance-statements.js';
@@ -29,7 +30,7 @@ import { inviterFromSql, organizationInvitationFromSql } from '../storage/sql-ro
 import type { ApplicationInvitationsService } from './application-invitations.js';
 import type { ServiceContext } from './context.js';
 import { effectRows, type OutboxRowJson, recordEvents } from './effects.js';
-import { type IdentitiesService, verifiedEmails } from './identities.js';
+import { type IdentitiesService, peopleJson, uniquePeople, verifiedEmails } from './identities.js';
 import { statusFilter } from './listing.js';
 import type { OrganizationInvitationsService } from './organization-invitations.js';
 
@@ -127,9 +128,12 @@ type TokenTarget =
  * the membership with the invitation's role and both metadata, and records the event with its outbox.
  */
 export class AcceptanceService {
-  /** Organization accepts in one statement, several at a time under load (storage/batcher.ts). */
+  /**
+   * Organization accepts in one statement, several at a time under load (storage/batcher.ts), with the
+   * directory write of those whose `person` is given.
+   */
   private readonly accepts: Batcher<
-    { item: AcceptOrganizationInvitationItem; outbox: OutboxRowJson[] },
+    { item: AcceptOrganizationInvitationItem; outbox: OutboxRowJson[]; person: AuthenticatedUser | null },
     AcceptOrganizationInvitationRow | undefined
   >;
 
@@ -145,12 +149,22 @@ export class AcceptanceService {
     },
   ) {
     this.accepts = new Batcher(async (calls) => {
-      const rows = await ctx.run<AcceptOrganizationInvitationRow>(acceptOrganizationInvitations, [
+      const params: unknown[] = [
         JSON.stringify(calls.map((c) => c.item)),
         ctx.lifecycle.keepInvitationsOfFormerAdmins,
         ctx.roles.adminKeys(),
         JSON.stringify(calls.flatMap((c) => c.outbox)),
-      ]);
+      ];
+      const people = uniquePeople(calls.map((c) => c.person));
+      if (people.length > 0) {
+        const now = ctx.now();
+        const json = peopleJson(people, now);
+        params.push(json.people, json.input, now);
+      }
+      const rows = await ctx.run<AcceptOrganizationInvitationRow>(
+        people.length > 0 ? acceptOrganizationInvitationsWithPeople : acceptOrganizationInvitations,
+        params,
+      );
       const byItem = calls.map((): AcceptOrganizationInvitationRow | undefined => undefined);
       for (const r of rows) byItem[Number(r.n) - 1] = r;
       return byItem;
@@ -220,8 +234,14 @@ export class AcceptanceService {
   /**
    * Accepts the organization or application invitation a token names, as `user`, who must have the
    * invited address among their verified addresses (otherwise 403, and the invitation stays usable).
+   * `identify`: also add the person to the directory as identities.identify does, whatever the outcome
+   * (the Frontend API's accept: a first-seen person's accept then writes them in the same statement).
    */
-  async acceptToken(token: string, user: AuthenticatedUser): Promise<AcceptedInvitation> {
+  async acceptToken(
+    token: string,
+    user: AuthenticatedUser,
+    options: { identify?: boolean } = {},
+  ): Promise<AcceptedInvitation> {
     // Most accepts are valid ones: the shared statement checks the token (by its hash), the address and
     // the status itself, so a valid accept is one statement. Otherwise, the checks below run in their order,
     // for the same answer as ever (and the statement once more, if they all pass).
@@ -234,9 +254,12 @@ export class AcceptanceService {
         tokenHash: secretHash(parsed.secret),
         emails: verifiedEmails(user),
       };
-      const row = await this.tryAccept(target, user, now);
+      const row = await this.tryAccept(target, user, now, options.identify === true);
       if (row) return { kind: 'organization', invitation: fromAcceptedRow(row, now) };
     }
+    // Not accepted by the statement (which may have written the person already): identify as any other
+    // Frontend API route does, before the checks that say why, so every outcome leaves the same directory.
+    if (options.identify) await this.deps.identities.identify(user);
     const target = await this.resolveToken(token, false);
     if (!verifiedEmails(user).includes(target.emailAddress)) throw emailMismatch();
     if (target.kind === 'application') {
@@ -306,11 +329,11 @@ export class AcceptanceService {
   // ---- internals ----------------------------------------------------------------------------------
 
   /**
-   * Runs an accept transaction that needs the user in the directory. It writes the user itself unless
-   * this process just did; if the user has been deleted since (a foreign-key violation rolls everything
-   * back), it runs once more, writing the user.
+   * Runs an accept transaction that needs the user in the directory, telling it whether to write the
+   * user itself: unless this process just did. If the user has been deleted since (a foreign-key
+   * violation rolls everything back), it runs once more, writing the user.
    */
-  private async withUser<T>(user: AuthenticatedUser, run: (syncUser: boolean) => Promise<T>): Promise<T> {
+  private async withUser<T>(user: AuthenticatedUser, run: (writeUser: boolean) => Promise<T>): Promise<T> {
     const known = this.deps.identities.isKnown(user);
     try {
       return await run(!known);
@@ -373,7 +396,11 @@ export class AcceptanceService {
    * One accept attempt through the shared statement: the accepted invitation's row, or undefined when
    * the invitation was not accepted (the caller says why). `organizationId` null: the invitation's own;
    * `emails`: the invitation must have been sent to one of them (null: checked already). A person already
-   * a member answers 400 already_a_member_in_organization, and nothing is written.
+   * a member answers 400 already_a_member_in_organization, and nothing is written by the statement.
+   *
+   * A person this process has not written lately is written by the statement itself. Once accepted,
+   * with `identify`, they are known and enrolled as identities.identify would have had them; when the
+   * statement fails, they are written on their own (`identify`, else `sync`), as they were before it.
    */
   private async tryAccept(
     target: {
@@ -384,6 +411,7 @@ export class AcceptanceService {
     },
     user: AuthenticatedUser,
     now: number,
+    identify = false,
   ): Promise<AcceptOrganizationInvitationRow | undefined> {
     const { organizationId, invitationId, tokenHash, emails } = target;
     // The statement writes the event under the invitation's organization; the spec's only decides the
@@ -396,9 +424,10 @@ export class AcceptanceService {
     };
     const effects = effectRows(this.ctx.lifecycle, [event], now);
     let row: AcceptOrganizationInvitationRow | undefined;
+    let wrote = false;
     try {
-      row = await this.withUser(user, async (syncUser) => {
-        if (syncUser) await this.deps.identities.sync(user);
+      row = await this.withUser(user, async (writeUser) => {
+        wrote = writeUser;
         return this.accepts.run({
           item: {
             organization_id: organizationId,
@@ -412,9 +441,15 @@ export class AcceptanceService {
             events: effects.events,
           },
           outbox: effects.outbox,
+          person: writeUser ? user : null,
         });
       });
     } catch (err) {
+      // An outage would only make the write wait its own timeout too (storage/batcher.ts says why).
+      if (wrote && !isDatabaseUnavailable(err)) {
+        if (identify) await this.deps.identities.identify(user);
+        else await this.deps.identities.sync(user);
+      }
       if (isUniqueViolation(err, 'organization_memberships_user_uidx')) {
         if (organizationId === null) {
           const found = await this.deps.organizationInvitations.findWithOrganization(invitationId);
@@ -429,6 +464,7 @@ export class AcceptanceService {
       throw err;
     }
     if (row) this.ctx.onOutboxWrite?.();
+    if (row && wrote && identify) await this.deps.identities.identified(user, row.may_enroll === true);
     return row;
   }
 

@@ -1,14 +1,12 @@
-import { type SQL, sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { normalizeEmail } from '../domain/email.js';
 import { newId } from '../domain/ids.js';
 import type { AuthenticatedUser } from '../domain/models.js';
-import { automaticEnrollmentModes } from '../domain/organization-domains.js';
 import { Batcher } from '../storage/batcher.js';
-import type { Database, Statement } from '../storage/database.js';
+import type { Database } from '../storage/database.js';
+import { syncPeopleSql, syncPeopleStatement } from '../storage/people-statements.js';
 import { rowsOf } from '../storage/sql-rows.js';
 import type { ServiceContext } from './context.js';
-import { repointPrimaries } from './email-owners.js';
 
 /** How many recently seen people each process remembers, so a signed-in request rarely writes. */
 const SEEN_MAX = 10_000;
@@ -43,6 +41,16 @@ const seenKey = (user: AuthenticatedUser) =>
     .join(',')}`;
 
 /**
+ * The people given, each once (a person accepting twice in one batch is written once: twice, their
+ * addresses would fail the statement, "cannot affect row a second time").
+ */
+export function uniquePeople(people: (AuthenticatedUser | null)[]): AuthenticatedUser[] {
+  const byKey = new Map<string, AuthenticatedUser>();
+  for (const p of people) if (p) byKey.set(seenKey(p), p);
+  return [...byKey.values()];
+}
+
+/**
  * Signed-in people, as the host's identity provider vouches for them, kept in the directory: a person
  * seen for the first time becomes a user (under their own id) with their addresses; an address already
  * owned by another user stays with that user, unless only this person has verified it. Names are set only
@@ -55,11 +63,32 @@ export class IdentitiesService {
   /** First-seen people written together under load (storage/batcher.ts), one write at a time, as accepts. */
   private readonly writes: Batcher<AuthenticatedUser, boolean>;
 
-  constructor(private readonly ctx: ServiceContext) {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly deps: { enroll: (userId: string) => Promise<unknown> },
+  ) {
     this.writes = new Batcher((people) => syncPeople(people, ctx, true), {
       maxInFlight: 1,
       maxBatch: 64,
     });
+  }
+
+  /**
+   * What the Frontend API does with every signed-in person before a route runs: `remember`, then, when it
+   * wrote them and a domain may enroll them, organizationDomains.enrollUser.
+   */
+  async identify(user: AuthenticatedUser): Promise<void> {
+    if (await this.remember(user)) await this.deps.enroll(user.id);
+  }
+
+  /**
+   * `identify`'s end, for a person another statement wrote as `remember` would have (the accept statement
+   * writes a first-seen person itself, storage/acceptance-statements.ts): known from now on, enrolled
+   * when a domain may enroll them.
+   */
+  async identified(user: AuthenticatedUser, mayEnroll: boolean): Promise<void> {
+    this.markSeen(user);
+    if (mayEnroll) await this.deps.enroll(user.id);
   }
 
   /**
@@ -80,9 +109,13 @@ export class IdentitiesService {
       this.writing.set(key, write);
     }
     const mayEnroll = await write;
-    if (this.seen.size >= SEEN_MAX) this.seen.delete(this.seen.keys().next().value!);
-    this.seen.set(key, this.ctx.now());
+    this.markSeen(user);
     return mayEnroll;
+  }
+
+  private markSeen(user: AuthenticatedUser): void {
+    if (this.seen.size >= SEEN_MAX) this.seen.delete(this.seen.keys().next().value!);
+    this.seen.set(seenKey(user), this.ctx.now());
   }
 
   /** Whether this process wrote the person, as they are now, to the directory recently. */
@@ -100,95 +133,41 @@ export class IdentitiesService {
    * Ensures the user and their addresses exist, in one statement (usable inside a transaction). An
    * address this user already has takes the identity's verification state. An address of another user
    * is left alone, unless it is unverified there and verified here: then this user takes it over
-   * (email-owners.ts).
+   * (storage/email-owners.ts).
    */
   async sync(user: AuthenticatedUser, tx?: Database): Promise<void> {
     await syncPeople([user], this.ctx, false, tx);
   }
 }
 
-/** The values of syncPeopleSql: SQL parameters through drizzle, or `$n` placeholders for the prepared text. */
-interface SyncValues {
-  relaxed: SQL;
-  people: SQL;
-  input: SQL;
-  now: SQL;
+/**
+ * The people as the directory write (storage/people-statements.ts) takes them: `people` and their
+ * addresses (`input`), as jsonb text, each address with a new id in case it is inserted.
+ */
+export function peopleJson(people: AuthenticatedUser[], now: number): { people: string; input: string } {
+  return {
+    people: JSON.stringify(
+      people.map((user, n) => ({
+        n,
+        id: user.id,
+        first_name: user.firstName ?? null,
+        last_name: user.lastName ?? null,
+      })),
+    ),
+    input: JSON.stringify(
+      people.flatMap((user, n) =>
+        identityEmails(user).map((e, ord) => ({
+          n,
+          user_id: user.id,
+          id: newId('emailAddress', now),
+          email: e.emailAddress,
+          verified: e.verified,
+          ord,
+        })),
+      ),
+    ),
+  };
 }
-
-/**
- * `sync` for several people in one statement, each as if alone; `relaxed`: the statement commits without
- * waiting for the WAL flush (it must then run on its own, not inside a transaction). Two people naming
- * one address fail it as a whole ("cannot affect row a second time"), and the Batcher then writes each
- * alone, in turn. For each person, whether a verified domain that enrolls automatically matches one of
- * their verified addresses, given or already known (a superset of what enrollment will find).
- */
-const syncPeopleSql = (v: SyncValues) => sql`
-WITH settings AS (
-  SELECT CASE WHEN ${v.relaxed}::boolean THEN set_config('synchronous_commit', 'off', true) END
-), people AS (
-  SELECT p.* FROM settings, jsonb_to_recordset(${v.people}::jsonb)
-    AS p(n int, id text, first_name text, last_name text)
-), input AS (
-  SELECT * FROM jsonb_to_recordset(${v.input}::jsonb)
-    AS e(n int, user_id text, id text, email text, verified boolean, ord int)
-), taken AS (
-  -- Looked up by address (an index scan): joined to the input alone, the planner, guessing 100 people,
-  -- read every unverified address for each group.
-  SELECT a.id FROM email_addresses a JOIN input i ON i.email = a.email_address
-  WHERE a.email_address = ANY(ARRAY(SELECT email FROM input)) AND i.verified AND NOT a.verified AND a.user_id <> i.user_id
-), repointed AS (${repointPrimaries(sql`SELECT id FROM taken`)}
-), u AS (
-  INSERT INTO users (id, first_name, last_name, primary_email_address_id, created_at, updated_at)
-  SELECT p.id, p.first_name, p.last_name,
-    (SELECT i.id FROM input i
-     WHERE i.n = p.n AND NOT EXISTS (SELECT 1 FROM email_addresses a
-                       WHERE a.email_address = i.email AND a.id NOT IN (SELECT id FROM taken))
-     ORDER BY i.ord LIMIT 1),
-    ${v.now}::bigint, ${v.now}::bigint
-  FROM people p
-  ORDER BY p.n
-  ON CONFLICT (id) DO NOTHING
-  RETURNING id
-), written AS (
-INSERT INTO email_addresses AS a (id, user_id, email_address, verified, created_at, updated_at)
-SELECT i.id, i.user_id, i.email, i.verified, ${v.now}::bigint, ${v.now}::bigint FROM input i
-ORDER BY i.n, i.ord
-ON CONFLICT (email_address) DO UPDATE SET
-  id = CASE WHEN a.user_id = excluded.user_id THEN a.id ELSE excluded.id END,
-  created_at = CASE WHEN a.user_id = excluded.user_id THEN a.created_at ELSE excluded.created_at END,
-  user_id = excluded.user_id, verified = excluded.verified, updated_at = excluded.updated_at
-  WHERE (a.user_id = excluded.user_id AND a.verified <> excluded.verified)
-     OR (excluded.verified AND NOT a.verified)
-)
-SELECT EXISTS (
-  SELECT 1 FROM organization_domains od
-  WHERE od.verified AND od.enrollment_mode IN (${sql.raw(
-    // Constants of the code, written into the text so that the prepared statement has no parameter more.
-    automaticEnrollmentModes.map((m) => `'${m}'`).join(', '),
-  )})
-    AND od.name IN (
-      SELECT split_part(i.email, '@', 2) FROM input i WHERE i.n = p.n AND i.verified
-      UNION ALL
-      SELECT split_part(a.email_address, '@', 2) FROM email_addresses a WHERE a.user_id = p.id AND a.verified)
-) AS may_enroll
-FROM people p
-ORDER BY p.n`;
-
-/**
- * syncPeopleSql prepared (storage/database.ts): outside a transaction, the people are written by a
- * statement parsed and planned once per connection, not for every group (bench/README.md, "Accept").
- */
-const syncPeopleStatement: Statement = {
-  name: 'invitekit_sync_people_v1',
-  text: new PgDialect().sqlToQuery(
-    syncPeopleSql({
-      relaxed: sql.raw('$1'),
-      people: sql.raw('$2'),
-      input: sql.raw('$3'),
-      now: sql.raw('$4'),
-    }),
-  ).sql,
-};
 
 /** Writes the people (syncPeopleSql); inside `tx` when given, otherwise as the prepared statement. */
 async function syncPeople(
@@ -198,38 +177,19 @@ async function syncPeople(
   tx?: Database,
 ): Promise<boolean[]> {
   const now = ctx.now();
-  const input = JSON.stringify(
-    people.flatMap((user, n) =>
-      identityEmails(user).map((e, ord) => ({
-        n,
-        user_id: user.id,
-        id: newId('emailAddress', now),
-        email: e.emailAddress,
-        verified: e.verified,
-        ord,
-      })),
-    ),
-  );
-  const rows = JSON.stringify(
-    people.map((user, n) => ({
-      n,
-      id: user.id,
-      first_name: user.firstName ?? null,
-      last_name: user.lastName ?? null,
-    })),
-  );
+  const json = peopleJson(people, now);
   type Row = { may_enroll: boolean };
   const result = tx
     ? rowsOf<Row>(
         await tx.execute(
           syncPeopleSql({
             relaxed: sql`${relaxed}`,
-            people: sql`${rows}`,
-            input: sql`${input}`,
+            people: sql`${json.people}`,
+            input: sql`${json.input}`,
             now: sql`${now}`,
           }),
         ),
       )
-    : await ctx.run<Row>(syncPeopleStatement, [relaxed, rows, input, now]);
+    : await ctx.run<Row>(syncPeopleStatement, [relaxed, json.people, json.input, now]);
   return result.map((r) => r.may_enroll);
 }

@@ -46,15 +46,16 @@ export interface InvitekitServices {
 export function createServices(ctx: ServiceContext, imports?: ImportOptions): InvitekitServices {
   const organizationInvitations = new OrganizationInvitationsService(ctx);
   const invitations = new ApplicationInvitationsService(ctx);
-  const identities = new IdentitiesService(ctx);
   const organizationDomains = new OrganizationDomainsService(ctx);
+  const enroll = (userId: string) => organizationDomains.enrollUser(userId);
+  const identities = new IdentitiesService(ctx, { enroll });
   const membershipRequests = new MembershipRequestsService(ctx);
   return {
     organizationInvitations,
     invitations,
     organizations: new OrganizationsService(ctx),
     memberships: new MembershipsService(ctx),
-    users: new UsersService(ctx, { enroll: (userId) => organizationDomains.enrollUser(userId) }),
+    users: new UsersService(ctx, { enroll }),
     invitationEvents: new InvitationEventsService(ctx),
     identities,
     acceptance: new AcceptanceService(ctx, { identities, organizationInvitations, invitations }),

@@ -5,9 +5,9 @@ import { newId } from '../domain/ids.js';
 import { checkMetadata, type Metadata, mergeMetadata } from '../domain/metadata.js';
 import type { DeletedObject, User } from '../domain/models.js';
 import { isUniqueViolation } from '../domain/pg-errors.js';
+import { repointPrimaries } from '../storage/email-owners.js';
 import { type EmailAddressRow, emailAddresses, memberships, type UserRow, users } from '../storage/schema.js';
 import type { ServiceContext } from './context.js';
-import { repointPrimaries } from './email-owners.js';
 import { likePattern, type Page, signedIds } from './listing.js';
 import { nameContains, primaryEmailOf } from './public-user.js';
 

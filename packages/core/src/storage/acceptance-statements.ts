@@ -1,5 +1,7 @@
+import { sql } from 'drizzle-orm';
 import type { Statement } from './database.js';
 import { OUTBOX_INSERT } from './outbox-insert.js';
+import { peopleWriteCtes, preparedText } from './people-statements.js';
 import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows.js';
 
 /**
@@ -25,11 +27,30 @@ import type { InviterSqlColumns, OrganizationInvitationSqlRow } from './sql-rows
  * $1 the items (jsonb array of AcceptOrganizationInvitationItem), $2 keep invitations of former admins,
  * $3 admin role keys, $4 outbox rows of every item (the jsonb of services/effects.ts effectRows; only
  * those of events written are inserted).
+ *
+ * `withPeople`: the statement starts with the directory write of the people it is given
+ * (people-statements.ts, the same SQL services/identities.ts runs alone), $5 and $6 (services/identities.ts
+ * peopleJson), $7 now: a first-seen person's accept is one statement and one commit, not a directory
+ * write and then an accept (bench/README.md, "Accept"). Their users are inserted by a sibling CTE, so the
+ * membership's foreign key, checked at the statement's end, finds them. They are written even when no
+ * invitation is accepted, and not at all when the statement fails. The CTEs share one snapshot: the final
+ * select shows an inviter's primary address as it was before this statement, even if an accepting person
+ * took it over (email-owners.ts). Without people, the write is left out (its empty CTEs cost about 0.1 ms
+ * an execution), and `may_enroll` is null.
  */
-export const acceptOrganizationInvitations: Statement = {
-  name: 'invitekit_accept_organization_invitations_v2',
-  text: `
-WITH items AS (
+const acceptText = (withPeople: boolean) => `
+WITH ${
+  withPeople
+    ? `${preparedText(
+        peopleWriteCtes({
+          relaxed: sql.raw('false'),
+          people: sql.raw('$5'),
+          input: sql.raw('$6'),
+          now: sql.raw('$7'),
+        }),
+      )},`
+    : ''
+} items AS (
   SELECT j.n, r.*
   FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS j(item, n)
   CROSS JOIN LATERAL jsonb_to_record(j.item) AS r(organization_id text, id text, now bigint, token_hash text,
@@ -74,12 +95,24 @@ SELECT w.n, inv.organization_id, inv.id, inv.email_address, inv.role, inv.status
        inv.created_at, inv.updated_at,
        u.id AS inviter_user_id, u.first_name AS inviter_first_name, u.last_name AS inviter_last_name,
        (SELECT e.email_address FROM email_addresses e WHERE e.id = u.primary_email_address_id) AS inviter_identifier,
-       o.name AS organization_name, o.slug AS organization_slug
+       o.name AS organization_name, o.slug AS organization_slug,
+       ${withPeople ? '(SELECT pe.may_enroll FROM people_enroll pe WHERE pe.id = w.user_id LIMIT 1)' : 'NULL::boolean'} AS may_enroll
 FROM won w
 CROSS JOIN LATERAL (SELECT (w.inv).*) inv
 JOIN organizations o ON o.id = inv.organization_id
 LEFT JOIN users u ON u.id = inv.inviter_id
-ORDER BY w.n`,
+ORDER BY w.n`;
+
+/** The accept of people already in the directory: $1–$4. */
+export const acceptOrganizationInvitations: Statement = {
+  name: 'invitekit_accept_organization_invitations_v3',
+  text: acceptText(false),
+};
+
+/** The accept that writes people to the directory first: $1–$7. */
+export const acceptOrganizationInvitationsWithPeople: Statement = {
+  name: 'invitekit_accept_organization_invitations_with_people_v1',
+  text: acceptText(true),
 };
 
 /** One item of acceptOrganizationInvitations, as its $1 holds it. */
@@ -109,6 +142,8 @@ export interface AcceptOrganizationInvitationRow extends OrganizationInvitationS
   n: number | string;
   organization_name: string;
   organization_slug: string;
+  /** Whether a domain may enroll the accepting person (people-statements.ts); null unless in $5. */
+  may_enroll: boolean | null;
 }
 
 /**

@@ -248,10 +248,13 @@ export function frontendRoutes(prefix: string): Route[] {
       summary: 'Invitekit: accept the organization or application invitation an accept token names',
       tags: tickets,
       auth: 'user',
+      identifiesUser: true,
       body: tokenBody,
       response: TicketAcceptWrapped,
       handler: async ({ body, user }, { services, roles }) => {
-        const accepted = await services.acceptance.acceptToken(body.token, signedIn(user));
+        const accepted = await services.acceptance.acceptToken(body.token, signedIn(user), {
+          identify: true,
+        });
         return clientWrapped(
           accepted.kind === 'organization'
             ? frontendOrganizationInvitationWithOrganization(accepted.invitation, roles)
