@@ -12,7 +12,8 @@
 //      idle, then starts the P dispatchers at once;
 //   4. waits until every email has arrived, then reports emails/s (N / time from start to the last
 //      receipt), the delay from each invitation's created_at to its receipt (p50/p99/max), and checks
-//      exactly once: N messages received, N distinct recipients, N `delivered` rows, N `emailed` events;
+//      exactly once over every email of the run (warm-up included): each received once, one `delivered`
+//      row and one `emailed` event each;
 //   5. reports the CPU each part spent per email (from /proc: the dispatcher processes, this process with
 //      the SMTP server, the bench database's PostgreSQL backends, and everything else on the machine), and
 //      the rate the delivery's own CPU would allow on 2 otherwise idle cores: on a shared machine, other
@@ -32,6 +33,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
@@ -60,20 +62,12 @@ if (process.argv[2] === 'worker') {
   process.once('SIGTERM', () => ik.close().then(() => process.exit(0)));
   // The parent writes one command a line: `start` (deliver), `pause` (close, then open again in this
   // process, so the code the warm-up compiled stays warm; answers `paused`). All start together.
-  let buffered = '';
-  process.stdin.on('data', async (chunk) => {
-    buffered += chunk;
-    let nl = buffered.indexOf('\n');
-    while (nl >= 0) {
-      const command = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      nl = buffered.indexOf('\n');
-      if (command === 'start') ik.start();
-      if (command === 'pause') {
-        await ik.close();
-        ik = await open();
-        process.stdout.write('paused\n');
-      }
+  createInterface({ input: process.stdin }).on('line', async (command) => {
+    if (command === 'start') ik.start();
+    if (command === 'pause') {
+      await ik.close();
+      ik = await open();
+      process.stdout.write('paused\n');
     }
   });
   process.stdout.write('ready\n');
