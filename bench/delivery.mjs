@@ -25,8 +25,9 @@
 // more invitations created while they run, 10 per bulk call, 4 calls in flight, by this process, which runs
 // no dispatcher: their NOTIFY wakes the dispatchers.
 //
-// Environment: BENCH_DELIVERY_WARMUP (0: no warm-up), BENCH_PG_URL (admin connection, default postgres://$PGUSER@127.0.0.1:5432/postgres, PGUSER
-// defaulting to root as in run.sh), BENCH_DELIVERY_N, BENCH_DELIVERY_LIVE, BENCH_DELIVERY_PROCESSES
+// Environment: BENCH_PG_URL (admin connection, default postgres://$PGUSER@127.0.0.1:5432/postgres, PGUSER
+// defaulting to root as in run.sh), BENCH_DELIVERY_WARMUP (default 2000; 0: no warm-up), BENCH_DELIVERY_N,
+// BENCH_DELIVERY_LIVE, BENCH_DELIVERY_PROCESSES
 // (default "1,2"), BENCH_DELIVERY_CONCURRENCY (the dispatcher's `delivery.concurrency`, default 128).
 // Prints one `BENCH_DELIVERY {json}` line per run.
 
